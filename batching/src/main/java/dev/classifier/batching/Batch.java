@@ -1,0 +1,57 @@
+package dev.classifier.batching;
+
+import dev.classifier.batching.BatcherListener.CloseReason;
+import java.util.AbstractList;
+import java.util.RandomAccess;
+
+/**
+ * A formed batch on its way to (or running on) one slot. It is also the unmodifiable list handed to
+ * the runner and the {@link Runnable} given to the executor, to keep allocations per batch low.
+ */
+final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomAccess, Runnable {
+  final Batcher<I, O> owner;
+  final Slot slot;
+  final QueuedTask<I, O>[] tasks;
+  final long[] queueWaitNanos;
+  final CloseReason reason;
+  final int topPriority;
+  final int queuedAfter;
+  final long bytesAfter;
+
+  /** Next batch in a dispatch chain (formation to delivery only). */
+  Batch<I, O> next;
+
+  Batch(
+      Batcher<I, O> owner,
+      Slot slot,
+      QueuedTask<I, O>[] tasks,
+      long[] queueWaitNanos,
+      CloseReason reason,
+      int topPriority,
+      int queuedAfter,
+      long bytesAfter) {
+    this.owner = owner;
+    this.slot = slot;
+    this.tasks = tasks;
+    this.queueWaitNanos = queueWaitNanos;
+    this.reason = reason;
+    this.topPriority = topPriority;
+    this.queuedAfter = queuedAfter;
+    this.bytesAfter = bytesAfter;
+  }
+
+  @Override
+  public BatchTask<I, O> get(int index) {
+    return tasks[index];
+  }
+
+  @Override
+  public int size() {
+    return tasks.length;
+  }
+
+  @Override
+  public void run() {
+    owner.runBatches(this);
+  }
+}

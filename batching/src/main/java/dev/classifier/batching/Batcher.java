@@ -1,0 +1,899 @@
+package dev.classifier.batching;
+
+import dev.classifier.batching.BatcherListener.CloseReason;
+import dev.classifier.batching.RejectedException.Reason;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Dynamic batcher for one model: a bounded priority queue, batch formation (max size, preferred
+ * sizes, max queue delay, nearest deadline) and dispatch by capacity (a batch is formed only when
+ * an instance is idle). Thread-safe; {@link #submit} never blocks.
+ *
+ * <p>One {@link ReentrantLock} guards the queue, the slots and the timers; it is held only to link
+ * or unlink tasks and decide. Futures are completed, the runner and the listener are called outside
+ * it. A worker that finishes a batch forms its own next batch and runs it on the same thread.
+ */
+public final class Batcher<I, O> implements AutoCloseable {
+  /** How long an idle own worker thread polls before blocking (see {@link SpinningWorkQueue}). */
+  private static final long OWN_WORKER_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+  private final String name;
+  private final BatchPolicy policy;
+  private final BatchRunner<I, O> runner;
+  private final Ticker ticker;
+  private final TimerScheduler scheduler;
+  private final Executor executor;
+  private final BatcherListener listener;
+  private final List<Instance> instances;
+  private final ExecutorService ownExecutor;
+  private final ScheduledExecutorService ownScheduler;
+  private final int[] preferred;
+  private final long defaultTimeoutNanos;
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  // ---- guarded by lock ----
+  private final TaskQueue<I, O> queue;
+  private final Slot[] slots;
+  private final ArrayDeque<Slot> idle;
+  private int busySlots;
+  private final FormationRule.Decision decision = new FormationRule.Decision();
+  private TimerScheduler.Cancellable formationTimer;
+  private long formationTimerAt = Long.MAX_VALUE;
+  private long formationGen;
+  private TimerScheduler.Cancellable expiryTimer;
+  private long expiryTimerAt = Long.MAX_VALUE;
+  private long expiryGen;
+  private TimerScheduler.Cancellable graceTimer;
+  private boolean closing;
+  private boolean terminated;
+  private ArrayList<QueuedTask<I, O>> expiredOut;
+  private ArrayList<QueuedTask<I, O>> closedOut;
+
+  private Batcher(Builder<I, O> b) {
+    this.name = b.name;
+    this.policy = b.policy;
+    this.runner = b.runner;
+    this.ticker = b.ticker;
+    this.listener = GuardedListener.wrap(b.listener);
+    this.instances = b.instances;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownExecutor = null;
+    } else {
+      this.ownExecutor =
+          new ThreadPoolExecutor(
+              instances.size(),
+              instances.size(),
+              0L,
+              TimeUnit.MILLISECONDS,
+              new SpinningWorkQueue(OWN_WORKER_SPIN_NANOS),
+              daemonThreads(name + "-worker-"));
+      this.executor = ownExecutor;
+    }
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownScheduler = null;
+    } else {
+      ScheduledThreadPoolExecutor ses =
+          new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-timer-"));
+      ses.setRemoveOnCancelPolicy(true);
+      this.ownScheduler = ses;
+      this.scheduler = TimerScheduler.of(ses);
+    }
+    this.preferred = policy.preferredBatchSizes().stream().mapToInt(Integer::intValue).toArray();
+    this.defaultTimeoutNanos = saturatedNanos(policy.defaultTimeout());
+    this.queue = new TaskQueue<>(policy.priorityLevels());
+    this.slots = new Slot[instances.size()];
+    this.idle = new ArrayDeque<>(instances.size());
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = new Slot(instances.get(i), policy);
+      idle.addLast(slots[i]);
+    }
+  }
+
+  /** Starts a builder; see {@link Builder} for defaults. */
+  public static <I, O> Builder<I, O> builder(
+      String name, BatchPolicy policy, BatchRunner<I, O> runner) {
+    return new Builder<>(name, policy, runner);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public BatchPolicy policy() {
+    return policy;
+  }
+
+  /** The instances this batcher dispatches to, in configuration order. */
+  public List<Instance> instances() {
+    return instances;
+  }
+
+  /** Requests currently queued (not yet in a batch), across priority levels. */
+  public int queuedRequests() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Sum of payload bytes of the queued requests. */
+  public long queuedBytes() {
+    lock.lock();
+    try {
+      return queue.bytes();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Submission
+
+  /**
+   * Queues one request. Never blocks and never throws for load reasons: a rejection is an
+   * already-failed future ({@link QueueFullException}, {@link BatcherClosedException}, {@link
+   * RejectedException} with reason INVALID, or {@link DeadlineExpiredException} if the deadline
+   * has already passed). Cancelling the future removes the request from the queue at once.
+   */
+  public CompletableFuture<O> submit(I input, SubmitOptions options) {
+    if (input == null || options == null) {
+      return reject(invalid(input == null ? "input must not be null" : "options must not be null"));
+    }
+    RejectedException invalid = validate(options, 1);
+    if (invalid != null) {
+      return reject(invalid);
+    }
+    long now = ticker.nanoTime();
+    long deadline = effectiveDeadline(options.deadlineNanos(), now);
+    int priority = options.priority();
+    if (deadline <= now) {
+      return expiredOnArrival(priority, deadline, now);
+    }
+    QueuedTask<I, O> task =
+        new QueuedTask<>(this, input, priority, options.payloadBytes(), now, deadline);
+    int queuedAfter;
+    long bytesAfter;
+    Batch<I, O> dispatch;
+    RejectedException rejection;
+    lock.lock();
+    try {
+      rejection = admissionFailure(1, options.payloadBytes());
+      if (rejection == null) {
+          queue.addLast(task);
+        if (deadline < expiryTimerAt) {
+          armExpiryTimer(deadline, now);
+        }
+      }
+      queuedAfter = queue.size();
+      bytesAfter = queue.bytes();
+      dispatch = rejection != null || idle.isEmpty() ? null : formBatches(now);
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
+    boolean terminate = takeTermination();
+    lock.unlock();
+    if (rejection != null) {
+      return reject(rejection);
+    }
+    listener.onEnqueued(priority, queuedAfter, bytesAfter);
+    deliver(dispatch, expired, null, terminate, null);
+    return task;
+  }
+
+  /**
+   * Queues a multi-image request: each input is its own task (possibly in different batches); the
+   * result lists outputs in input order. Admission is all-or-nothing. Any part failing fails the
+   * whole future and cancels the other parts; cancelling the returned future cancels all parts.
+   * {@code options.payloadBytes()} is per element.
+   */
+  public CompletableFuture<List<O>> submitAll(List<I> inputs, SubmitOptions options) {
+    if (inputs == null || options == null) {
+      return reject(invalid(inputs == null ? "inputs must not be null" : "options must not be null"));
+    }
+    int count = inputs.size();
+    for (int i = 0; i < count; i++) {
+      if (inputs.get(i) == null) {
+        return reject(invalid("inputs[" + i + "] must not be null"));
+      }
+    }
+    RejectedException invalid = validate(options, count);
+    if (invalid != null) {
+      return reject(invalid);
+    }
+    long now = ticker.nanoTime();
+    long deadline = effectiveDeadline(options.deadlineNanos(), now);
+    int priority = options.priority();
+    if (deadline <= now) {
+      return expiredOnArrival(priority, deadline, now);
+    }
+    if (count == 0) {
+      return isClosing()
+          ? reject(closedRejection())
+          : CompletableFuture.completedFuture(List.of());
+    }
+    @SuppressWarnings("unchecked")
+    QueuedTask<I, O>[] parts = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[count];
+    for (int i = 0; i < count; i++) {
+      parts[i] =
+          new QueuedTask<>(this, inputs.get(i), priority, options.payloadBytes(), now, deadline);
+    }
+    AllOfFuture<O> result = new AllOfFuture<>(parts);
+    int queuedAfter;
+    long bytesAfter;
+    Batch<I, O> dispatch;
+    RejectedException rejection;
+    lock.lock();
+    try {
+      rejection = admissionFailure(count, options.payloadBytes());
+      if (rejection == null) {
+        for (QueuedTask<I, O> part : parts) {
+          queue.addLast(part);
+        }
+        if (deadline < expiryTimerAt) {
+          armExpiryTimer(deadline, now);
+        }
+      }
+      queuedAfter = queue.size();
+      bytesAfter = queue.bytes();
+      dispatch = rejection != null || idle.isEmpty() ? null : formBatches(now);
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
+    boolean terminate = takeTermination();
+    lock.unlock();
+    if (rejection != null) {
+      return reject(rejection);
+    }
+    for (int i = 0; i < count; i++) {
+      listener.onEnqueued(priority, queuedAfter, bytesAfter);
+    }
+    deliver(dispatch, expired, null, terminate, null);
+    return result;
+  }
+
+  private RejectedException validate(SubmitOptions options, int count) {
+    if (options.priority() >= policy.priorityLevels()) {
+      return invalid(
+          "priority must be in [0, priorityLevels="
+              + policy.priorityLevels()
+              + "), got "
+              + options.priority());
+    }
+    if (count > policy.maxQueueSize()) {
+      return invalid(
+          "request of " + count + " inputs can never fit maxQueueSize=" + policy.maxQueueSize());
+    }
+    long bytes = options.payloadBytes();
+    if (bytes > 0 && count > 0 && bytes > policy.maxQueuedBytes() / count) {
+      return invalid(
+          "payloadBytes "
+              + bytes
+              + " x "
+              + count
+              + " inputs can never fit maxQueuedBytes="
+              + policy.maxQueuedBytes());
+    }
+    return null;
+  }
+
+  /** Under the lock: why {@code count} more requests of {@code bytesEach} cannot be queued. */
+  private RejectedException admissionFailure(int count, long bytesEach) {
+    if (closing) {
+      return closedRejection();
+    }
+    if (queue.size() > policy.maxQueueSize() - count) {
+      return new QueueFullException(
+          Reason.QUEUE_FULL,
+          "queue of batcher '"
+              + name
+              + "' is full: maxQueueSize="
+              + policy.maxQueueSize()
+              + " requests queued",
+          retryHint());
+    }
+    if (queue.bytes() > policy.maxQueuedBytes() - bytesEach * count) {
+      return new QueueFullException(
+          Reason.BYTES_EXHAUSTED,
+          "byte budget of batcher '"
+              + name
+              + "' exhausted: maxQueuedBytes="
+              + policy.maxQueuedBytes()
+              + ", queued "
+              + queue.bytes()
+              + ", requested "
+              + bytesEach * count,
+          retryHint());
+    }
+    return null;
+  }
+
+  /** Under the lock: estimated time to drain the queue, or the max queue delay if unmeasured. */
+  private Duration retryHint() {
+    long perItemSum = 0;
+    int measured = 0;
+    for (Slot s : slots) {
+      if (s.estimator.hasSamples()) {
+        perItemSum += s.estimator.perItemNanos();
+        measured++;
+      }
+    }
+    if (measured == 0) {
+      return policy.maxQueueDelay();
+    }
+    long perItem = perItemSum / measured;
+    long drainNanos = (long) ((double) queue.size() * perItem / slots.length);
+    return Duration.ofNanos(Math.max(drainNanos, policy.maxQueueDelay().toNanos()));
+  }
+
+  private BatcherClosedException closedRejection() {
+    return new BatcherClosedException("batcher '" + name + "' is closed");
+  }
+
+  private static RejectedException invalid(String message) {
+    return new RejectedException(Reason.INVALID, message, Duration.ZERO);
+  }
+
+  private <T> CompletableFuture<T> reject(RejectedException e) {
+    listener.onRejected(e.reason());
+    return CompletableFuture.failedFuture(e);
+  }
+
+  private <T> CompletableFuture<T> expiredOnArrival(int priority, long deadline, long now) {
+    listener.onExpired(priority);
+    return CompletableFuture.failedFuture(
+        new DeadlineExpiredException(
+            "deadline already passed on submit, by " + (now - deadline) + " ns"));
+  }
+
+  private long effectiveDeadline(long requested, long now) {
+    if (requested != SubmitOptions.NO_DEADLINE || defaultTimeoutNanos == 0) {
+      return requested;
+    }
+    return FormationRule.saturatedAdd(now, defaultTimeoutNanos);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Batch formation (under the lock)
+
+  /**
+   * Forms batches for idle slots while the formation rule says so; arms the delay timer when it
+   * says wait. Prunes expired and already-completed tasks it meets. Returns a chain or null.
+   */
+  private Batch<I, O> formBatches(long now) {
+    Batch<I, O> first = null;
+    Batch<I, O> last = null;
+    while (!idle.isEmpty() && !queue.isEmpty()) {
+      Slot slot = idle.peekFirst();
+      int cap = slot.cap();
+      int candidates = 0;
+      long oldest = Long.MAX_VALUE;
+      long earliest = Long.MAX_VALUE;
+      for (int level = 0; level < queue.levels() && candidates < cap; level++) {
+        QueuedTask<I, O> t = queue.head(level);
+        while (t != null && candidates < cap) {
+          QueuedTask<I, O> next = t.next;
+          if (t.isDone()) {
+            queue.remove(t);
+          } else if (t.deadlineNanos <= now) {
+            queue.remove(t);
+            addExpired(t);
+          } else {
+            candidates++;
+            oldest = Math.min(oldest, t.enqueueNanos);
+            earliest = Math.min(earliest, t.deadlineNanos);
+          }
+          t = next;
+        }
+      }
+      if (candidates == 0) {
+        break;
+      }
+      FormationRule.decide(
+          candidates,
+          cap,
+          preferred,
+          slot.delayNanos(),
+          closing,
+          now,
+          oldest,
+          earliest,
+          slot.estimator.batchNanos(),
+          decision);
+      if (!decision.dispatch()) {
+        armFormationTimer(decision.wakeAtNanos, now);
+        break;
+      }
+      idle.pollFirst();
+      slot.busy = true;
+      busySlots++;
+      Batch<I, O> batch = take(slot, decision.size, decision.reason, now);
+      if (last == null) {
+        first = batch;
+      } else {
+        last.next = batch;
+      }
+      last = batch;
+    }
+    return first;
+  }
+
+  private Batch<I, O> take(Slot slot, int size, CloseReason reason, long now) {
+    @SuppressWarnings("unchecked")
+    QueuedTask<I, O>[] tasks = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[size];
+    long[] waits = new long[size];
+    for (int i = 0; i < size; i++) {
+      QueuedTask<I, O> t = queue.pollFirst();
+      t.markFormed(now);
+      tasks[i] = t;
+      waits[i] = t.queueWaitNanos();
+    }
+    return new Batch<>(
+        this, slot, tasks, waits, reason, tasks[0].priority, queue.size(), queue.bytes());
+  }
+
+  private void addExpired(QueuedTask<I, O> t) {
+    if (expiredOut == null) {
+      expiredOut = new ArrayList<>();
+    }
+    expiredOut.add(t);
+  }
+
+  private ArrayList<QueuedTask<I, O>> takeExpiredOut() {
+    ArrayList<QueuedTask<I, O>> out = expiredOut;
+    expiredOut = null;
+    return out;
+  }
+
+  private ArrayList<QueuedTask<I, O>> takeClosedOut() {
+    ArrayList<QueuedTask<I, O>> out = closedOut;
+    closedOut = null;
+    return out;
+  }
+
+  /** Under the lock: true exactly once, when closing and nothing is queued or running. */
+  private boolean takeTermination() {
+    if (!closing || terminated || !queue.isEmpty() || busySlots != 0) {
+      return false;
+    }
+    terminated = true;
+    cancelTimer(formationTimer);
+    cancelTimer(expiryTimer);
+    cancelTimer(graceTimer);
+    formationTimer = null;
+    expiryTimer = null;
+    graceTimer = null;
+    formationTimerAt = Long.MAX_VALUE;
+    expiryTimerAt = Long.MAX_VALUE;
+    return true;
+  }
+
+  private static void cancelTimer(TimerScheduler.Cancellable timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Timers
+
+  private void armFormationTimer(long wakeAtNanos, long now) {
+    if (formationTimer != null && formationTimerAt <= wakeAtNanos) {
+      return; // an earlier wake-up is pending; it re-evaluates
+    }
+    cancelTimer(formationTimer);
+    final long gen = ++formationGen;
+    formationTimerAt = wakeAtNanos;
+    formationTimer = scheduler.schedule(() -> onFormationTimer(gen), wakeAtNanos - now);
+  }
+
+  private void onFormationTimer(long gen) {
+    lock.lock();
+    Batch<I, O> dispatch;
+    try {
+      if (gen != formationGen || terminated) {
+        lock.unlock();
+        return;
+      }
+      formationTimer = null;
+      formationTimerAt = Long.MAX_VALUE;
+      dispatch = formBatches(ticker.nanoTime());
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(dispatch);
+  }
+
+  private void armExpiryTimer(long deadline, long now) {
+    cancelTimer(expiryTimer);
+    final long gen = ++expiryGen;
+    expiryTimerAt = deadline;
+    expiryTimer = scheduler.schedule(() -> onExpiryTimer(gen), deadline - now);
+  }
+
+  /** Fails every queued request whose deadline passed, then re-arms for the next deadline. */
+  private void onExpiryTimer(long gen) {
+    lock.lock();
+    Batch<I, O> dispatch;
+    try {
+      if (gen != expiryGen || terminated) {
+        lock.unlock();
+        return;
+      }
+      expiryTimer = null;
+      expiryTimerAt = Long.MAX_VALUE;
+      long now = ticker.nanoTime();
+      long next = Long.MAX_VALUE;
+      for (int level = 0; level < queue.levels(); level++) {
+        QueuedTask<I, O> t = queue.head(level);
+        while (t != null) {
+          QueuedTask<I, O> n = t.next;
+          if (t.deadlineNanos <= now) {
+            queue.remove(t);
+            if (!t.isDone()) {
+              addExpired(t);
+            }
+          } else {
+            next = Math.min(next, t.deadlineNanos);
+          }
+          t = n;
+        }
+      }
+      if (next != Long.MAX_VALUE) {
+        armExpiryTimer(next, now);
+      }
+      dispatch = idle.isEmpty() ? null : formBatches(now);
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(dispatch);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Cancellation
+
+  void onTaskCancelled(QueuedTask<I, O> task) {
+    lock.lock();
+    boolean removed;
+    try {
+      removed = queue.remove(task);
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    boolean terminate = takeTermination();
+    lock.unlock();
+    if (removed) {
+      listener.onCancelled(task.priority);
+    }
+    if (terminate) {
+      terminate();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Running batches
+
+  /** Runs {@code batch}, then every batch formed for the same slot right after, on this thread. */
+  void runBatches(Batch<I, O> batch) {
+    Batch<I, O> current = batch;
+    while (current != null) {
+      current = runOne(current);
+    }
+  }
+
+  private Batch<I, O> runOne(Batch<I, O> batch) {
+    Slot slot = batch.slot;
+    long start = ticker.nanoTime();
+    Throwable failure = null;
+    try {
+      runner.run(slot.instance, batch);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    long end = ticker.nanoTime();
+    failIncomplete(batch, failure);
+    listener.onBatchCompleted(slot.instance, batch.size(), end - start, failure);
+    Batch<I, O> dispatch;
+    lock.lock();
+    try {
+      slot.recordBatch(batch.size(), end - start);
+      release(slot);
+      dispatch = formBatches(end);
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
+    ArrayList<QueuedTask<I, O>> closed = takeClosedOut();
+    boolean terminate = takeTermination();
+    lock.unlock();
+    return deliver(dispatch, expired, closed, terminate, slot);
+  }
+
+  private static <I, O> void failIncomplete(Batch<I, O> batch, Throwable failure) {
+    Throwable error = failure;
+    for (QueuedTask<I, O> t : batch.tasks) {
+      if (!t.isDone()) {
+        if (error == null) {
+          error = new IllegalStateException("runner did not complete task");
+        }
+        t.fail(error);
+      }
+    }
+  }
+
+  /** Under the lock: marks a slot idle; it is offered the next batch first (warm, and inline). */
+  private void release(Slot slot) {
+    slot.busy = false;
+    busySlots--;
+    idle.addFirst(slot);
+  }
+
+  private void unlockAndDeliver(Batch<I, O> dispatch) {
+    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
+    ArrayList<QueuedTask<I, O>> closed = takeClosedOut();
+    boolean terminate = takeTermination();
+    lock.unlock();
+    deliver(dispatch, expired, closed, terminate, null);
+  }
+
+  /**
+   * Outside the lock: fails expired and closed-out tasks, reports and dispatches formed batches,
+   * and finishes termination. Returns the batch formed for {@code self} (to run inline), if any.
+   */
+  private Batch<I, O> deliver(
+      Batch<I, O> dispatch,
+      ArrayList<QueuedTask<I, O>> expired,
+      ArrayList<QueuedTask<I, O>> closed,
+      boolean terminate,
+      Slot self) {
+    if (expired != null) {
+      for (QueuedTask<I, O> t : expired) {
+        if (t.fail(
+            new DeadlineExpiredException(
+                "deadline passed while queued in batcher '" + name + "'"))) {
+          listener.onExpired(t.priority);
+        }
+      }
+    }
+    if (closed != null) {
+      BatcherClosedException error =
+          new BatcherClosedException(
+              "batcher '" + name + "' closed before the request ran (grace period over)");
+      for (QueuedTask<I, O> t : closed) {
+        t.fail(error);
+      }
+    }
+    Batch<I, O> mine = null;
+    Batch<I, O> b = dispatch;
+    while (b != null) {
+      Batch<I, O> next = b.next;
+      b.next = null;
+      listener.onBatchFormed(b.slot.instance, b.size(), b.reason, b.queueWaitNanos);
+      listener.onQueueDepth(b.topPriority, b.queuedAfter, b.bytesAfter);
+      if (mine == null && b.slot == self) {
+        mine = b;
+      } else {
+        execute(b);
+      }
+      b = next;
+    }
+    if (terminate) {
+      terminate();
+    }
+    return mine;
+  }
+
+  private void execute(Batch<I, O> batch) {
+    try {
+      executor.execute(batch);
+    } catch (RejectedExecutionException e) {
+      for (QueuedTask<I, O> t : batch.tasks) {
+        t.fail(e);
+      }
+      lock.lock();
+      try {
+        release(batch.slot);
+      } catch (Throwable t) {
+        lock.unlock();
+        throw t;
+      }
+      unlockAndDeliver(null);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Shutdown
+
+  /**
+   * Stops intake (new submissions fail with {@link BatcherClosedException}), lets queued work run
+   * for up to {@code grace} (batches formed meanwhile report {@link CloseReason#DRAINING}), then
+   * fails what is still queued with {@link BatcherClosedException}. The returned future completes
+   * when every accepted request has been answered and all running batches have returned.
+   * Idempotent: later calls return the same future (their grace is ignored).
+   */
+  public CompletableFuture<Void> close(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    long graceNanos = saturatedNanos(grace);
+    Batch<I, O> dispatch;
+    lock.lock();
+    try {
+      if (closing) {
+        lock.unlock();
+        return closeFuture;
+      }
+      closing = true;
+      if (graceNanos <= 0) {
+        failAllQueued();
+      } else {
+        graceTimer = scheduler.schedule(this::onGraceTimer, graceNanos);
+      }
+      dispatch = formBatches(ticker.nanoTime());
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(dispatch);
+    return closeFuture;
+  }
+
+  /**
+   * Closes with zero grace (queued requests fail with {@link BatcherClosedException}) and waits
+   * for running batches to return. Must not be called from inside the runner.
+   */
+  @Override
+  public void close() {
+    close(Duration.ZERO).join();
+  }
+
+  /** True once {@link #close(Duration)} was called. */
+  public boolean isClosing() {
+    lock.lock();
+    try {
+      return closing;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onGraceTimer() {
+    lock.lock();
+    try {
+      graceTimer = null;
+      failAllQueued();
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(null);
+  }
+
+  private void failAllQueued() {
+    QueuedTask<I, O> t;
+    while ((t = queue.pollFirst()) != null) {
+      if (closedOut == null) {
+        closedOut = new ArrayList<>();
+      }
+      closedOut.add(t);
+    }
+  }
+
+  private void terminate() {
+    closeFuture.complete(null);
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+    }
+    if (ownScheduler != null) {
+      ownScheduler.shutdown();
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + counter.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Batcher[" + name + ", " + instances.size() + " instances]";
+  }
+
+  /**
+   * Builder. Defaults: one {@code Instance("cpu", 0, policy.maxBatchSize())}, the system ticker,
+   * and, when no executor or scheduler is given, daemon threads owned by the batcher (one per
+   * instance, one timer thread) that are shut down once it is closed.
+   */
+  public static final class Builder<I, O> {
+    private final String name;
+    private final BatchPolicy policy;
+    private final BatchRunner<I, O> runner;
+    private List<Instance> instances;
+    private Ticker ticker = Ticker.system();
+    private TimerScheduler scheduler;
+    private Executor executor;
+    private BatcherListener listener = BatcherListener.NO_OP;
+
+    private Builder(String name, BatchPolicy policy, BatchRunner<I, O> runner) {
+      this.name = Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.policy = Objects.requireNonNull(policy, "policy");
+      this.runner = Objects.requireNonNull(runner, "runner");
+      this.instances = List.of(new Instance("cpu", 0, policy.maxBatchSize()));
+    }
+
+    /** Instances to dispatch to (at least one); each gets batches of at most its max size. */
+    public Builder<I, O> instances(List<Instance> value) {
+      Objects.requireNonNull(value, "instances");
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("instances must not be empty");
+      }
+      this.instances = List.copyOf(value);
+      return this;
+    }
+
+    public Builder<I, O> ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    public Builder<I, O> scheduler(TimerScheduler value) {
+      this.scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /** Runs batches; must not run tasks on the submitting thread while holding caller locks. */
+    public Builder<I, O> executor(Executor value) {
+      this.executor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
+    public Builder<I, O> listener(BatcherListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    public Batcher<I, O> build() {
+      return new Batcher<>(this);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.classifier.batching;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A queued request: at once the caller's future and the runner's {@link BatchTask}, so a
+ * submission allocates one object. Cancelling it removes it from the queue at once. The queue links
+ * ({@code prev}, {@code next}, {@code queued}) are guarded by the batcher's lock.
+ */
+final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I, O> {
+  private final Batcher<I, O> owner;
+  private final I input;
+  final int priority;
+  final long payloadBytes;
+  final long enqueueNanos;
+  final long deadlineNanos;
+
+  /** Written at batch formation (under the lock), read by the runner after the executor handoff. */
+  private long queueWaitNanos;
+
+  // Intrusive doubly-linked list of one priority level; guarded by the batcher's lock.
+  QueuedTask<I, O> prev;
+  QueuedTask<I, O> next;
+  boolean queued;
+
+  QueuedTask(
+      Batcher<I, O> owner,
+      I input,
+      int priority,
+      long payloadBytes,
+      long enqueueNanos,
+      long deadlineNanos) {
+    this.owner = owner;
+    this.input = input;
+    this.priority = priority;
+    this.payloadBytes = payloadBytes;
+    this.enqueueNanos = enqueueNanos;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  @Override
+  public I input() {
+    return input;
+  }
+
+  @Override
+  public long queueWaitNanos() {
+    return queueWaitNanos;
+  }
+
+  void markFormed(long nowNanos) {
+    this.queueWaitNanos = nowNanos - enqueueNanos;
+  }
+
+  /** {@link BatchTask#complete} and {@link CompletableFuture#complete} are the same method. */
+  @Override
+  public boolean complete(O output) {
+    return super.complete(output);
+  }
+
+  @Override
+  public boolean fail(Throwable error) {
+    return super.completeExceptionally(error);
+  }
+
+  /** Cancels the caller's future and, if still queued, removes it, freeing its slot and bytes. */
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    if (cancelled && owner != null) {
+      owner.onTaskCancelled(this);
+    }
+    return cancelled;
+  }
+
+  @Override
+  public String toString() {
+    return "QueuedTask[priority=" + priority + ", " + super.toString() + "]";
+  }
+}

@@ -1,0 +1,42 @@
+package dev.classifier.batching;
+
+/**
+ * Dispatch capacity: one {@link Instance} and what the batcher knows about it (busy or idle, run
+ * time estimates, adaptive cap). Guarded by the batcher's lock.
+ */
+final class Slot {
+  final Instance instance;
+  final RunTimeEstimator estimator = new RunTimeEstimator();
+  private final int hardCap;
+  private final long maxDelayNanos;
+  private final AimdController controller;
+  boolean busy;
+
+  Slot(Instance instance, BatchPolicy policy) {
+    this.instance = instance;
+    this.hardCap = Math.min(instance.maxBatchSize(), policy.maxBatchSize());
+    this.maxDelayNanos = policy.maxQueueDelay().toNanos();
+    this.controller =
+        policy.adaptive().enabled() ? new AimdController(policy.adaptive(), hardCap) : null;
+  }
+
+  /** Largest batch this slot takes now: instance and policy limits, and the adaptive cap. */
+  int cap() {
+    return controller == null ? hardCap : Math.min(hardCap, controller.cap());
+  }
+
+  /** Queue delay for this slot; with adaptive sizing it scales with the cap. */
+  long delayNanos() {
+    if (controller == null || maxDelayNanos == 0) {
+      return maxDelayNanos;
+    }
+    return maxDelayNanos / hardCap * cap() + (maxDelayNanos % hardCap) * cap() / hardCap;
+  }
+
+  void recordBatch(int batchSize, long runNanos) {
+    estimator.record(batchSize, runNanos);
+    if (controller != null) {
+      controller.onBatch(batchSize, runNanos);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.classifier.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/** close() racing with many producers (real threads): nothing is left incomplete. */
+class BatcherCloseRaceTest {
+
+  @Test
+  void closeWhileProducersAreSubmittingAnswersEveryRequest() throws Exception {
+    BatchPolicy policy =
+        BatchPolicy.builder().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(1)).maxQueueSize(64).build();
+    Batcher<Integer, Integer> batcher =
+        Batcher.<Integer, Integer>builder(
+                "race",
+                policy,
+                (instance, batch) -> {
+                  LockSupport.parkNanos(50_000);
+                  batch.forEach(t -> t.complete(t.input() + 1));
+                })
+            .instances(List.of(new Instance("cpu", 0, 4), new Instance("cpu", 1, 2)))
+            .build();
+    Queue<CompletableFuture<Integer>> futures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger closedRejections = new AtomicInteger();
+    CountDownLatch started = new CountDownLatch(4);
+    List<Thread> producers = new ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      Thread t =
+          new Thread(
+              () -> {
+                started.countDown();
+                int i = 0;
+                while (!stop.get()) {
+                  futures.add(batcher.submit(i++, SubmitOptions.defaults()));
+                  LockSupport.parkNanos(5_000);
+                }
+              });
+      producers.add(t);
+      t.start();
+    }
+    started.await();
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+
+    CompletableFuture<Void> closed = batcher.close(Duration.ofMillis(20));
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    stop.set(true);
+    for (Thread t : producers) {
+      t.join();
+    }
+    closed.get(10, TimeUnit.SECONDS);
+
+    for (CompletableFuture<Integer> f : futures) {
+      assertThat(f).isDone();
+      try {
+        f.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof BatcherClosedException) {
+          closedRejections.incrementAndGet();
+        } else {
+          assertThat(e.getCause()).isInstanceOf(QueueFullException.class);
+        }
+      }
+    }
+    assertThat(closedRejections.get()).isPositive();
+    assertThat(batcher.queuedRequests()).isZero();
+  }
+}

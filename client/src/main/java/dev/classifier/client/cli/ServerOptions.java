@@ -1,0 +1,23 @@
+package dev.classifier.client.cli;
+
+import dev.classifier.client.ClassifierClient;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that talks to a server. */
+final class ServerOptions {
+  @Option(
+      names = "--server",
+      paramLabel = "HOST:PORT",
+      description = "Server address (default: ${DEFAULT-VALUE}).")
+  String server = "127.0.0.1:50051";
+
+  @Option(
+      names = "--deadline-ms",
+      description = "Per-call deadline in milliseconds; 0 = none (default: ${DEFAULT-VALUE}).")
+  long deadlineMs = 30_000;
+
+  ClassifierClient connect() {
+    return ClassifierClient.connect(server, Duration.ofMillis(deadlineMs));
+  }
+}

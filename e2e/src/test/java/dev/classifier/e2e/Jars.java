@@ -1,0 +1,107 @@
+package dev.classifier.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the packaged jars as processes. */
+final class Jars {
+  static final Path ROOT = Path.of(System.getProperty("classifier.repoRoot", "..")).normalize();
+
+  private Jars() {}
+
+  static Path jar(String module, String name) {
+    Path p = ROOT.resolve(module).resolve("target").resolve(name + ".jar");
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException(p + " is missing: run the build through the package phase");
+    }
+    return p;
+  }
+
+  static List<String> javaCommand(Path jar, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** The result of a finished process. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /** Runs a jar to completion (at most {@code timeoutSeconds}). */
+  static Result run(Path jar, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile("e2e-out", ".txt");
+    Path err = Files.createTempFile("e2e-err", ".txt");
+    Process p =
+        new ProcessBuilder(javaCommand(jar, args))
+            .directory(ROOT.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("process did not finish in " + timeoutSeconds + " s: " + args[0]);
+    }
+    Result r =
+        new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    Files.deleteIfExists(out);
+    Files.deleteIfExists(err);
+    return r;
+  }
+
+  /** A server process that has printed its listening line. */
+  static final class ServerProcess implements AutoCloseable {
+    final Process process;
+    final int port;
+    final String banner;
+    final Path stderr;
+
+    ServerProcess(String... args) throws IOException {
+      stderr = Files.createTempFile("server-err", ".txt");
+      List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+      all.addAll(List.of(args));
+      process =
+          new ProcessBuilder(javaCommand(jar("server", "classifier-server"), all.toArray(String[]::new)))
+              .directory(ROOT.toFile())
+              .redirectError(stderr.toFile())
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.contains("listening on 127.0.0.1:")) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            "server did not start: " + line + "\n" + Files.readString(stderr));
+      }
+      banner = line;
+      String rest = line.substring(line.indexOf("127.0.0.1:") + "127.0.0.1:".length());
+      port = Integer.parseInt(rest.replaceAll("^(\\d+).*$", "$1"));
+    }
+
+    String target() {
+      return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      Files.deleteIfExists(stderr);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.classifier.imaging;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Turns a decoded image into the tensor a model wants, reproducing torchvision 0.14's eval transform
+ * on PIL images (see {@link PreprocessSpec}): PIL-style colour conversion, Pillow's resampling
+ * ({@link Resampler}), torchvision's {@code CenterCrop} offsets and zero padding, then
+ * {@code ToTensor}/{@code Normalize} in float32 (or raw uint8) in the requested layout.
+ *
+ * <p>Immutable and thread-safe: one instance per model can serve all threads. Normalisation uses a
+ * 256-entry lookup table per channel computed once, with the same float32 operations as PyTorch.
+ */
+public final class ImagePreprocessor {
+  private final PreprocessSpec spec;
+  private final float[][] lut;
+
+  public ImagePreprocessor(PreprocessSpec spec) {
+    this.spec = Objects.requireNonNull(spec, "spec must not be null");
+    int c = spec.channels();
+    lut = new float[c][256];
+    float scale = spec.scale();
+    boolean toTensor = scale == 1f / 255f;
+    for (int ch = 0; ch < c; ch++) {
+      float m = spec.meanOf(ch);
+      float s = spec.stdOf(ch);
+      for (int v = 0; v < 256; v++) {
+        float p = toTensor ? v / 255f : v * scale;
+        lut[ch][v] = (p - m) / s;
+      }
+    }
+  }
+
+  public PreprocessSpec spec() {
+    return spec;
+  }
+
+  /** Output {width, height} of torchvision's Resize for an input of the given size. */
+  static int[] resizedSize(PreprocessSpec spec, int w, int h) {
+    int size = spec.resizeShorterSide();
+    if (size == 0) {
+      return new int[] {spec.width(), spec.height()};
+    }
+    int shortSide = Math.min(w, h);
+    int longSide = Math.max(w, h);
+    // torchvision: int(size * long / short), Python true division of ints is correctly rounded
+    int newLong = (int) ((double) ((long) size * longSide) / shortSide);
+    return w <= h ? new int[] {size, newLong} : new int[] {newLong, size};
+  }
+
+  /** torchvision CenterCrop source offset for one dimension (negative = zero padding before). */
+  static int cropOffset(int size, int crop) {
+    if (crop > size) {
+      return -((crop - size) / 2);
+    }
+    return (int) Math.rint((size - crop) / 2.0);
+  }
+
+  /**
+   * Preprocesses one image.
+   *
+   * @throws IllegalArgumentException if the image is empty
+   */
+  public ImageTensor apply(BufferedImage image) {
+    Objects.requireNonNull(image, "image must not be null");
+    if (image.getWidth() <= 0 || image.getHeight() <= 0) {
+      throw new IllegalArgumentException("image is empty");
+    }
+    int c = spec.channels();
+    PixelBuffer px = Pixels.read(image, c);
+    int[] size = resizedSize(spec, px.width(), px.height());
+    px = Resampler.resize(px, size[0], size[1], spec.interpolation());
+
+    int outW = px.width();
+    int outH = px.height();
+    int offX = 0;
+    int offY = 0;
+    if (spec.centerCrop()) {
+      outW = spec.width();
+      outH = spec.height();
+      offX = cropOffset(px.width(), outW);
+      offY = cropOffset(px.height(), outH);
+    }
+    boolean nchw = spec.layout() == Layout.NCHW;
+    long[] shape = nchw ? new long[] {c, outH, outW} : new long[] {outH, outW, c};
+    boolean bgr = spec.colorMode() == ColorMode.BGR;
+    int plane = outW * outH;
+    byte[] src = px.data();
+    int inW = px.width();
+    int inH = px.height();
+
+    if (spec.pixelType() == PixelType.UINT8) {
+      byte[] out = new byte[plane * c];
+      for (int y = 0; y < outH; y++) {
+        int sy = y + offY;
+        if (sy < 0 || sy >= inH) {
+          continue;
+        }
+        for (int x = 0; x < outW; x++) {
+          int sx = x + offX;
+          if (sx < 0 || sx >= inW) {
+            continue;
+          }
+          int s = (sy * inW + sx) * c;
+          int pix = y * outW + x;
+          for (int ch = 0; ch < c; ch++) {
+            byte v = src[s + (bgr ? 2 - ch : ch)];
+            out[nchw ? ch * plane + pix : pix * c + ch] = v;
+          }
+        }
+      }
+      return new ImageTensor(PixelType.UINT8, shape, out);
+    }
+
+    float[] out = new float[plane * c];
+    for (int y = 0; y < outH; y++) {
+      int sy = y + offY;
+      boolean rowIn = sy >= 0 && sy < inH;
+      for (int x = 0; x < outW; x++) {
+        int sx = x + offX;
+        boolean in = rowIn && sx >= 0 && sx < inW;
+        int s = in ? (sy * inW + sx) * c : 0;
+        int pix = y * outW + x;
+        for (int ch = 0; ch < c; ch++) {
+          int v = in ? src[s + (bgr ? 2 - ch : ch)] & 0xFF : 0; // padding is pixel value 0
+          out[nchw ? ch * plane + pix : pix * c + ch] = lut[ch][v];
+        }
+      }
+    }
+    ByteBuffer bb = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    bb.asFloatBuffer().put(out);
+    return new ImageTensor(PixelType.FLOAT32, shape, bb.array());
+  }
+}

@@ -1,0 +1,94 @@
+package dev.classifier.server.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server's settings.
+ *
+ * @param host address to bind
+ * @param port port to bind; 0 = an ephemeral port (printed at start)
+ * @param models the models to serve, at least one
+ * @param defaultModel name of the model used when a request names none; null = the first
+ * @param streamWindow images a ClassifyStream call may have in flight (received, not yet answered)
+ * @param maxMessageBytes largest request message accepted
+ * @param shutdownGrace how long shutdown waits for queued and running work before cancelling it
+ * @param transport "auto" (epoll on Linux, else NIO), "epoll" or "nio"
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    List<ModelConfig> models,
+    String defaultModel,
+    int streamWindow,
+    int maxMessageBytes,
+    Duration shutdownGrace,
+    String transport) {
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("server.port must be in 0..65535, got " + port);
+    }
+    if (models == null || models.isEmpty()) {
+      throw new IllegalArgumentException("models must list at least one model");
+    }
+    models = List.copyOf(models);
+    if (streamWindow < 1) {
+      throw new IllegalArgumentException("server.streamWindow must be >= 1, got " + streamWindow);
+    }
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException(
+          "server.maxMessageBytes must be >= 1024, got " + maxMessageBytes);
+    }
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "server.shutdownGrace must be >= 0, got " + shutdownGrace);
+    }
+    transport = transport == null ? "auto" : transport;
+    if (!List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "server.transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+  }
+
+  /** Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace. */
+  public static ServerConfig of(int port, List<ModelConfig> models) {
+    return new ServerConfig(
+        "127.0.0.1", port, models, null, 64, 64 * 1024 * 1024, Duration.ofSeconds(10), "auto");
+  }
+
+  public ServerConfig withHost(String newHost) {
+    return new ServerConfig(
+        newHost, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport);
+  }
+
+  public ServerConfig withStreamWindow(int window) {
+    return new ServerConfig(
+        host, port, models, defaultModel, window, maxMessageBytes, shutdownGrace, transport);
+  }
+
+  public ServerConfig withDefaultModel(String name) {
+    return new ServerConfig(
+        host, port, models, name, streamWindow, maxMessageBytes, shutdownGrace, transport);
+  }
+
+  public ServerConfig withShutdownGrace(Duration grace) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, grace, transport);
+  }
+
+  public ServerConfig withMaxMessageBytes(int bytes) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, bytes, shutdownGrace, transport);
+  }
+
+  public ServerConfig withTransport(String newTransport) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        newTransport);
+  }
+}

@@ -1,0 +1,207 @@
+package dev.classifier.server.grpc;
+
+import dev.classifier.batching.Ticker;
+import dev.classifier.proto.v1.ClassifyStreamRequest;
+import dev.classifier.proto.v1.ClassifyStreamResponse;
+import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.engine.InferenceResult;
+import dev.classifier.server.model.ModelRegistry;
+import dev.classifier.server.model.ServedModel;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One ClassifyStream call: manual flow control with a fixed window of outstanding items.
+ *
+ * <p>The server asks the transport for {@code window} requests up front and for one more each time a
+ * response has actually been written, so the items this call holds (queued, running, or answered
+ * but waiting for the client to read) never exceed the window, however fast the client sends or
+ * however slowly it reads. Responses are written only while the transport is ready and resumed from
+ * the on-ready handler; all writes happen under one lock, because a {@code StreamObserver} is not
+ * thread-safe and answers complete on several worker threads.
+ *
+ * <p>Half-close: everything in flight is answered, then the call completes. Cancellation (client
+ * cancel, deadline, or transport error): queued items are cancelled, so they cost no compute.
+ */
+final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> {
+  private final ServerCallStreamObserver<ClassifyStreamResponse> out;
+  private final ModelRegistry registry;
+  private final int window;
+  private final Ticker ticker;
+  private final ClassifierService.StreamStats stats;
+
+  private final Object lock = new Object();
+  private final ArrayDeque<ClassifyStreamResponse> ready = new ArrayDeque<>();
+  private final Map<Long, CompletableFuture<InferenceResult>> inFlight = new HashMap<>();
+  private long nextSequence;
+  private int outstanding;
+  private boolean halfClosed;
+  private boolean finished;
+
+  ClassifyStreamCall(
+      ServerCallStreamObserver<ClassifyStreamResponse> out,
+      ModelRegistry registry,
+      int window,
+      Ticker ticker,
+      ClassifierService.StreamStats stats) {
+    this.out = out;
+    this.registry = registry;
+    this.window = window;
+    this.ticker = ticker;
+    this.stats = stats;
+  }
+
+  /** Must run inside the service method, before it returns. */
+  void start() {
+    out.disableAutoRequest();
+    out.setOnReadyHandler(this::drain);
+    out.setOnCancelHandler(this::cancelled);
+    stats.streamsOpened.increment();
+    stats.streamsOpen.increment();
+    out.request(window);
+  }
+
+  @Override
+  public void onNext(ClassifyStreamRequest request) {
+    stats.itemsReceived.increment();
+    long sequence;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      outstanding++;
+      stats.peakOutstanding.accumulateAndGet(outstanding, Math::max);
+      sequence = nextSequence++;
+    }
+    String id = request.getRequestId();
+    ServedModel model;
+    InferenceInput input;
+    int k;
+    try {
+      model = registry.resolve(request.getModel());
+      k = RequestReader.topK(request.hasTopK(), request.getTopK(), model.signature().numClasses());
+      int priority = RequestReader.priority(request.getPriority(), model.policy().priorityLevels());
+      if (!request.hasImage()) {
+        throw new InvalidRequestException("image is not set");
+      }
+      List<InferenceInput> inputs = RequestReader.read("image", request.getImage(), model);
+      if (inputs.size() != 1) {
+        throw new InvalidRequestException(
+            "a stream item carries exactly one image, got " + inputs.size());
+      }
+      input = inputs.get(0);
+      CompletableFuture<InferenceResult> pending =
+          model
+              .batcher()
+              .submit(input, Admission.options(ticker, priority, input.sizeBytes()));
+      synchronized (lock) {
+        if (!pending.isDone()) {
+          inFlight.put(sequence, pending);
+        }
+      }
+      ServedModel m = model;
+      int topK = k;
+      pending.whenComplete(
+          (result, failure) -> {
+            synchronized (lock) {
+              inFlight.remove(sequence);
+            }
+            if (failure != null) {
+              answer(error(id, failure));
+            } else {
+              answer(
+                  ClassifyStreamResponse.newBuilder()
+                      .setRequestId(id)
+                      .setModel(m.name())
+                      .setModelVersion(m.version())
+                      .setResult(Predictions.classification(result, topK, m))
+                      .build());
+            }
+          });
+    } catch (RuntimeException e) {
+      answer(error(id, e));
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    cancelled();
+  }
+
+  @Override
+  public void onCompleted() {
+    synchronized (lock) {
+      halfClosed = true;
+    }
+    drain();
+  }
+
+  private static ClassifyStreamResponse error(String id, Throwable failure) {
+    return ClassifyStreamResponse.newBuilder()
+        .setRequestId(id)
+        .setError(Statuses.toItemError(failure))
+        .build();
+  }
+
+  private void answer(ClassifyStreamResponse response) {
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      ready.add(response);
+    }
+    drain();
+  }
+
+  /** Writes what the transport can take now; completes the call once half-closed and empty. */
+  private void drain() {
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      int written = 0;
+      while (!ready.isEmpty() && out.isReady()) {
+        out.onNext(ready.poll());
+        written++;
+      }
+      outstanding -= written;
+      stats.itemsAnswered.add(written);
+      if (halfClosed && outstanding == 0) {
+        finished = true;
+        stats.streamsOpen.decrement();
+        out.onCompleted();
+        return;
+      }
+      if (written > 0 && !halfClosed) {
+        out.request(written);
+      }
+    }
+  }
+
+  private void cancelled() {
+    List<CompletableFuture<InferenceResult>> toCancel;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      stats.streamsOpen.decrement();
+      toCancel = new ArrayList<>(inFlight.values());
+      inFlight.clear();
+      ready.clear();
+    }
+    int cancelled = 0;
+    for (CompletableFuture<InferenceResult> f : toCancel) {
+      if (f.cancel(false)) {
+        cancelled++;
+      }
+    }
+    stats.itemsCancelled.add(cancelled);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.classifier.server.grpc;
+
+/** The request is malformed (shape, dtype, byte length, top_k, ...): INVALID_ARGUMENT. */
+public final class InvalidRequestException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidRequestException(String message) {
+    super(message);
+  }
+}

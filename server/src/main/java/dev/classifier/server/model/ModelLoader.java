@@ -1,0 +1,218 @@
+package dev.classifier.server.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.classifier.batching.BatchPolicy;
+import dev.classifier.batching.Batcher;
+import dev.classifier.batching.BatcherListener;
+import dev.classifier.batching.Instance;
+import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.engine.InferenceResult;
+import dev.classifier.server.engine.OnnxEngine;
+import dev.classifier.server.engine.SessionFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a {@link ModelConfig} into a warmed-up {@link ServedModel}: reads the model and its
+ * manifest, builds one session per device, reads and checks the signature, runs warm-up batches
+ * (which also detect whether the output is logits or probabilities when nobody said), and starts
+ * the model's batcher.
+ */
+public final class ModelLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+  private final OrtEnvironment env;
+  private final SessionFactory sessions;
+  private final Function<String, BatcherListener> listeners;
+
+  /**
+   * @param listeners batcher listener per model name (metrics); may return a no-op listener
+   */
+  public ModelLoader(OrtEnvironment env, Function<String, BatcherListener> listeners) {
+    this.env = env;
+    this.sessions = new SessionFactory(env);
+    this.listeners = listeners;
+  }
+
+  /** Loads one model; on failure nothing is left open. */
+  public ServedModel load(ModelConfig config) throws IOException, OrtException {
+    ModelSource source =
+        config.embedded()
+            ? ModelSource.embedded()
+            : ModelSource.file(config.path(), config.labels());
+    ModelManifest manifest = source.manifest();
+    String name = config.name() != null ? config.name() : source.defaultName();
+
+    Map<String, OrtSession> byDevice = new LinkedHashMap<>();
+    try {
+      for (String device : config.devices()) {
+        byDevice.put(device, sessions.create(source.onnx(), config.engine(), device));
+      }
+      OrtSession first = byDevice.values().iterator().next();
+      ModelSignature signature = SignatureReader.read(first, manifest.preprocessing());
+      List<String> labels = source.labels();
+      if (!labels.isEmpty() && labels.size() != signature.numClasses()) {
+        throw new IllegalArgumentException(
+            "model '"
+                + name
+                + "' has "
+                + signature.numClasses()
+                + " classes but its labels file "
+                + source.labelSource()
+                + " has "
+                + labels.size()
+                + " lines");
+      }
+      Preprocessing preprocessing =
+          manifest.preprocessing() != null
+              ? manifest.preprocessing()
+              : derivePreprocessing(signature);
+      OutputKind stated = config.output() != null ? config.output() : manifest.outputKind();
+
+      OnnxEngine engine = new OnnxEngine(env, byDevice, signature, stated != OutputKind.PROBABILITIES);
+      BatchPolicy policy = fitPolicy(config.batching(), signature);
+      List<Instance> instances = new ArrayList<>();
+      for (String device : config.devices()) {
+        for (int i = 0; i < config.instancesPerDevice(); i++) {
+          instances.add(new Instance(device, i, policy.maxBatchSize()));
+        }
+      }
+      OutputKind resolved = warmUp(engine, instances, stated);
+      engine.setApplySoftmax(resolved == OutputKind.LOGITS);
+
+      Batcher<InferenceInput, InferenceResult> batcher =
+          Batcher.<InferenceInput, InferenceResult>builder(name, policy, engine)
+              .instances(instances)
+              .listener(listeners.apply(name))
+              .build();
+      ServedModel model =
+          new ServedModel(
+              name,
+              manifest.version() == null ? "1" : manifest.version(),
+              source.description(),
+              signature,
+              labels,
+              source.labelSource(),
+              resolved,
+              preprocessing,
+              instances,
+              engine,
+              batcher);
+      LOG.info("loaded model {} from {}: {}", name, source.description(), signature);
+      return model;
+    } catch (RuntimeException | OrtException e) {
+      for (OrtSession s : byDevice.values()) {
+        try {
+          s.close();
+        } catch (OrtException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** A fixed-batch graph gets batches of one; everything else keeps the configured policy. */
+  static BatchPolicy fitPolicy(BatchPolicy p, ModelSignature signature) {
+    if (signature.dynamicBatch() || p.maxBatchSize() == 1) {
+      return p;
+    }
+    return new BatchPolicy(
+        1,
+        p.maxQueueDelay(),
+        List.of(),
+        p.maxQueueSize(),
+        p.maxQueuedBytes(),
+        p.defaultTimeout(),
+        p.priorityLevels(),
+        p.adaptive());
+  }
+
+  /** A preprocessing spec from the input shape alone: ImageNet for 3 channels, [0,1] for 1. */
+  static Preprocessing derivePreprocessing(ModelSignature s) {
+    long[] img = s.imageShape();
+    if (s.layout() == TensorLayout.OTHER) {
+      return null;
+    }
+    boolean nchw = s.layout() == TensorLayout.NCHW;
+    int c = (int) (nchw ? img[0] : img[2]);
+    int h = (int) (nchw ? img[1] : img[0]);
+    int w = (int) (nchw ? img[2] : img[1]);
+    String dtype = s.inputType().name();
+    if (c == 3) {
+      Preprocessing p = Preprocessing.imagenet(w, h, s.layout().name(), dtype);
+      return dtype.equals("UINT8")
+          ? new Preprocessing(
+              w, h, "RGB", p.resizeShorterSide(), "BILINEAR", true, 1f, new float[] {0f},
+              new float[] {1f}, s.layout().name(), dtype)
+          : p;
+    }
+    return Preprocessing.grayscale(w, h, s.layout().name(), dtype);
+  }
+
+  /**
+   * Runs a batch of one and a full batch through every instance so that first requests do not pay
+   * for arena growth, and decides the output kind when it was not stated.
+   */
+  private OutputKind warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
+      throws OrtException {
+    ModelSignature s = engine.signature();
+    boolean wasSoftmax = engine.appliesSoftmax();
+    engine.setApplySoftmax(false);
+    boolean looksLikeProbabilities = true;
+    Random random = new Random(42);
+    for (Instance instance : instances) {
+      for (int n : new int[] {1, instance.maxBatchSize()}) {
+        ByteBuffer input = warmUpInput(s, n, random);
+        float[][] out = engine.infer(instance, input, n);
+        for (float[] row : out) {
+          looksLikeProbabilities &= isDistribution(row);
+        }
+      }
+    }
+    engine.setApplySoftmax(wasSoftmax);
+    if (stated != OutputKind.DETECT) {
+      return stated;
+    }
+    return looksLikeProbabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+  }
+
+  private static ByteBuffer warmUpInput(ModelSignature s, int n, Random random) {
+    long bytes = s.imageBytes() * n;
+    ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    if (s.inputType() == ElementType.FLOAT32) {
+      while (buffer.remaining() >= 4) {
+        buffer.putFloat(random.nextFloat() * 2 - 1);
+      }
+    } else {
+      while (buffer.hasRemaining()) {
+        buffer.put((byte) random.nextInt(256));
+      }
+    }
+    buffer.flip();
+    return buffer;
+  }
+
+  private static boolean isDistribution(float[] row) {
+    double sum = 0;
+    for (float v : row) {
+      if (!(v >= 0f && v <= 1f)) {
+        return false;
+      }
+      sum += v;
+    }
+    return Math.abs(sum - 1.0) < 1e-3;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.classifier.server.model;
+
+import java.util.Collection;
+
+/** A request named a model the server does not serve. */
+public final class ModelNotFoundException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ModelNotFoundException(String name, Collection<String> served) {
+    super("model '" + name + "' is not served; served models: " + String.join(", ", served));
+  }
+}

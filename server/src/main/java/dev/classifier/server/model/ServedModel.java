@@ -1,0 +1,137 @@
+package dev.classifier.server.model;
+
+import dev.classifier.batching.BatchPolicy;
+import dev.classifier.batching.Batcher;
+import dev.classifier.batching.Instance;
+import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.engine.InferenceResult;
+import dev.classifier.server.engine.OnnxEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded, warmed-up model with its batcher: everything a request needs to be validated, queued,
+ * run and answered.
+ */
+public final class ServedModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
+
+  private final String name;
+  private final String version;
+  private final String source;
+  private final ModelSignature signature;
+  private final List<String> labels;
+  private final String labelSource;
+  private final OutputKind outputKind;
+  private final Preprocessing preprocessing;
+  private final List<Instance> instances;
+  private final OnnxEngine engine;
+  private final Batcher<InferenceInput, InferenceResult> batcher;
+
+  public ServedModel(
+      String name,
+      String version,
+      String source,
+      ModelSignature signature,
+      List<String> labels,
+      String labelSource,
+      OutputKind outputKind,
+      Preprocessing preprocessing,
+      List<Instance> instances,
+      OnnxEngine engine,
+      Batcher<InferenceInput, InferenceResult> batcher) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.version = Objects.requireNonNull(version, "version");
+    this.source = source;
+    this.signature = Objects.requireNonNull(signature, "signature");
+    this.labels = List.copyOf(labels);
+    this.labelSource = labelSource == null ? "" : labelSource;
+    this.outputKind = Objects.requireNonNull(outputKind, "outputKind");
+    this.preprocessing = preprocessing;
+    this.instances = List.copyOf(instances);
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.batcher = Objects.requireNonNull(batcher, "batcher");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public ModelSignature signature() {
+    return signature;
+  }
+
+  public List<String> labels() {
+    return labels;
+  }
+
+  public String labelSource() {
+    return labelSource;
+  }
+
+  /** LOGITS (softmax applied by the server) or PROBABILITIES; never DETECT once loaded. */
+  public OutputKind outputKind() {
+    return outputKind;
+  }
+
+  /** The preprocessing spec clients should apply; null when the input is not an image. */
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  public List<Instance> instances() {
+    return instances;
+  }
+
+  public BatchPolicy policy() {
+    return batcher.policy();
+  }
+
+  public OnnxEngine engine() {
+    return engine;
+  }
+
+  public Batcher<InferenceInput, InferenceResult> batcher() {
+    return batcher;
+  }
+
+  /** The label of class {@code index}, or "" when the model has no labels. */
+  public String label(int index) {
+    return index < labels.size() ? labels.get(index) : "";
+  }
+
+  /** Stops intake, lets queued work finish within {@code grace}, answers the rest UNAVAILABLE. */
+  public CompletableFuture<Void> drain(Duration grace) {
+    return batcher.close(grace);
+  }
+
+  @Override
+  public void close() {
+    try {
+      batcher.close(Duration.ZERO).join();
+    } finally {
+      try {
+        engine.close();
+      } catch (Exception e) {
+        LOG.warn("closing model {} failed", name, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " v" + version + " (" + signature + ")";
+  }
+}
