@@ -17,7 +17,8 @@ final class Jars {
   private Jars() {}
 
   static Path jar(String module, String name) {
-    Path p = ROOT.resolve(module).resolve("target").resolve(name + ".jar");
+    String buildDir = System.getProperty("classifier.buildDir", "target");
+    Path p = ROOT.resolve(module).resolve(buildDir).resolve(name + ".jar");
     if (!Files.isRegularFile(p)) {
       throw new IllegalStateException(p + " is missing: run the build through the package phase");
     }

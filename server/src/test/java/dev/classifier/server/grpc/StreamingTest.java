@@ -177,7 +177,10 @@ class StreamingTest {
       for (int i = 0; i < total; i++) {
         requests.request(1);
         int expected = i + 1;
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.get() >= expected);
+        await()
+            .pollInterval(Duration.ofMillis(1))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> received.get() >= expected);
         assertThat(server.service.streamStats().peakOutstanding()).isLessThanOrEqualTo(window);
       }
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
