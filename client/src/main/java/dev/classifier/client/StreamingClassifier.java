@@ -173,15 +173,21 @@ public final class StreamingClassifier implements AutoCloseable {
       failure = t;
       window.release(windowSize);
       signalReady();
-      done.countDown();
-      listener.onError(t);
+      try {
+        listener.onError(t);
+      } finally {
+        done.countDown();
+      }
     }
 
     @Override
     public void onCompleted() {
-      done.countDown();
       signalReady();
-      listener.onCompleted();
+      try {
+        listener.onCompleted();
+      } finally {
+        done.countDown();
+      }
     }
   }
 }

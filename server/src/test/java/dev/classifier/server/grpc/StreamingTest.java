@@ -89,6 +89,7 @@ class StreamingTest {
       }
       stream.halfClose();
       assertThat(stream.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+      assertThat(stream.failure()).isNull();
       assertThat(completed).isTrue();
       assertThat(duplicates).hasValue(0);
       assertThat(answers).hasSize(total);
