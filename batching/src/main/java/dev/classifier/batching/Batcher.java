@@ -171,35 +171,10 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
     QueuedTask<I, O> task =
         new QueuedTask<>(this, input, priority, options.payloadBytes(), now, deadline);
-    int queuedAfter;
-    long bytesAfter;
-    Batch<I, O> dispatch;
-    RejectedException rejection;
-    lock.lock();
-    try {
-      rejection = admissionFailure(1, options.payloadBytes());
-      if (rejection == null) {
-          queue.addLast(task);
-        if (deadline < expiryTimerAt) {
-          armExpiryTimer(deadline, now);
-        }
-      }
-      queuedAfter = queue.size();
-      bytesAfter = queue.bytes();
-      dispatch = rejection != null || idle.isEmpty() ? null : formBatches(now);
-    } catch (Throwable t) {
-      lock.unlock();
-      throw t;
-    }
-    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
-    boolean terminate = takeTermination();
-    lock.unlock();
-    if (rejection != null) {
-      return reject(rejection);
-    }
-    listener.onEnqueued(priority, queuedAfter, bytesAfter);
-    deliver(dispatch, expired, null, terminate, null);
-    return task;
+    @SuppressWarnings("unchecked")
+    QueuedTask<I, O>[] parts = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[] {task};
+    RejectedException rejection = enqueue(parts, priority, options.payloadBytes(), deadline, now);
+    return rejection == null ? task : reject(rejection);
   }
 
   /**
@@ -240,13 +215,24 @@ public final class Batcher<I, O> implements AutoCloseable {
           new QueuedTask<>(this, inputs.get(i), priority, options.payloadBytes(), now, deadline);
     }
     AllOfFuture<O> result = new AllOfFuture<>(parts);
+    RejectedException rejection = enqueue(parts, priority, options.payloadBytes(), deadline, now);
+    return rejection == null ? result : reject(rejection);
+  }
+
+  /**
+   * Admits {@code parts} all or none, links them into the queue and dispatches what an idle
+   * instance can take. Returns null when admitted, else why not (nothing was queued). Whatever the
+   * outcome, expiries and termination noticed under the lock are delivered.
+   */
+  private RejectedException enqueue(
+      QueuedTask<I, O>[] parts, int priority, long bytesEach, long deadline, long now) {
     int queuedAfter;
     long bytesAfter;
     Batch<I, O> dispatch;
     RejectedException rejection;
     lock.lock();
     try {
-      rejection = admissionFailure(count, options.payloadBytes());
+      rejection = admissionFailure(parts.length, bytesEach);
       if (rejection == null) {
         for (QueuedTask<I, O> part : parts) {
           queue.addLast(part);
@@ -265,14 +251,13 @@ public final class Batcher<I, O> implements AutoCloseable {
     ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
     boolean terminate = takeTermination();
     lock.unlock();
-    if (rejection != null) {
-      return reject(rejection);
-    }
-    for (int i = 0; i < count; i++) {
-      listener.onEnqueued(priority, queuedAfter, bytesAfter);
+    if (rejection == null) {
+      for (int i = 0; i < parts.length; i++) {
+        listener.onEnqueued(priority, queuedAfter, bytesAfter);
+      }
     }
     deliver(dispatch, expired, null, terminate, null);
-    return result;
+    return rejection;
   }
 
   private RejectedException validate(SubmitOptions options, int count) {
