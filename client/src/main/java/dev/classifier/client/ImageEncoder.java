@@ -5,7 +5,11 @@ import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.classifier.imaging.PreprocessSpec;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -32,6 +36,31 @@ public final class ImageEncoder {
     return ImageInput.newBuilder()
         .setTensor(Specs.toTensor(preprocessor.apply(decoder.decode(file))))
         .build();
+  }
+
+  /**
+   * Preprocesses an already decoded image (e.g. raw gray pixels of an IDX data set wrapped in a
+   * {@code TYPE_BYTE_GRAY} image): the same path as a decoded file.
+   */
+  public ImageInput encode(BufferedImage image) {
+    return ImageInput.newBuilder()
+        .setTensor(Specs.toTensor(preprocessor.apply(image)))
+        .build();
+  }
+
+  /** The preprocessing this encoder applies. */
+  public PreprocessSpec spec() {
+    return preprocessor.spec();
+  }
+
+  /** An input carrying a file's encoded bytes as they are, for the server to decode. */
+  public static ImageInput encodedFile(Path file) throws IOException {
+    return encodedBytes(Files.readAllBytes(file));
+  }
+
+  /** An input carrying encoded bytes (JPEG, PNG) for the server to decode. */
+  public static ImageInput encodedBytes(byte[] encoded) {
+    return ImageInput.newBuilder().setEncoded(UnsafeByteOperations.unsafeWrap(encoded)).build();
   }
 
   /** Decodes and preprocesses one encoded image (JPEG, PNG). */

@@ -63,16 +63,26 @@ final class Jars {
     return r;
   }
 
-  /** A server process that has printed its listening line. */
+  /**
+   * A server process that has printed its listening line. Unless the arguments say otherwise, its
+   * metrics endpoint gets an ephemeral port (so that parallel test servers never collide on the
+   * default 9090); {@link #metricsPort} is read from the banner (-1 when off).
+   */
   static final class ServerProcess implements AutoCloseable {
     final Process process;
     final int port;
+    final int metricsPort;
     final String banner;
     final Path stderr;
+    /** Lines the server printed on stdout after its banner (access log), collected in background. */
+    final List<String> stdoutLines = java.util.Collections.synchronizedList(new ArrayList<>());
 
     ServerProcess(String... args) throws IOException {
       stderr = Files.createTempFile("server-err", ".txt");
       List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+      if (!List.of(args).contains("--metrics-port")) {
+        all.addAll(List.of("--metrics-port", "0"));
+      }
       all.addAll(List.of(args));
       process =
           new ProcessBuilder(javaCommand(jar("server", "classifier-server"), all.toArray(String[]::new)))
@@ -90,6 +100,41 @@ final class Jars {
       banner = line;
       String rest = line.substring(line.indexOf("127.0.0.1:") + "127.0.0.1:".length());
       port = Integer.parseInt(rest.replaceAll("^(\\d+).*$", "$1"));
+      java.util.regex.Matcher metrics =
+          java.util.regex.Pattern.compile("metrics on http://[^/]+:(\\d+)/metrics").matcher(line);
+      metricsPort = metrics.find() ? Integer.parseInt(metrics.group(1)) : -1;
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  String l;
+                  while ((l = out.readLine()) != null) {
+                    stdoutLines.add(l);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "server-stdout");
+      drain.setDaemon(true);
+      drain.start();
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    /** Sends a signal by name ("TERM", "HUP", "INT") with {@code kill}. */
+    void signal(String name) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IOException("kill -" + name + " " + pid() + " failed");
+      }
+    }
+
+    /** The server's stderr so far (its log). */
+    String stderrText() throws IOException {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
     String target() {

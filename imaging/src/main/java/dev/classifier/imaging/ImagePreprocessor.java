@@ -72,18 +72,29 @@ public final class ImagePreprocessor {
     int c = spec.channels();
     PixelBuffer px = Pixels.read(image, c);
     int[] size = resizedSize(spec, px.width(), px.height());
-    px = Resampler.resize(px, size[0], size[1], spec.interpolation());
-
-    int outW = px.width();
-    int outH = px.height();
+    int outW = size[0];
+    int outH = size[1];
     int offX = 0;
     int offY = 0;
     if (spec.centerCrop()) {
       outW = spec.width();
       outH = spec.height();
-      offX = cropOffset(px.width(), outW);
-      offY = cropOffset(px.height(), outH);
+      offX = cropOffset(size[0], outW);
+      offY = cropOffset(size[1], outH);
     }
+    // resize only the part of the image the crop keeps: [winX, winX + winW) x [winY, winY + winH)
+    int winX = Math.max(0, offX);
+    int winY = Math.max(0, offY);
+    int winW = Math.min(size[0], offX + outW) - winX;
+    int winH = Math.min(size[1], offY + outH) - winY;
+    if (size[0] == px.width() && size[1] == px.height()) {
+      winX = 0; // no resize: index the decoded pixels directly
+      winY = 0;
+    } else {
+      px = Resampler.resizeWindow(px, size[0], size[1], spec.interpolation(), winX, winY, winW, winH);
+    }
+    offX -= winX;
+    offY -= winY;
     boolean nchw = spec.layout() == Layout.NCHW;
     long[] shape = nchw ? new long[] {c, outH, outW} : new long[] {outH, outW, c};
     boolean bgr = spec.colorMode() == ColorMode.BGR;

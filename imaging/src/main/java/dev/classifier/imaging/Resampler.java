@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>the horizontal pass first (only over the rows the vertical pass reads), then the vertical
  *       pass; each accumulates from {@code 1 << 21} and clips {@code sum >> 22} to 0..255, so the
  *       intermediate image is rounded to uint8 exactly like Pillow's;
- *   <li>a pass is skipped when its dimension is unchanged.
+ *   <li>a pass is skipped when its dimension is unchanged;
+ *   <li>with a window ({@link #resizeWindow}, used for the center crop) only the output pixels
+ *       inside it are computed, with the same per-pixel coefficients.
  * </ul>
  *
  * Coefficients are cached per (input size, output size, filter).
@@ -34,30 +36,58 @@ final class Resampler {
     if (outW == in.width() && outH == in.height()) {
       return in;
     }
+    return resizeWindow(in, outW, outH, interpolation, 0, 0, outW, outH);
+  }
+
+  /**
+   * The window {@code [x0, x0 + w) x [y0, y0 + h)} of {@code resize(in, outW, outH)}, computing only
+   * the output columns and rows inside it (and only the intermediate rows those need): bit-identical
+   * to resizing the whole image and cropping, because each output pixel uses the same coefficients.
+   */
+  static PixelBuffer resizeWindow(
+      PixelBuffer in, int outW, int outH, Interpolation interpolation, int x0, int y0, int w, int h) {
+    if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > outW || y0 + h > outH) {
+      throw new IllegalArgumentException(
+          "window " + w + "x" + h + "+" + x0 + "+" + y0 + " outside " + outW + "x" + outH);
+    }
     if (interpolation == Interpolation.NEAREST) {
-      return nearest(in, outW, outH);
+      PixelBuffer full = nearest(in, outW, outH);
+      return x0 == 0 && y0 == 0 && w == outW && h == outH ? full : crop(full, x0, y0, w, h);
     }
     boolean needH = outW != in.width();
     boolean needV = outH != in.height();
-    Coeffs vert = coeffs(in.height(), outH, interpolation);
-    PixelBuffer cur = in;
-    int[] vmin = vert.min();
-    if (needH) {
-      Coeffs horiz = coeffs(in.width(), outW, interpolation);
-      int first = vmin[0];
-      int last = vmin[outH - 1] + vert.size()[outH - 1];
-      cur = horizontal(in, horiz, outW, first, last - first);
-      if (first != 0) {
-        vmin = vmin.clone();
-        for (int i = 0; i < outH; i++) {
-          vmin[i] -= first;
-        }
-      }
-    }
+    // rows of the input (= of the horizontal pass's output) that the window's rows read
+    int first;
+    int last;
+    Coeffs vert = null;
     if (needV) {
-      cur = vertical(cur, vert, vmin, outH);
+      vert = coeffs(in.height(), outH, interpolation);
+      first = vert.min()[y0];
+      last = vert.min()[y0 + h - 1] + vert.size()[y0 + h - 1];
+    } else {
+      first = y0;
+      last = y0 + h;
+    }
+    PixelBuffer cur =
+        needH
+            ? horizontal(in, coeffs(in.width(), outW, interpolation), x0, w, first, last - first)
+            : crop(in, x0, first, w, last - first);
+    if (needV) {
+      cur = vertical(cur, vert, y0, h, first);
     }
     return cur;
+  }
+
+  private static PixelBuffer crop(PixelBuffer in, int x0, int y0, int w, int h) {
+    if (x0 == 0 && y0 == 0 && w == in.width() && h == in.height()) {
+      return in;
+    }
+    int ch = in.channels();
+    byte[] dst = new byte[w * h * ch];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(in.data(), ((y + y0) * in.width() + x0) * ch, dst, y * w * ch, w * ch);
+    }
+    return new PixelBuffer(w, h, ch, dst);
   }
 
   static Coeffs coeffs(int inSize, int outSize, Interpolation interpolation) {
@@ -136,19 +166,21 @@ final class Resampler {
     return v < 0 ? 0 : (v > 255 ? 255 : v);
   }
 
-  private static PixelBuffer horizontal(PixelBuffer in, Coeffs c, int outW, int rowOffset, int rows) {
+  /** Output columns {@code [col0, col0 + cols)} of input rows {@code [rowOffset, rowOffset + rows)}. */
+  private static PixelBuffer horizontal(
+      PixelBuffer in, Coeffs c, int col0, int cols, int rowOffset, int rows) {
     int ch = in.channels();
     int inStride = in.width() * ch;
     byte[] src = in.data();
-    byte[] dst = new byte[outW * rows * ch];
+    byte[] dst = new byte[cols * rows * ch];
     int ksize = c.ksize();
     int[] kk = c.k();
     int[] mins = c.min();
     int[] sizes = c.size();
     for (int yy = 0; yy < rows; yy++) {
       int rowBase = (yy + rowOffset) * inStride;
-      int o = yy * outW * ch;
-      for (int xx = 0; xx < outW; xx++) {
+      int o = yy * cols * ch;
+      for (int xx = col0; xx < col0 + cols; xx++) {
         int kb = xx * ksize;
         int n = sizes[xx];
         int p = rowBase + mins[xx] * ch;
@@ -174,22 +206,28 @@ final class Resampler {
         }
       }
     }
-    return new PixelBuffer(outW, rows, ch, dst);
+    return new PixelBuffer(cols, rows, ch, dst);
   }
 
-  private static PixelBuffer vertical(PixelBuffer in, Coeffs c, int[] mins, int outH) {
+  /**
+   * Output rows {@code [row0, row0 + rows)}; {@code in} holds the source rows from {@code inFirst}
+   * on.
+   */
+  private static PixelBuffer vertical(PixelBuffer in, Coeffs c, int row0, int rows, int inFirst) {
     int ch = in.channels();
     int stride = in.width() * ch;
     byte[] src = in.data();
-    byte[] dst = new byte[stride * outH];
+    byte[] dst = new byte[stride * rows];
     int ksize = c.ksize();
     int[] kk = c.k();
+    int[] mins = c.min();
     int[] sizes = c.size();
     int[] acc = new int[stride];
-    for (int yy = 0; yy < outH; yy++) {
+    for (int r = 0; r < rows; r++) {
+      int yy = row0 + r;
       int kb = yy * ksize;
       int n = sizes[yy];
-      int base = mins[yy] * stride;
+      int base = (mins[yy] - inFirst) * stride;
       java.util.Arrays.fill(acc, HALF);
       // row by row (sequential memory); same integer sums as Pillow's per-pixel loop
       for (int y = 0; y < n; y++) {
@@ -199,12 +237,12 @@ final class Resampler {
           acc[i] += (src[p + i] & 0xFF) * w;
         }
       }
-      int o = yy * stride;
+      int o = r * stride;
       for (int i = 0; i < stride; i++) {
         dst[o + i] = (byte) clip8(acc[i]);
       }
     }
-    return new PixelBuffer(in.width(), outH, ch, dst);
+    return new PixelBuffer(in.width(), rows, ch, dst);
   }
 
   /** Pillow's ImagingScaleAffine (nearest neighbour, pixel centres, accumulated in double). */

@@ -1,6 +1,9 @@
 package dev.classifier.server;
 
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.server.admin.ReloadSignal;
+import dev.classifier.server.config.ConfigReader;
+import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.engine.EngineOptions;
@@ -11,35 +14,70 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code classifier-server}: serves ONNX classifiers over gRPC. With no arguments it serves the
- * embedded Fashion-MNIST model on 127.0.0.1:50051.
+ * embedded Fashion-MNIST model on 127.0.0.1:50051 with metrics on 127.0.0.1:9090.
+ *
+ * <p>Settings come from the defaults, then the YAML file of {@code --config}, then the flags: a
+ * flag given on the command line wins over the file. Model-level flags (batching, instances,
+ * threads) apply to every model.
  */
 @Command(
     name = "classifier-server",
     mixinStandardHelpOptions = true,
     version = "classifier-server 0.1.0",
+    sortOptions = false,
     description = "Serves ONNX image classifiers over gRPC (classifier.v1) with dynamic batching.")
 public final class ServerMain implements Callable<Integer> {
-  @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String host = "127.0.0.1";
+  private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
 
   @Option(
-      names = "--port",
-      description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  int port = 50051;
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML configuration file (see deploy/config/sample.yaml); flags override it.")
+  Path configFile;
+
+  @Option(
+      names = "--print-config",
+      description = "Print the effective configuration (YAML) and exit.")
+  boolean printConfig;
+
+  @Option(names = "--host", description = "Address to bind, gRPC and metrics (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "gRPC port; 0 picks a free one (default 50051).")
+  Integer port;
+
+  @Option(
+      names = "--metrics-port",
+      description = "Prometheus /metrics port; 0 picks a free one, -1 turns it off (default 9090).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--jmx",
+      negatable = true,
+      description = "Publish metrics as JMX MBeans, domain 'classifier' (default on).")
+  Boolean jmx;
+
+  @Option(
+      names = "--access-log",
+      negatable = true,
+      description = "Log one line per call to the 'classifier.access' logger (default off).")
+  Boolean accessLog;
 
   @Option(
       names = "--model",
       paramLabel = "[NAME=]PATH",
       description =
-          "An .onnx model to serve (repeatable). A model.json or <stem>.json manifest beside it"
-              + " supplies labels, output kind and preprocessing. Default: the embedded"
-              + " Fashion-MNIST model.")
+          "An .onnx model to serve (repeatable; replaces the config file's models). A model.json"
+              + " or <stem>.json manifest beside it supplies labels, output kind and"
+              + " preprocessing. Default: the embedded Fashion-MNIST model.")
   List<String> models = new ArrayList<>();
 
   @Option(
@@ -51,43 +89,41 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--default-model", description = "Model used when a request names none.")
   String defaultModel;
 
-  @Option(names = "--max-batch-size", description = "Largest batch (default: ${DEFAULT-VALUE}).")
-  int maxBatchSize = 8;
+  @Option(names = "--max-batch-size", description = "Largest batch (default 8).")
+  Integer maxBatchSize;
 
   @Option(
       names = "--max-queue-delay-micros",
-      description =
-          "Longest wait for a batch to fill while an instance is idle; 0 = run at once"
-              + " (default: ${DEFAULT-VALUE}).")
-  long maxQueueDelayMicros = 0;
+      description = "Longest wait for a batch to fill while an instance is idle; 0 = run at once.")
+  Long maxQueueDelayMicros;
 
   @Option(
       names = "--max-queue-size",
-      description = "Images queued per model before RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
-  int maxQueueSize = 1024;
+      description = "Images queued per model before RESOURCE_EXHAUSTED (default 1024).")
+  Integer maxQueueSize;
 
   @Option(
       names = "--instances",
-      description = "Model instances (concurrent batches) per device (default: ${DEFAULT-VALUE}).")
-  int instances = 1;
+      description = "Model instances (concurrent batches) per device (default 1).")
+  Integer instances;
 
   @Option(
       names = "--intra-op-threads",
       description = "ONNX Runtime intra-op threads per session; 0 = its default.")
-  int intraOpThreads = 0;
+  Integer intraOpThreads;
 
   @Option(
       names = "--stream-window",
-      description = "Images a stream may have in flight (default: ${DEFAULT-VALUE}).")
-  int streamWindow = 64;
+      description = "Images a stream may have in flight (default 64).")
+  Integer streamWindow;
 
   @Option(
       names = "--shutdown-grace-seconds",
-      description = "How long shutdown lets queued work finish (default: ${DEFAULT-VALUE}).")
-  long shutdownGraceSeconds = 10;
+      description = "How long shutdown lets queued work finish (default 10).")
+  Long shutdownGraceSeconds;
 
-  @Option(names = "--transport", description = "auto, epoll or nio (default: ${DEFAULT-VALUE}).")
-  String transport = "auto";
+  @Option(names = "--transport", description = "auto, epoll or nio (default auto).")
+  String transport;
 
   public static void main(String[] args) {
     int code = new CommandLine(new ServerMain()).execute(args);
@@ -96,37 +132,112 @@ public final class ServerMain implements Callable<Integer> {
     }
   }
 
-  /** The configuration these options describe. */
+  /** The effective configuration: defaults, then the file, then the flags. */
   ServerConfig config() {
-    BatchPolicy policy =
-        BatchPolicy.builder()
-            .maxBatchSize(maxBatchSize)
-            .maxQueueDelay(Duration.ofNanos(maxQueueDelayMicros * 1000))
-            .maxQueueSize(maxQueueSize)
-            .build();
-    EngineOptions engine = new EngineOptions(intraOpThreads, List.of("cpu"));
-    List<ModelConfig> configs = new ArrayList<>();
-    if (models.isEmpty()) {
-      configs.add(
-          new ModelConfig(null, null, null, null, policy, List.of("cpu"), instances, engine));
+    ServerConfig c = configFile == null ? ConfigReader.defaults() : ConfigReader.read(configFile);
+    if (host != null) {
+      c = c.withHost(host);
     }
-    for (String spec : models) {
-      int eq = spec.indexOf('=');
-      String name = eq > 0 ? spec.substring(0, eq) : null;
-      Path path = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-      Path labelFile = name == null ? null : labels.get(name);
-      configs.add(
-          new ModelConfig(name, path, labelFile, null, policy, List.of("cpu"), instances, engine));
+    if (port != null) {
+      c = c.withPort(port);
     }
-    return new ServerConfig(
-        host,
-        port,
-        configs,
-        defaultModel,
-        streamWindow,
-        64 * 1024 * 1024,
-        Duration.ofSeconds(shutdownGraceSeconds),
-        transport);
+    if (metricsPort != null) {
+      c = c.withMetricsPort(metricsPort);
+    }
+    if (jmx != null) {
+      c = c.withJmx(jmx);
+    }
+    if (accessLog != null) {
+      c = c.withAccessLog(accessLog);
+    }
+    if (defaultModel != null) {
+      c = c.withDefaultModel(defaultModel);
+    }
+    if (streamWindow != null) {
+      c = c.withStreamWindow(streamWindow);
+    }
+    if (shutdownGraceSeconds != null) {
+      if (shutdownGraceSeconds < 0) {
+        throw new IllegalArgumentException(
+            "--shutdown-grace-seconds must be >= 0, got " + shutdownGraceSeconds);
+      }
+      c = c.withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
+    }
+    if (transport != null) {
+      c = c.withTransport(transport);
+    }
+    List<ModelConfig> base = c.models();
+    if (!models.isEmpty()) {
+      base = new ArrayList<>();
+      for (String spec : models) {
+        int eq = spec.indexOf('=');
+        String name = eq > 0 ? spec.substring(0, eq) : null;
+        Path path = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+        base.add(
+            new ModelConfig(
+                name, path, null, null, BatchPolicy.builder().build(), List.of("cpu"), 1, null));
+      }
+    }
+    List<ModelConfig> effective = new ArrayList<>();
+    for (ModelConfig m : base) {
+      effective.add(override(m));
+    }
+    return c.withModels(effective);
+  }
+
+  private ModelConfig override(ModelConfig m) {
+    BatchPolicy.Builder policy = m.batching().toBuilder();
+    if (maxBatchSize != null) {
+      policy.maxBatchSize(maxBatchSize);
+    }
+    if (maxQueueDelayMicros != null) {
+      if (maxQueueDelayMicros < 0) {
+        throw new IllegalArgumentException(
+            "--max-queue-delay-micros must be >= 0, got " + maxQueueDelayMicros);
+      }
+      policy.maxQueueDelay(Duration.ofNanos(Math.multiplyExact(maxQueueDelayMicros, 1000L)));
+    }
+    if (maxQueueSize != null) {
+      policy.maxQueueSize(maxQueueSize);
+    }
+    BatchPolicy batching;
+    try {
+      batching = policy.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + flagName(e.getMessage()), e);
+    }
+    ModelConfig out = m.withBatching(batching);
+    if (instances != null) {
+      if (instances < 1) {
+        throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
+      }
+      out = out.withInstancesPerDevice(instances);
+    }
+    if (intraOpThreads != null) {
+      if (intraOpThreads < 0) {
+        throw new IllegalArgumentException(
+            "--intra-op-threads must be >= 0, got " + intraOpThreads);
+      }
+      out = out.withEngine(new EngineOptions(intraOpThreads, m.engine().providers()));
+    }
+    if (m.name() != null && labels.containsKey(m.name())) {
+      out =
+          new ModelConfig(
+              out.name(), out.path(), labels.get(m.name()), out.output(), out.batching(),
+              out.devices(), out.instancesPerDevice(), out.engine(), out.preprocessing());
+    }
+    return out;
+  }
+
+  /** "maxBatchSize must be ..." becomes "max-batch-size must be ...". */
+  private static String flagName(String message) {
+    int space = message.indexOf(' ');
+    String field = space < 0 ? message : message.substring(0, space);
+    String flag = field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    if (flag.equals("max-queue-delay")) {
+      flag = "max-queue-delay-micros";
+    }
+    return flag + (space < 0 ? "" : message.substring(space));
   }
 
   @Override
@@ -135,16 +246,15 @@ public final class ServerMain implements Callable<Integer> {
     try {
       config = config();
     } catch (IllegalArgumentException e) {
-      System.err.println("classifier-server: bad configuration: " + e.getMessage());
+      System.err.println("config error: " + e.getMessage());
       return 2;
     }
-    ClassifierServer server = new ClassifierServer(config);
-    try {
-      server.start();
-    } catch (Exception e) {
-      System.err.println("classifier-server: cannot start: " + e.getMessage());
-      return 1;
+    if (printConfig) {
+      System.out.print(ConfigWriter.toYaml(config));
+      System.out.flush();
+      return 0;
     }
+    ClassifierServer server = new ClassifierServer(config);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -156,8 +266,17 @@ public final class ServerMain implements Callable<Integer> {
                   }
                 },
                 "classifier-shutdown"));
-    System.out.println(server.describe());
+    try {
+      server.start();
+    } catch (Exception e) {
+      System.err.println("classifier-server: cannot start: " + e.getMessage());
+      return 1;
+    }
+    ReloadSignal.install(server.reloader());
+    String banner = server.describe();
+    System.out.println(banner);
     System.out.flush();
+    LOG.debug(banner);
     server.awaitTermination();
     return 0;
   }

@@ -58,10 +58,18 @@ final class ClassifyCommand implements Callable<Integer> {
   int window = 32;
 
   @Option(
+      names = "--send",
+      description =
+          "tensor (decode and preprocess here) or encoded (send the file's bytes; the server"
+              + " decodes) (default: ${DEFAULT-VALUE}).")
+  String send = "tensor";
+
+  @Option(
       names = "--batch",
       description = "Images per unary request (default: ${DEFAULT-VALUE}).")
   int batch = 16;
 
+  private boolean encodedMode;
   private final PrintStream out = System.out;
   private final PrintStream err = System.err;
 
@@ -74,7 +82,8 @@ final class ClassifyCommand implements Callable<Integer> {
     List<Path> files;
     try {
       files = expand(inputs);
-    } catch (IOException e) {
+      encodedMode = SendModes.parse(send) == dev.classifier.client.eval.SendMode.ENCODED;
+    } catch (IOException | IllegalArgumentException e) {
       err.println("classifier: " + e.getMessage());
       return 2;
     }
@@ -169,7 +178,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   private ImageInput encodeOrReport(ImageEncoder encoder, Path f) {
     try {
-      return encoder.encode(f);
+      return encodedMode ? ImageEncoder.encodedFile(f) : encoder.encode(f);
     } catch (IOException | ImageDecodeException e) {
       err.println("classifier: cannot read image " + f + ": " + e.getMessage());
       return null;

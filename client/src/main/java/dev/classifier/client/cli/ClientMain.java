@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "classifier 0.1.0",
     description = "Client for the classifier.v1 gRPC image-classification server.",
-    subcommands = {ClassifyCommand.class, ModelsCommand.class})
+    subcommands = {ClassifyCommand.class, EvaluateCommand.class, ModelsCommand.class})
 public final class ClientMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

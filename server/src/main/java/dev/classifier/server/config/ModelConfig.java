@@ -3,6 +3,7 @@ package dev.classifier.server.config;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.model.OutputKind;
+import dev.classifier.server.model.Preprocessing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param devices devices to run on ("cpu", or "gpu:N" with a GPU build)
  * @param instancesPerDevice model instances (concurrent batches) per device
  * @param engine session settings (threads, execution providers)
+ * @param preprocessing preprocessing spec override (published to clients); null = the manifest's,
+ *     else derived from the input shape
  */
 public record ModelConfig(
     String name,
@@ -27,7 +30,8 @@ public record ModelConfig(
     BatchPolicy batching,
     List<String> devices,
     int instancesPerDevice,
-    EngineOptions engine) {
+    EngineOptions engine,
+    Preprocessing preprocessing) {
 
   public ModelConfig {
     Objects.requireNonNull(batching, "batching");
@@ -49,9 +53,49 @@ public record ModelConfig(
     }
   }
 
+  /** A model whose preprocessing comes from its manifest or its input shape. */
+  public ModelConfig(
+      String name,
+      Path path,
+      Path labels,
+      OutputKind output,
+      BatchPolicy batching,
+      List<String> devices,
+      int instancesPerDevice,
+      EngineOptions engine) {
+    this(name, path, labels, output, batching, devices, instancesPerDevice, engine, null);
+  }
+
   /** The embedded default model with the given batching policy. */
   public static ModelConfig embeddedDefault(BatchPolicy batching) {
     return new ModelConfig(null, null, null, null, batching, List.of("cpu"), 1, null);
+  }
+
+  public ModelConfig withBatching(BatchPolicy policy) {
+    return new ModelConfig(
+        name, path, labels, output, policy, devices, instancesPerDevice, engine, preprocessing);
+  }
+
+  public ModelConfig withInstancesPerDevice(int instances) {
+    return new ModelConfig(
+        name, path, labels, output, batching, devices, instances, engine, preprocessing);
+  }
+
+  public ModelConfig withEngine(EngineOptions options) {
+    return new ModelConfig(
+        name, path, labels, output, batching, devices, instancesPerDevice, options, preprocessing);
+  }
+
+  public ModelConfig withName(String newName) {
+    return new ModelConfig(
+        newName, path, labels, output, batching, devices, instancesPerDevice, engine,
+        preprocessing);
+  }
+
+  public ModelConfig withPath(Path newPath) {
+    return new ModelConfig(
+        name, newPath, labels, output, batching, devices, instancesPerDevice, engine,
+        preprocessing);
   }
 
   /** Whether this is the embedded default model. */

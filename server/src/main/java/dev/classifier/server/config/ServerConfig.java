@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * The server's settings.
  *
- * @param host address to bind
+ * @param host address to bind (gRPC and metrics)
  * @param port port to bind; 0 = an ephemeral port (printed at start)
  * @param models the models to serve, at least one
  * @param defaultModel name of the model used when a request names none; null = the first
@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param maxMessageBytes largest request message accepted
  * @param shutdownGrace how long shutdown waits for queued and running work before cancelling it
  * @param transport "auto" (epoll on Linux, else NIO), "epoll" or "nio"
+ * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
+ * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
+ * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
  */
 public record ServerConfig(
     String host,
@@ -24,10 +27,19 @@ public record ServerConfig(
     int streamWindow,
     int maxMessageBytes,
     Duration shutdownGrace,
-    String transport) {
+    String transport,
+    int metricsPort,
+    boolean jmx,
+    boolean accessLog) {
+
+  /** Default Prometheus port (the one Prometheus' own server uses). */
+  public static final int DEFAULT_METRICS_PORT = 9090;
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("server.host must not be empty, got '" + host + "'");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("server.port must be in 0..65535, got " + port);
     }
@@ -52,43 +64,104 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.transport must be auto, epoll or nio, got '" + transport + "'");
     }
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new IllegalArgumentException(
+          "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
+    }
   }
 
-  /** Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace. */
+  /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
+  public ServerConfig(
+      String host,
+      int port,
+      List<ModelConfig> models,
+      String defaultModel,
+      int streamWindow,
+      int maxMessageBytes,
+      Duration shutdownGrace,
+      String transport) {
+    this(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
+        -1, false, false);
+  }
+
+  /**
+   * Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace, no metrics
+   * endpoint (tests); {@link #withMetricsPort(int)} turns it on.
+   */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
         "127.0.0.1", port, models, null, 64, 64 * 1024 * 1024, Duration.ofSeconds(10), "auto");
   }
 
+  /** Whether the Prometheus endpoint is on. */
+  public boolean metricsEnabled() {
+    return metricsPort >= 0;
+  }
+
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(
         newHost, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport);
+        transport, metricsPort, jmx, accessLog);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        host, newPort, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport, metricsPort, jmx, accessLog);
+  }
+
+  public ServerConfig withModels(List<ModelConfig> newModels) {
+    return new ServerConfig(
+        host, port, newModels, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport, metricsPort, jmx, accessLog);
   }
 
   public ServerConfig withStreamWindow(int window) {
     return new ServerConfig(
-        host, port, models, defaultModel, window, maxMessageBytes, shutdownGrace, transport);
+        host, port, models, defaultModel, window, maxMessageBytes, shutdownGrace, transport,
+        metricsPort, jmx, accessLog);
   }
 
   public ServerConfig withDefaultModel(String name) {
     return new ServerConfig(
-        host, port, models, name, streamWindow, maxMessageBytes, shutdownGrace, transport);
+        host, port, models, name, streamWindow, maxMessageBytes, shutdownGrace, transport,
+        metricsPort, jmx, accessLog);
   }
 
   public ServerConfig withShutdownGrace(Duration grace) {
     return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, grace, transport);
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, grace, transport,
+        metricsPort, jmx, accessLog);
   }
 
   public ServerConfig withMaxMessageBytes(int bytes) {
     return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, bytes, shutdownGrace, transport);
+        host, port, models, defaultModel, streamWindow, bytes, shutdownGrace, transport,
+        metricsPort, jmx, accessLog);
   }
 
   public ServerConfig withTransport(String newTransport) {
     return new ServerConfig(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        newTransport);
+        newTransport, metricsPort, jmx, accessLog);
+  }
+
+  public ServerConfig withMetricsPort(int newMetricsPort) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport, newMetricsPort, jmx, accessLog);
+  }
+
+  public ServerConfig withJmx(boolean enabled) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport, metricsPort, enabled, accessLog);
+  }
+
+  public ServerConfig withAccessLog(boolean enabled) {
+    return new ServerConfig(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+        transport, metricsPort, jmx, enabled);
   }
 }

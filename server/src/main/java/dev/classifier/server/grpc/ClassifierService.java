@@ -17,7 +17,6 @@ import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,11 +25,17 @@ import java.util.concurrent.atomic.LongAdder;
  * The classifier.v1 service. Handlers validate, enqueue and return; they never block, so the
  * server can run them directly on its transport threads. Answers are written when the batcher
  * completes each request, on the worker thread that ran its batch.
+ *
+ * <p>Encoded images ({@code ImageInput.encoded}) are decoded and preprocessed on the bounded
+ * {@link ImageDecoding} stage, then submitted to the batcher; {@link #close} shuts down a decode
+ * pool the service created itself.
  */
-public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
+public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
+    implements AutoCloseable {
   private final ModelRegistry registry;
   private final int streamWindow;
   private final Ticker ticker;
+  private final ImageDecoding decoding;
   private final StreamStats streamStats = new StreamStats();
 
   /**
@@ -38,9 +43,30 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
    * @param streamWindow images a stream may have received but not yet answered
    */
   public ClassifierService(ModelRegistry registry, int streamWindow) {
+    this(registry, streamWindow, ImageDecoding.withDefaultPool());
+  }
+
+  /**
+   * @param registry the served models
+   * @param streamWindow images a stream may have received but not yet answered
+   * @param decoding the decode stage for encoded images (closed by {@link #close})
+   */
+  public ClassifierService(ModelRegistry registry, int streamWindow, ImageDecoding decoding) {
     this.registry = registry;
     this.streamWindow = streamWindow;
     this.ticker = Ticker.system();
+    this.decoding = java.util.Objects.requireNonNull(decoding, "decoding");
+  }
+
+  /** The decode stage for encoded images. */
+  public ImageDecoding decoding() {
+    return decoding;
+  }
+
+  /** Stops the decode stage's own pool (queued decodes are dropped); call after the server stops. */
+  @Override
+  public void close() {
+    decoding.close();
   }
 
   /** Counters of streaming calls (open streams, items cancelled with their stream, ...). */
@@ -53,7 +79,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     ServerCallStreamObserver<ClassifyResponse> call =
         (ServerCallStreamObserver<ClassifyResponse>) responses;
     ServedModel model;
-    List<InferenceInput> inputs;
+    RequestInputs inputs = new RequestInputs();
     int k;
     SubmitOptions options;
     try {
@@ -65,17 +91,21 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
           RequestReader.topK(
               request.hasTopK(), request.getTopK(), model.signature().numClasses());
       int priority = RequestReader.priority(request.getPriority(), model.policy().priorityLevels());
-      inputs = new ArrayList<>();
-      for (int i = 0; i < request.getImagesCount(); i++) {
-        inputs.addAll(RequestReader.read("images[" + i + "]", request.getImages(i), model));
-      }
       options = Admission.options(ticker, priority, model.signature().imageBytes());
+      for (int i = 0; i < request.getImagesCount(); i++) {
+        RequestReader.read("images[" + i + "]", request.getImages(i), model, decoding, inputs);
+      }
     } catch (RuntimeException e) {
+      inputs.cancel();
       responses.onError(Statuses.toException(e));
       return;
     }
+    ServedModel m = model;
+    SubmitOptions o = options;
     CompletableFuture<List<InferenceResult>> pending =
-        model.batcher().submitAll(inputs, options);
+        inputs.needsDecoding()
+            ? Chain.then(inputs.whenDecoded(), decoded -> m.batcher().submitAll(decoded, o))
+            : model.batcher().submitAll(inputs.ready(), options);
     call.setOnCancelHandler(() -> pending.cancel(false));
     pending.whenComplete(
         (results, failure) -> {
@@ -105,6 +135,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
             registry,
             streamWindow,
             ticker,
+            decoding,
             streamStats);
     call.start();
     return call;

@@ -1,5 +1,7 @@
 package dev.classifier.server.grpc;
 
+import dev.classifier.batching.Batcher;
+import dev.classifier.batching.SubmitOptions;
 import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
@@ -34,6 +36,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
   private final ModelRegistry registry;
   private final int window;
   private final Ticker ticker;
+  private final ImageDecoding decoding;
   private final ClassifierService.StreamStats stats;
 
   private final Object lock = new Object();
@@ -49,11 +52,13 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       ModelRegistry registry,
       int window,
       Ticker ticker,
+      ImageDecoding decoding,
       ClassifierService.StreamStats stats) {
     this.out = out;
     this.registry = registry;
     this.window = window;
     this.ticker = ticker;
+    this.decoding = decoding;
     this.stats = stats;
   }
 
@@ -81,8 +86,8 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     }
     String id = request.getRequestId();
     ServedModel model;
-    InferenceInput input;
     int k;
+    RequestInputs inputs = new RequestInputs();
     try {
       model = registry.resolve(request.getModel());
       k = RequestReader.topK(request.hasTopK(), request.getTopK(), model.signature().numClasses());
@@ -90,20 +95,30 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       if (!request.hasImage()) {
         throw new InvalidRequestException("image is not set");
       }
-      List<InferenceInput> inputs = RequestReader.read("image", request.getImage(), model);
+      SubmitOptions options =
+          Admission.options(ticker, priority, model.signature().imageBytes());
+      RequestReader.read("image", request.getImage(), model, decoding, inputs);
       if (inputs.size() != 1) {
+        inputs.cancel();
         throw new InvalidRequestException(
             "a stream item carries exactly one image, got " + inputs.size());
       }
-      input = inputs.get(0);
+      Batcher<InferenceInput, InferenceResult> batcher = model.batcher();
+      // an item being decoded is outstanding (counted above) and cancellable like a queued one
       CompletableFuture<InferenceResult> pending =
-          model
-              .batcher()
-              .submit(input, Admission.options(ticker, priority, input.sizeBytes()));
+          inputs.needsDecoding()
+              ? Chain.then(inputs.whenDecoded(), in -> batcher.submit(in.get(0), options))
+              : batcher.submit(inputs.ready().get(0), options);
+      boolean cancelNow = false;
       synchronized (lock) {
-        if (!pending.isDone()) {
+        if (finished) {
+          cancelNow = true; // the stream was cancelled while this item was being read
+        } else if (!pending.isDone()) {
           inFlight.put(sequence, pending);
         }
+      }
+      if (cancelNow) {
+        pending.cancel(false);
       }
       ServedModel m = model;
       int topK = k;

@@ -23,20 +23,38 @@ public final class RequestReader {
 
   private RequestReader() {}
 
-  /** The images of one request field, split per image, in order. */
+  /**
+   * The tensor images of one request field, split per image, in order.
+   *
+   * @throws InvalidRequestException for an encoded image (use {@link #read(String, ImageInput,
+   *     ServedModel, ImageDecoding, RequestInputs)}) or an empty source
+   */
   public static List<InferenceInput> read(String field, ImageInput image, ServedModel model) {
     return switch (image.getSourceCase()) {
       case TENSOR -> readTensor(field + ".tensor", image.getTensor(), model.signature());
       case ENCODED ->
-          throw io.grpc.Status.UNIMPLEMENTED
-              .withDescription(
-                  field
-                      + ".encoded: server-side image decoding is not available in this version;"
-                      + " send a preprocessed tensor (see GetModelInfo.preprocessing)")
-              .asRuntimeException();
+          throw new InvalidRequestException(field + ".encoded needs the server's decode stage");
       case SOURCE_NOT_SET ->
           throw new InvalidRequestException(field + " has neither a tensor nor encoded bytes");
     };
+  }
+
+  /**
+   * Adds the images of one request field to {@code into}: tensors are validated now, encoded images
+   * are handed to {@code decoding} (which may fail the returned futures later, or at once when its
+   * queue is full). Never blocks.
+   */
+  static void read(
+      String field,
+      ImageInput image,
+      ServedModel model,
+      ImageDecoding decoding,
+      RequestInputs into) {
+    if (image.getSourceCase() == ImageInput.SourceCase.ENCODED) {
+      into.addDecoding(decoding.decode(field + ".encoded", image.getEncoded(), model));
+    } else {
+      into.addTensors(read(field, image, model));
+    }
   }
 
   static List<InferenceInput> readTensor(String field, Tensor t, ModelSignature s) {

@@ -9,15 +9,32 @@ import dev.classifier.batching.BatcherListener;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.RejectedException;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
-/** Records one model's batcher events in a Dropwizard registry. */
+/**
+ * Records one model's batcher events in a Dropwizard registry (names: {@link MetricNames}): images
+ * served, batch sizes, why each batch closed, queue wait, compute time (per model and per
+ * instance), instance busy ratio and rejects by reason. One instance per model name, kept across
+ * hot reloads so that counters continue.
+ */
 public final class BatcherMetrics implements BatcherListener {
+  /** Reject reasons as exported ({@code reason} label of {@code classifier_rejected_total}). */
+  public static final String QUEUE_FULL = "queue_full";
+  public static final String QUEUE_BYTES_FULL = "queue_bytes_full";
+  public static final String DRAINING = "draining";
+  public static final String INVALID = "invalid";
+  public static final String EXPIRED = "expired";
+  public static final String CANCELLED = "cancelled";
+
+  private static final long BUSY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private final MetricRegistry registry;
-  private final String prefix;
+  private final String model;
+  private final LongSupplier nanoClock;
   private final Meter images;
   private final Histogram batchSize;
   private final Timer queueWait;
@@ -28,29 +45,51 @@ public final class BatcherMetrics implements BatcherListener {
   private final Map<RejectedException.Reason, Counter> rejected =
       new EnumMap<>(RejectedException.Reason.class);
   private final Map<CloseReason, Counter> closeReasons = new EnumMap<>(CloseReason.class);
-  private final Map<Integer, AtomicLong> depthByPriority = new ConcurrentHashMap<>();
-  private final Map<Integer, AtomicLong> bytesByPriority = new ConcurrentHashMap<>();
+  private final Map<Instance, Timer> instanceCompute = new ConcurrentHashMap<>();
+  private final Map<Instance, BusyRatio> instanceBusy = new ConcurrentHashMap<>();
 
   public BatcherMetrics(MetricRegistry registry, String model) {
+    this(registry, model, System::nanoTime);
+  }
+
+  BatcherMetrics(MetricRegistry registry, String model, LongSupplier nanoClock) {
     this.registry = registry;
-    this.prefix = MetricRegistry.name("classifier", "model", model);
-    this.images = registry.meter(name("images"));
-    this.batchSize = registry.histogram(name("batch_size"));
-    this.queueWait = registry.timer(name("queue_wait"));
-    this.compute = registry.timer(name("compute"));
-    this.batchFailures = registry.counter(name("batch_failures"));
-    this.expired = registry.counter(name("expired"));
-    this.cancelled = registry.counter(name("cancelled"));
+    this.model = model;
+    this.nanoClock = nanoClock;
+    this.images = registry.meter(MetricNames.model(model, "images"));
+    this.batchSize = registry.histogram(MetricNames.model(model, "batch_size"));
+    this.queueWait = registry.timer(MetricNames.model(model, "queue_wait"));
+    this.compute = registry.timer(MetricNames.model(model, "compute"));
+    this.batchFailures = registry.counter(MetricNames.model(model, "batch_failures"));
+    this.expired = rejectCounter(registry, model, EXPIRED);
+    this.cancelled = rejectCounter(registry, model, CANCELLED);
     for (RejectedException.Reason r : RejectedException.Reason.values()) {
-      rejected.put(r, registry.counter(name("rejected", r.name().toLowerCase())));
+      rejected.put(r, rejectCounter(registry, model, label(r)));
     }
     for (CloseReason r : CloseReason.values()) {
-      closeReasons.put(r, registry.counter(name("batch_close", r.name().toLowerCase())));
+      closeReasons.put(
+          r,
+          registry.counter(
+              MetricNames.model(model, "batch_close", r.name().toLowerCase(Locale.ROOT))));
     }
   }
 
-  private String name(String... parts) {
-    return MetricRegistry.name(prefix, parts);
+  /** The counter of {@code classifier_rejected_total{model, reason}}. */
+  public static Counter rejectCounter(MetricRegistry registry, String model, String reason) {
+    return registry.counter(MetricNames.model(model, "rejected", reason));
+  }
+
+  static String label(RejectedException.Reason r) {
+    return switch (r) {
+      case QUEUE_FULL -> QUEUE_FULL;
+      case BYTES_EXHAUSTED -> QUEUE_BYTES_FULL;
+      case CLOSED -> DRAINING;
+      case INVALID -> INVALID;
+    };
+  }
+
+  public String model() {
+    return model;
   }
 
   @Override
@@ -81,6 +120,11 @@ public final class BatcherMetrics implements BatcherListener {
   @Override
   public void onBatchCompleted(Instance instance, int size, long runNanos, Throwable failure) {
     compute.update(runNanos, TimeUnit.NANOSECONDS);
+    instanceCompute
+        .computeIfAbsent(
+            instance, i -> registry.timer(MetricNames.instance(model, i, "compute")))
+        .update(runNanos, TimeUnit.NANOSECONDS);
+    busy(instance).record(runNanos);
     if (failure != null) {
       batchFailures.inc();
     } else {
@@ -88,24 +132,18 @@ public final class BatcherMetrics implements BatcherListener {
     }
   }
 
-  @Override
-  public void onQueueDepth(int priority, int queuedRequests, long queuedBytes) {
-    gauge(depthByPriority, "queue_depth", priority).set(queuedRequests);
-    gauge(bytesByPriority, "queue_bytes", priority).set(queuedBytes);
+  /** Registers the instance's busy-ratio gauge (at load, so idle instances show 0). */
+  public void register(Instance instance) {
+    busy(instance);
   }
 
-  @Override
-  public void onEnqueued(int priority, int queuedRequests, long queuedBytes) {
-    onQueueDepth(priority, queuedRequests, queuedBytes);
-  }
-
-  private AtomicLong gauge(Map<Integer, AtomicLong> map, String metric, int priority) {
-    return map.computeIfAbsent(
-        priority,
-        p -> {
-          AtomicLong value = new AtomicLong();
-          registry.gauge(name(metric, "priority" + p), () -> value::get);
-          return value;
-        });
+  private BusyRatio busy(Instance instance) {
+    return instanceBusy.computeIfAbsent(
+        instance,
+        i ->
+            (BusyRatio)
+                registry.gauge(
+                    MetricNames.instance(model, i, "busy_ratio"),
+                    () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)));
   }
 }

@@ -1,6 +1,15 @@
 /**
- * Server metrics in a Dropwizard {@link com.codahale.metrics.MetricRegistry}.
- * {@link dev.classifier.server.metrics.BatcherMetrics} is the batcher listener that records each
- * model's queue, batch and reject figures under {@code classifier.model.<name>.*}.
+ * Server metrics in a Dropwizard {@link com.codahale.metrics.MetricRegistry} and their export.
+ *
+ * <p>Start with {@link dev.classifier.server.metrics.MetricNames}: every metric's Dropwizard name
+ * and the Prometheus family (with labels) it is exported as. Sources: {@link
+ * dev.classifier.server.metrics.BatcherMetrics} (batcher listener per model: batch sizes, close
+ * reasons, queue wait, compute, rejects, instance busy ratio), {@link
+ * dev.classifier.server.metrics.GrpcMetricsInterceptor} (per method and status code, per-model
+ * requests and end-to-end latency, optional access log), {@link
+ * dev.classifier.server.metrics.QueueGauges} and {@link
+ * dev.classifier.server.metrics.StreamGauges}. {@link
+ * dev.classifier.server.metrics.MetricsExporter} serves {@code /metrics} (Prometheus text format)
+ * and JMX. The full list is in {@code docs/OPERATIONS.md}.
  */
 package dev.classifier.server.metrics;

@@ -61,7 +61,9 @@ public final class ModelLoader {
         byDevice.put(device, sessions.create(source.onnx(), config.engine(), device));
       }
       OrtSession first = byDevice.values().iterator().next();
-      ModelSignature signature = SignatureReader.read(first, manifest.preprocessing());
+      Preprocessing stated =
+          config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
+      ModelSignature signature = SignatureReader.read(first, stated);
       List<String> labels = source.labels();
       if (!labels.isEmpty() && labels.size() != signature.numClasses()) {
         throw new IllegalArgumentException(
@@ -75,13 +77,12 @@ public final class ModelLoader {
                 + labels.size()
                 + " lines");
       }
-      Preprocessing preprocessing =
-          manifest.preprocessing() != null
-              ? manifest.preprocessing()
-              : derivePreprocessing(signature);
-      OutputKind stated = config.output() != null ? config.output() : manifest.outputKind();
+      Preprocessing preprocessing = stated != null ? stated : derivePreprocessing(signature);
+      OutputKind statedOutput =
+          config.output() != null ? config.output() : manifest.outputKind();
 
-      OnnxEngine engine = new OnnxEngine(env, byDevice, signature, stated != OutputKind.PROBABILITIES);
+      OnnxEngine engine =
+          new OnnxEngine(env, byDevice, signature, statedOutput != OutputKind.PROBABILITIES);
       BatchPolicy policy = fitPolicy(config.batching(), signature);
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
@@ -89,7 +90,7 @@ public final class ModelLoader {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
-      OutputKind resolved = warmUp(engine, instances, stated);
+      OutputKind resolved = warmUp(engine, instances, statedOutput);
       engine.setApplySoftmax(resolved == OutputKind.LOGITS);
 
       Batcher<InferenceInput, InferenceResult> batcher =
@@ -110,7 +111,7 @@ public final class ModelLoader {
               instances,
               engine,
               batcher);
-      LOG.info("loaded model {} from {}: {}", name, source.description(), signature);
+      LOG.debug("loaded model {} from {}: {}", name, source.description(), signature);
       return model;
     } catch (RuntimeException | OrtException e) {
       for (OrtSession s : byDevice.values()) {

@@ -1,0 +1,170 @@
+package dev.classifier.server.admin;
+
+import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.model.ModelLoader;
+import dev.classifier.server.model.ModelRegistry;
+import dev.classifier.server.model.ServedModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot reload of served models, one at a time on its own thread (never on a gRPC event loop).
+ *
+ * <p>A reload loads and warms the new version beside the running one, swaps it into the {@link
+ * ModelRegistry} atomically, then retires the old version: after a short hand-over (so that a
+ * request that resolved the old model just before the swap still gets to queue on it) the old
+ * batcher drains (its queued and running requests finish on the old session) and is closed. A
+ * failed load leaves the old version serving.
+ */
+public final class ModelReloader implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelReloader.class);
+
+  /** How long a replaced model keeps accepting requests after the swap. */
+  public static final Duration DEFAULT_HANDOVER = Duration.ofMillis(500);
+
+  private final ModelRegistry registry;
+  private final ModelLoader loader;
+  private final Map<String, ModelConfig> configs = new ConcurrentHashMap<>();
+  private final Duration handover;
+  private final Duration drainGrace;
+  private final Consumer<String> onReloaded;
+  private final ExecutorService executor;
+  private boolean closed;
+
+  /**
+   * @param configs the configuration each served model was loaded from, by served name
+   * @param drainGrace how long a replaced model may take to finish its queued work
+   * @param onReloaded called with the model name after each swap (metrics)
+   */
+  public ModelReloader(
+      ModelRegistry registry,
+      ModelLoader loader,
+      Map<String, ModelConfig> configs,
+      Duration handover,
+      Duration drainGrace,
+      Consumer<String> onReloaded) {
+    this.registry = registry;
+    this.loader = loader;
+    this.configs.putAll(configs);
+    this.handover = handover;
+    this.drainGrace = drainGrace;
+    this.onReloaded = onReloaded;
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "classifier-reload");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Reloads {@code model} (empty = the default) from {@code path}, or from its current file when
+   * {@code path} is null. Completes when the new version serves (the old one is retired after).
+   */
+  public CompletableFuture<ReloadResult> reload(String model, Path path) {
+    try {
+      return CompletableFuture.supplyAsync(() -> reloadNow(model, path), executor);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the server is shutting down"));
+    }
+  }
+
+  /** Reloads every model that was loaded from a file (SIGHUP); embedded models are skipped. */
+  public CompletableFuture<List<ReloadResult>> reloadAllFiles() {
+    List<CompletableFuture<ReloadResult>> all = new ArrayList<>();
+    for (ServedModel m : registry.all()) {
+      ModelConfig c = configs.get(m.name());
+      if (c != null && !c.embedded()) {
+        all.add(reload(m.name(), null));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+  }
+
+  private ReloadResult reloadNow(String requested, Path path) {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the server is shutting down");
+      }
+    }
+    ServedModel current = registry.resolve(requested);
+    String name = current.name();
+    ModelConfig config = configs.get(name);
+    if (config == null || (path == null && config.embedded())) {
+      throw new IllegalStateException(
+          "model '" + name + "' is the embedded model; give a path to reload it from a file");
+    }
+    ModelConfig next = config.withName(name);
+    if (path != null) {
+      next = next.withPath(path);
+    }
+    ServedModel fresh;
+    try {
+      fresh = loader.load(next);
+    } catch (Exception e) {
+      throw new CompletionException(
+          new IllegalArgumentException(
+              "cannot load a new version of model '" + name + "': " + e.getMessage(), e));
+    }
+    ServedModel old;
+    synchronized (this) {
+      if (closed) {
+        fresh.close();
+        throw new IllegalStateException("the server is shutting down");
+      }
+      old = registry.replace(fresh);
+      configs.put(name, next);
+    }
+    onReloaded.accept(name);
+    LOG.info(
+        "reloaded model {}: v{} -> v{} from {}", name, old.version(), fresh.version(), fresh.source());
+    executor.execute(() -> retire(old));
+    return new ReloadResult(name, old.version(), fresh.version(), fresh.source());
+  }
+
+  private void retire(ServedModel old) {
+    try {
+      Thread.sleep(handover.toMillis());
+      old.drain(drainGrace).get(drainGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("draining the replaced version of model {} did not finish cleanly: {}", old.name(), e.toString());
+    } finally {
+      old.close();
+    }
+  }
+
+  /**
+   * Refuses further reloads and waits up to {@code timeout} for a running reload and the
+   * retirement of replaced versions. After it returns the registry is not changed any more.
+   */
+  public void close(Duration timeout) throws InterruptedException {
+    synchronized (this) {
+      closed = true;
+    }
+    executor.shutdown();
+    if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      LOG.warn("model reloads still running at shutdown");
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    close(drainGrace.plus(handover).plusSeconds(5));
+  }
+}

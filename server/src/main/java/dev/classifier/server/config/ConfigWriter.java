@@ -1,0 +1,103 @@
+package dev.classifier.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.classifier.batching.AdaptiveBatching;
+import dev.classifier.batching.BatchPolicy;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a {@link ServerConfig} as YAML in the schema {@link ConfigReader} reads
+ * ({@code --print-config}); reading the output back gives the same configuration.
+ */
+public final class ConfigWriter {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
+
+  private ConfigWriter() {}
+
+  public static String toYaml(ServerConfig c) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("host", c.host());
+    server.put("port", c.port());
+    server.put("metricsPort", c.metricsPort());
+    server.put("jmx", c.jmx());
+    server.put("accessLog", c.accessLog());
+    server.put("streamWindow", c.streamWindow());
+    server.put("maxMessageBytes", c.maxMessageBytes());
+    server.put("shutdownGraceSeconds", c.shutdownGrace().toSeconds());
+    server.put("transport", c.transport());
+    root.put("server", server);
+    if (c.defaultModel() != null) {
+      root.put("defaultModel", c.defaultModel());
+    }
+    List<Object> models = new ArrayList<>();
+    for (ModelConfig m : c.models()) {
+      models.add(model(m));
+    }
+    root.put("models", models);
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Object> model(ModelConfig m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (m.name() != null) {
+      out.put("name", m.name());
+    }
+    if (m.path() != null) {
+      out.put("path", m.path().toAbsolutePath().toString());
+    }
+    if (m.labels() != null) {
+      out.put("labels", m.labels().toAbsolutePath().toString());
+    }
+    if (m.output() != null) {
+      out.put("output", m.output().name().toLowerCase(Locale.ROOT));
+    }
+    if (m.preprocessing() != null) {
+      out.put("preprocessing", m.preprocessing());
+    }
+    out.put("devices", m.devices());
+    out.put("instancesPerDevice", m.instancesPerDevice());
+    Map<String, Object> engine = new LinkedHashMap<>();
+    engine.put("intraOpThreads", m.engine().intraOpThreads());
+    engine.put("providers", m.engine().providers());
+    out.put("engine", engine);
+    out.put("batching", batching(m.batching()));
+    return out;
+  }
+
+  private static Map<String, Object> batching(BatchPolicy p) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("maxBatchSize", p.maxBatchSize());
+    b.put("maxQueueDelayMicros", p.maxQueueDelay().toNanos() / 1000);
+    b.put("preferredBatchSizes", p.preferredBatchSizes());
+    b.put("maxQueueSize", p.maxQueueSize());
+    b.put("maxQueuedBytes", p.maxQueuedBytes());
+    b.put("defaultTimeoutMillis", p.defaultTimeout().toMillis());
+    b.put("priorityLevels", p.priorityLevels());
+    AdaptiveBatching a = p.adaptive();
+    Map<String, Object> adaptive = new LinkedHashMap<>();
+    adaptive.put("enabled", a.enabled());
+    adaptive.put("latencyTargetMicros", a.latencyTarget().toNanos() / 1000);
+    adaptive.put("minBatchSize", a.minBatchSize());
+    adaptive.put("maxBatchSize", a.maxBatchSize());
+    adaptive.put("additiveIncrease", a.additiveIncrease());
+    adaptive.put("multiplicativeDecrease", a.multiplicativeDecrease());
+    b.put("adaptive", adaptive);
+    return b;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.classifier.server.grpc;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Two asynchronous stages where cancelling the result cancels whichever stage is current: the
+ * first (e.g. a queued decode, then skipped) or the second (e.g. a queued batch request, then
+ * dropped before it runs). {@code CompletableFuture.thenCompose} does not propagate cancellation.
+ */
+final class Chain {
+  private Chain() {}
+
+  static <A, B> CompletableFuture<B> then(
+      CompletableFuture<A> first, Function<A, CompletableFuture<B>> next) {
+    CompletableFuture<B> result = new CompletableFuture<>();
+    result.whenComplete(
+        (r, t) -> {
+          if (result.isCancelled()) {
+            first.cancel(false);
+          }
+        });
+    first.whenComplete(
+        (a, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(failure);
+            return;
+          }
+          if (result.isDone()) {
+            return;
+          }
+          CompletableFuture<B> second;
+          try {
+            second = next.apply(a);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+          }
+          result.whenComplete(
+              (r, t) -> {
+                if (result.isCancelled()) {
+                  second.cancel(false);
+                }
+              });
+          second.whenComplete(
+              (b, t) -> {
+                if (t != null) {
+                  result.completeExceptionally(t);
+                } else {
+                  result.complete(b);
+                }
+              });
+        });
+    return result;
+  }
+}

@@ -1,0 +1,216 @@
+package dev.classifier.server.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.classifier.imaging.ImageDecodeException;
+import dev.classifier.imaging.ImageDecoder;
+import dev.classifier.imaging.ImagePreprocessor;
+import dev.classifier.imaging.ImageTensor;
+import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.model.Preprocessing;
+import dev.classifier.server.model.ServedModel;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Server-side decoding of encoded images ({@code ImageInput.encoded}): decode (pixel count checked
+ * from the header first) and the model's preprocessing spec, with the same imaging code the client
+ * uses, on a decode executor, never on the transport thread that received the request.
+ *
+ * <p>Bounded: at most {@code maxPendingImages} images may be queued or decoding at once; beyond that
+ * {@link #decode} fails at once with RESOURCE_EXHAUSTED, so a flood of encoded images cannot grow
+ * memory without limit. A decode whose future was cancelled before its turn is skipped (no work).
+ * Undecodable data, too many pixels or a decoded size that does not fit the model give
+ * INVALID_ARGUMENT naming the field.
+ */
+public final class ImageDecoding implements AutoCloseable {
+  /** Default pixel limit per encoded image: 40 megapixels. */
+  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+  /** Default bound of queued or decoding images, per core. */
+  public static final int DEFAULT_PENDING_PER_CORE = 64;
+
+  private final Executor executor;
+  private final ExecutorService owned;
+  private final Semaphore pending;
+  private final int maxPendingImages;
+  private final ImageDecoder decoder;
+  private final LongAdder decoded = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final ConcurrentMap<Preprocessing, ImagePreprocessor> preprocessors =
+      new ConcurrentHashMap<>();
+
+  /**
+   * @param executor runs the decodes (not owned: the caller shuts it down)
+   * @param maxPendingImages images that may be queued or decoding at once, >= 1
+   * @param maxPixels largest accepted width x height of one encoded image
+   */
+  public ImageDecoding(Executor executor, int maxPendingImages, long maxPixels) {
+    this(executor, null, maxPendingImages, maxPixels);
+  }
+
+  private ImageDecoding(
+      Executor executor, ExecutorService owned, int maxPendingImages, long maxPixels) {
+    if (executor == null) {
+      throw new IllegalArgumentException("executor must not be null");
+    }
+    if (maxPendingImages < 1) {
+      throw new IllegalArgumentException("maxPendingImages must be >= 1, got " + maxPendingImages);
+    }
+    this.executor = executor;
+    this.owned = owned;
+    this.maxPendingImages = maxPendingImages;
+    this.pending = new Semaphore(maxPendingImages);
+    this.decoder = new ImageDecoder(maxPixels);
+  }
+
+  /**
+   * A fixed pool of one daemon thread per core (idle threads time out), at most {@link
+   * #DEFAULT_PENDING_PER_CORE} images per core pending, {@link #DEFAULT_MAX_PIXELS}; closed with
+   * {@link #close}.
+   */
+  public static ImageDecoding withDefaultPool() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            cores, cores, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads());
+    pool.allowCoreThreadTimeOut(true);
+    return new ImageDecoding(pool, pool, cores * DEFAULT_PENDING_PER_CORE, DEFAULT_MAX_PIXELS);
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "image-decode-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public long maxPixels() {
+    return decoder.maxPixels();
+  }
+
+  public int maxPendingImages() {
+    return maxPendingImages;
+  }
+
+  /** Images whose decode was started (successful or not). */
+  public long decodedImages() {
+    return decoded.sum();
+  }
+
+  /** Images dropped from the decode queue because their request was cancelled first. */
+  public long skippedImages() {
+    return skipped.sum();
+  }
+
+  /** Images queued or decoding now. */
+  public int pendingImages() {
+    return maxPendingImages - pending.availablePermits();
+  }
+
+  /**
+   * Decodes and preprocesses one encoded image for {@code model} on the decode executor. Never
+   * blocks. The future fails with INVALID_ARGUMENT (bad data), RESOURCE_EXHAUSTED (decode queue
+   * full) or is cancelled by the caller (then the decode is skipped if it has not started).
+   *
+   * @param field request field for messages, e.g. {@code images[3].encoded}
+   */
+  public CompletableFuture<InferenceInput> decode(
+      String field, ByteString encoded, ServedModel model) {
+    Preprocessing spec = model.preprocessing();
+    if (spec == null) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              field + ": model '" + model.name() + "' has no image preprocessing spec; send a tensor"));
+    }
+    if (encoded.isEmpty()) {
+      return CompletableFuture.failedFuture(new InvalidRequestException(field + " is empty"));
+    }
+    if (!pending.tryAcquire()) {
+      return CompletableFuture.failedFuture(queueFull(field));
+    }
+    CompletableFuture<InferenceInput> result = new CompletableFuture<>();
+    Runnable task =
+        () -> {
+          try {
+            if (result.isDone()) {
+              skipped.increment(); // cancelled while queued: no decode
+            } else {
+              decoded.increment();
+              result.complete(run(field, encoded, spec, model));
+            }
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          } finally {
+            pending.release();
+          }
+        };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      pending.release();
+      return CompletableFuture.failedFuture(queueFull(field));
+    }
+    return result;
+  }
+
+  private RuntimeException queueFull(String field) {
+    return Status.RESOURCE_EXHAUSTED
+        .withDescription(
+            field
+                + ": the server's image decode queue is full ("
+                + maxPendingImages
+                + " images queued or decoding); retry later or send preprocessed tensors")
+        .asRuntimeException();
+  }
+
+  private InferenceInput run(String field, ByteString encoded, Preprocessing spec, ServedModel m) {
+    ImageTensor tensor;
+    try {
+      ImagePreprocessor pre =
+          preprocessors.computeIfAbsent(spec, p -> new ImagePreprocessor(PreprocessSpecs.of(p)));
+      tensor = pre.apply(decoder.decode(encoded.toByteArray()));
+    } catch (ImageDecodeException e) {
+      throw new InvalidRequestException(field + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(field + ": cannot preprocess image: " + e.getMessage());
+    }
+    long expected = m.signature().imageBytes();
+    if (tensor.data().length != expected) {
+      throw new InvalidRequestException(
+          field
+              + ": the decoded image preprocesses to "
+              + tensor.data().length
+              + " bytes ("
+              + java.util.Arrays.toString(tensor.shape())
+              + ") but model '"
+              + m.name()
+              + "' takes "
+              + expected
+              + " bytes per image; its preprocessing spec does not fix the output size");
+    }
+    return new InferenceInput(UnsafeByteOperations.unsafeWrap(tensor.data()));
+  }
+
+  /** Shuts down the default pool (an injected executor is left to its owner). */
+  @Override
+  public void close() {
+    if (owned != null) {
+      owned.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.classifier.server.grpc;
+
+import dev.classifier.server.engine.InferenceInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The images of one request in order: tensors read at once and encoded images still decoding.
+ * {@link #whenDecoded} completes with all of them once every decode has finished, fails with the
+ * first decode failure (cancelling the other decodes), and cancelling it cancels pending decodes.
+ */
+final class RequestInputs {
+  private final List<Object> parts = new ArrayList<>();
+  private final List<CompletableFuture<InferenceInput>> decodes = new ArrayList<>();
+
+  void addTensors(List<InferenceInput> inputs) {
+    parts.add(List.copyOf(inputs));
+  }
+
+  void addDecoding(CompletableFuture<InferenceInput> decoding) {
+    parts.add(decoding);
+    decodes.add(decoding);
+  }
+
+  boolean needsDecoding() {
+    return !decodes.isEmpty();
+  }
+
+  /** Cancels every decode not yet finished (a queued decode is then skipped). */
+  void cancel() {
+    for (CompletableFuture<InferenceInput> d : decodes) {
+      d.cancel(false);
+    }
+  }
+
+  /** All inputs; only when nothing needs decoding. */
+  List<InferenceInput> ready() {
+    if (needsDecoding()) {
+      throw new IllegalStateException("inputs are still decoding");
+    }
+    return flatten();
+  }
+
+  /** All inputs in request order, once decoded. */
+  CompletableFuture<List<InferenceInput>> whenDecoded() {
+    CompletableFuture<List<InferenceInput>> all = new CompletableFuture<>();
+    all.whenComplete(
+        (r, t) -> {
+          if (t != null) {
+            cancel();
+          }
+        });
+    CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, t) -> {
+              if (t == null) {
+                all.complete(flatten());
+              }
+            });
+    for (CompletableFuture<InferenceInput> d : decodes) {
+      d.whenComplete(
+          (r, t) -> {
+            if (t != null) {
+              all.completeExceptionally(t);
+            }
+          });
+    }
+    return all;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<InferenceInput> flatten() {
+    List<InferenceInput> out = new ArrayList<>();
+    for (Object p : parts) {
+      if (p instanceof CompletableFuture<?> f) {
+        out.add(((CompletableFuture<InferenceInput>) f).join());
+      } else {
+        out.addAll((List<InferenceInput>) p);
+      }
+    }
+    return out;
+  }
+
+  int size() {
+    int n = 0;
+    for (Object p : parts) {
+      n += p instanceof List<?> l ? l.size() : 1;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.classifier.server.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.classifier.batching.Instance;
+import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that names metrics. Dropwizard names are dotted paths with the labels as path
+ * segments ({@code classifier.model.<model>.rejected.<reason>}); {@link #prometheusMappings()}
+ * turns each family into a Prometheus name with labels ({@code
+ * classifier_rejected_total{model,reason}}). Label values must not contain dots, so {@link
+ * #segment(String)} replaces them with underscores.
+ */
+public final class MetricNames {
+  static final String MODEL = "classifier.model";
+  static final String INSTANCE = "classifier.instance";
+  static final String GRPC_REQUESTS = "classifier.grpc_requests";
+  static final String GRPC_LATENCY = "classifier.grpc_latency";
+  static final String STREAMS = "classifier.streams";
+
+  private MetricNames() {}
+
+  /** A label value usable as one path segment: dots become underscores, empty becomes "_". */
+  public static String segment(String value) {
+    if (value == null || value.isEmpty()) {
+      return "_";
+    }
+    return value.replace('.', '_');
+  }
+
+  /** {@code classifier.model.<model>.<metric>[.<label>]}. */
+  public static String model(String model, String metric, String... labels) {
+    return MetricRegistry.name(MODEL + "." + segment(model), prepend(metric, labels));
+  }
+
+  /** {@code classifier.instance.<model>.<device>.<index>.<metric>}. */
+  public static String instance(String model, Instance instance, String metric) {
+    return MetricRegistry.name(
+        INSTANCE,
+        segment(model),
+        segment(instance.deviceId()),
+        Integer.toString(instance.index()),
+        metric);
+  }
+
+  /** {@code classifier.grpc_requests.<method>.<code>}. */
+  public static String grpcRequests(String method, String code) {
+    return MetricRegistry.name(GRPC_REQUESTS, segment(method), code);
+  }
+
+  /** {@code classifier.grpc_latency.<method>}. */
+  public static String grpcLatency(String method) {
+    return MetricRegistry.name(GRPC_LATENCY, segment(method));
+  }
+
+  /** {@code classifier.streams.<metric>}. */
+  public static String streams(String metric) {
+    return MetricRegistry.name(STREAMS, metric);
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] out = new String[rest.length + 1];
+    out[0] = first;
+    for (int i = 0; i < rest.length; i++) {
+      out[i + 1] = segment(rest[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Dropwizard name patterns to Prometheus families. Counters and meters get {@code _total}
+   * appended by the exposition format; timers are summaries in seconds.
+   */
+  public static List<MapperConfig> prometheusMappings() {
+    return List.of(
+        // a meter is exported as a counter: the bridge maps its name with "_total" appended
+        // and its labels without, so meters need both patterns
+        perModel("requests", "classifier_requests"),
+        perModel("requests_total", "classifier_requests"),
+        perModel("images", "classifier_images"),
+        perModel("images_total", "classifier_images"),
+        perModel("latency", "classifier_latency_seconds"),
+        perModel("queue_wait", "classifier_queue_wait_seconds"),
+        perModel("compute", "classifier_compute_seconds"),
+        perModel("batch_size", "classifier_batch_size"),
+        perModel("batch_failures", "classifier_batch_failures"),
+        perModel("reloads", "classifier_reloads"),
+        perModelBy("rejected", "classifier_rejected", "reason"),
+        perModelBy("batch_close", "classifier_batch_close", "reason"),
+        perModelBy("queue_depth", "classifier_queue_depth", "priority"),
+        perModelBy("queue_bytes", "classifier_queue_bytes", "priority"),
+        perInstance("compute", "classifier_instance_compute_seconds"),
+        perInstance("busy_ratio", "classifier_instance_busy_ratio"),
+        new MapperConfig(
+            GRPC_REQUESTS + ".*.*",
+            "classifier_grpc_requests",
+            Map.of("method", "${0}", "code", "${1}")),
+        new MapperConfig(
+            GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
+        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
+  }
+
+  private static MapperConfig perModel(String metric, String family) {
+    return new MapperConfig(MODEL + ".*." + metric, family, Map.of("model", "${0}"));
+  }
+
+  private static MapperConfig perModelBy(String metric, String family, String label) {
+    return new MapperConfig(
+        MODEL + ".*." + metric + ".*", family, Map.of("model", "${0}", label, "${1}"));
+  }
+
+  private static MapperConfig perInstance(String metric, String family) {
+    return new MapperConfig(
+        INSTANCE + ".*.*.*." + metric,
+        family,
+        Map.of("model", "${0}", "device", "${1}", "instance", "${2}"));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.classifier.server.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Publishes a Dropwizard registry: over HTTP in the Prometheus text format at {@code /metrics}
+ * (through the Prometheus Dropwizard bridge with the label mapping of {@link MetricNames}; see
+ * {@link LabelledFamilies}) and,
+ * optionally, as JMX MBeans in the {@code classifier} domain. The HTTP server runs on its own
+ * small thread pool, never on the gRPC event loops.
+ */
+public final class MetricsExporter implements AutoCloseable {
+  /** JMX domain of the MBeans. */
+  public static final String JMX_DOMAIN = "classifier";
+
+  private final HTTPServer http;
+  private final JmxReporter jmx;
+
+  private MetricsExporter(HTTPServer http, JmxReporter jmx) {
+    this.http = http;
+    this.jmx = jmx;
+  }
+
+  /**
+   * Starts the exporters.
+   *
+   * @param host address for the HTTP endpoint
+   * @param port its port; 0 = ephemeral, -1 = no HTTP endpoint
+   * @param withJmx whether to register JMX MBeans
+   * @throws IOException when the port cannot be bound
+   */
+  public static MetricsExporter start(MetricRegistry registry, String host, int port, boolean withJmx)
+      throws IOException {
+    HTTPServer http = null;
+    if (port >= 0) {
+      PrometheusRegistry prometheus = new PrometheusRegistry();
+      prometheus.register(
+          new LabelledFamilies(
+              registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
+      try {
+        http = HTTPServer.builder().hostname(host).port(port).registry(prometheus).buildAndStart();
+      } catch (IOException e) {
+        throw new IOException(
+            "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+      } catch (UncheckedIOException e) {
+        throw new IOException(
+            "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+    JmxReporter reporter = null;
+    if (withJmx) {
+      reporter = JmxReporter.forRegistry(registry).inDomain(JMX_DOMAIN).build();
+      reporter.start();
+    }
+    return new MetricsExporter(http, reporter);
+  }
+
+  /** The HTTP port, or -1 when the endpoint is off. */
+  public int port() {
+    return http == null ? -1 : http.getPort();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    if (jmx != null) {
+      jmx.close();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.classifier.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.classifier.server.ServerMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code classifier-server --config ... [flags] --print-config}: flags win, errors are one line. */
+class CommandLineOverridesTest {
+  record Run(int code, String out, String err) {}
+
+  private static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = new CommandLine(new ServerMain()).execute(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void flagsOverrideTheFileAndPrintConfigShowsTheResult(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("c.yaml"),
+            """
+            server: {port: 1234, metricsPort: 9999, shutdownGraceSeconds: 30}
+            models:
+              - name: fm
+                batching: {maxBatchSize: 2, maxQueueDelayMicros: 100, priorityLevels: 2}
+            """);
+    Run r =
+        run(
+            "--config", file.toString(), "--port", "0", "--max-batch-size", "4",
+            "--metrics-port", "-1", "--no-jmx", "--access-log", "--print-config");
+    assertThat(r.code()).as(r.err()).isZero();
+    ServerConfig printed = ConfigReader.fromYaml(r.out(), dir);
+    assertThat(printed.port()).isZero();
+    assertThat(printed.metricsPort()).isEqualTo(-1);
+    assertThat(printed.jmx()).isFalse();
+    assertThat(printed.accessLog()).isTrue();
+    assertThat(printed.shutdownGrace().toSeconds()).isEqualTo(30); // from the file
+    ModelConfig m = printed.models().get(0);
+    assertThat(m.name()).isEqualTo("fm");
+    assertThat(m.batching().maxBatchSize()).isEqualTo(4); // flag wins
+    assertThat(m.batching().maxQueueDelay().toNanos()).isEqualTo(100_000); // file kept
+    assertThat(m.batching().priorityLevels()).isEqualTo(2);
+  }
+
+  @Test
+  void badFileGivesOneLineNamingTheKey(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("bad.yaml"), "models:\n  - batching:\n      maxBatchSize: 0\n");
+    Run r = run("--config", file.toString(), "--print-config");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .isEqualTo("config error: models[0].batching.maxBatchSize must be >= 1, got 0" + System.lineSeparator());
+  }
+
+  @Test
+  void badFlagValueNamesTheFlag() {
+    Run r = run("--max-batch-size", "0", "--print-config");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("config error: --max-batch-size must be >= 1, got 0");
+  }
+}
