@@ -23,16 +23,18 @@ import org.slf4j.LoggerFactory;
  * Hot reload of served models, one at a time on its own thread (never on a gRPC event loop).
  *
  * <p>A reload loads and warms the new version beside the running one, swaps it into the {@link
- * ModelRegistry} atomically, then retires the old version: after a short hand-over (so that a
- * request that resolved the old model just before the swap still gets to queue on it) the old
- * batcher drains (its queued and running requests finish on the old session) and is closed. A
- * failed load leaves the old version serving.
+ * ModelRegistry} atomically, then retires the old version: its batcher drains (queued and running
+ * requests finish on the old session) and is closed. A request that resolved the old version just
+ * before the swap and reaches its batcher after it closed is resubmitted to the new version by the
+ * gRPC layer ({@code grpc.Handover}), so nothing is dropped. An optional hand-over delay keeps the
+ * old version taking requests a little longer before it drains. A failed load leaves the old
+ * version serving.
  */
 public final class ModelReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelReloader.class);
 
-  /** How long a replaced model keeps accepting requests after the swap. */
-  public static final Duration DEFAULT_HANDOVER = Duration.ofMillis(500);
+  /** How long a replaced model keeps accepting requests after the swap (none needed: see above). */
+  public static final Duration DEFAULT_HANDOVER = Duration.ZERO;
 
   private final ModelRegistry registry;
   private final ModelLoader loader;
@@ -138,7 +140,9 @@ public final class ModelReloader implements AutoCloseable {
 
   private void retire(ServedModel old) {
     try {
-      Thread.sleep(handover.toMillis());
+      if (!handover.isZero()) {
+        Thread.sleep(handover.toMillis());
+      }
       old.drain(drainGrace).get(drainGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

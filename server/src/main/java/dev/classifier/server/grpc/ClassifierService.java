@@ -100,15 +100,17 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
       responses.onError(Statuses.toException(e));
       return;
     }
-    ServedModel m = model;
     SubmitOptions o = options;
-    CompletableFuture<List<InferenceResult>> pending =
+    CompletableFuture<Handover.Outcome<List<InferenceResult>>> pending =
         inputs.needsDecoding()
-            ? Chain.then(inputs.whenDecoded(), decoded -> m.batcher().submitAll(decoded, o))
-            : model.batcher().submitAll(inputs.ready(), options);
+            ? Chain.then(
+                inputs.whenDecoded(),
+                decoded ->
+                    Handover.submit(registry, model, mm -> mm.batcher().submitAll(decoded, o)))
+            : Handover.submit(registry, model, mm -> mm.batcher().submitAll(inputs.ready(), o));
     call.setOnCancelHandler(() -> pending.cancel(false));
     pending.whenComplete(
-        (results, failure) -> {
+        (outcome, failure) -> {
           if (call.isCancelled()) {
             return;
           }
@@ -116,10 +118,11 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
             responses.onError(Statuses.toException(failure));
             return;
           }
+          ServedModel ran = outcome.model();
           ClassifyResponse.Builder b =
-              ClassifyResponse.newBuilder().setModel(model.name()).setModelVersion(model.version());
-          for (InferenceResult r : results) {
-            b.addResults(Predictions.classification(r, k, model));
+              ClassifyResponse.newBuilder().setModel(ran.name()).setModelVersion(ran.version());
+          for (InferenceResult r : outcome.value()) {
+            b.addResults(Predictions.classification(r, k, ran));
           }
           responses.onNext(b.build());
           responses.onCompleted();

@@ -1,11 +1,9 @@
 package dev.classifier.server.grpc;
 
-import dev.classifier.batching.Batcher;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
-import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -41,7 +39,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
 
   private final Object lock = new Object();
   private final ArrayDeque<ClassifyStreamResponse> ready = new ArrayDeque<>();
-  private final Map<Long, CompletableFuture<InferenceResult>> inFlight = new HashMap<>();
+  private final Map<Long, CompletableFuture<?>> inFlight = new HashMap<>();
   private long nextSequence;
   private int outstanding;
   private boolean halfClosed;
@@ -103,12 +101,17 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
         throw new InvalidRequestException(
             "a stream item carries exactly one image, got " + inputs.size());
       }
-      Batcher<InferenceInput, InferenceResult> batcher = model.batcher();
+      ServedModel resolved = model;
       // an item being decoded is outstanding (counted above) and cancellable like a queued one
-      CompletableFuture<InferenceResult> pending =
+      CompletableFuture<Handover.Outcome<InferenceResult>> pending =
           inputs.needsDecoding()
-              ? Chain.then(inputs.whenDecoded(), in -> batcher.submit(in.get(0), options))
-              : batcher.submit(inputs.ready().get(0), options);
+              ? Chain.then(
+                  inputs.whenDecoded(),
+                  in ->
+                      Handover.submit(
+                          registry, resolved, mm -> mm.batcher().submit(in.get(0), options)))
+              : Handover.submit(
+                  registry, resolved, mm -> mm.batcher().submit(inputs.ready().get(0), options));
       boolean cancelNow = false;
       synchronized (lock) {
         if (finished) {
@@ -120,22 +123,22 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       if (cancelNow) {
         pending.cancel(false);
       }
-      ServedModel m = model;
       int topK = k;
       pending.whenComplete(
-          (result, failure) -> {
+          (outcome, failure) -> {
             synchronized (lock) {
               inFlight.remove(sequence);
             }
             if (failure != null) {
               answer(error(id, failure));
             } else {
+              ServedModel ran = outcome.model();
               answer(
                   ClassifyStreamResponse.newBuilder()
                       .setRequestId(id)
-                      .setModel(m.name())
-                      .setModelVersion(m.version())
-                      .setResult(Predictions.classification(result, topK, m))
+                      .setModel(ran.name())
+                      .setModelVersion(ran.version())
+                      .setResult(Predictions.classification(outcome.value(), topK, ran))
                       .build());
             }
           });
@@ -200,7 +203,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
   }
 
   private void cancelled() {
-    List<CompletableFuture<InferenceResult>> toCancel;
+    List<CompletableFuture<?>> toCancel;
     synchronized (lock) {
       if (finished) {
         return;
@@ -212,7 +215,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       ready.clear();
     }
     int cancelled = 0;
-    for (CompletableFuture<InferenceResult> f : toCancel) {
+    for (CompletableFuture<?> f : toCancel) {
       if (f.cancel(false)) {
         cancelled++;
       }
