@@ -146,6 +146,35 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
   }
 
+  /** Requests queued at priority {@code level} (0 = highest). */
+  public int queuedRequests(int level) {
+    checkLevel(level);
+    lock.lock();
+    try {
+      return queue.size(level);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Payload bytes queued at priority {@code level} (0 = highest). */
+  public long queuedBytes(int level) {
+    checkLevel(level);
+    lock.lock();
+    try {
+      return queue.bytes(level);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkLevel(int level) {
+    if (level < 0 || level >= policy.priorityLevels()) {
+      throw new IllegalArgumentException(
+          "priority level must be in 0.." + (policy.priorityLevels() - 1) + ", got " + level);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
   // Submission
 

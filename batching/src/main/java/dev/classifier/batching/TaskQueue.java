@@ -3,11 +3,13 @@ package dev.classifier.batching;
 /**
  * Bounded-by-the-caller queue with one FIFO per priority level (level 0 first), as intrusive
  * doubly-linked lists: O(1) append, O(1) removal of a cancelled task, no node allocation. Tracks the
- * request count and payload bytes across levels. Not thread-safe: guarded by the batcher's lock.
+ * request count and payload bytes in total and per level. Not thread-safe: guarded by the batcher's lock.
  */
 final class TaskQueue<I, O> {
   private final QueuedTask<I, O>[] heads;
   private final QueuedTask<I, O>[] tails;
+  private final int[] sizeByLevel;
+  private final long[] bytesByLevel;
   private int size;
   private long bytes;
 
@@ -15,6 +17,16 @@ final class TaskQueue<I, O> {
   TaskQueue(int levels) {
     this.heads = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[levels];
     this.tails = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[levels];
+    this.sizeByLevel = new int[levels];
+    this.bytesByLevel = new long[levels];
+  }
+
+  int size(int level) {
+    return sizeByLevel[level];
+  }
+
+  long bytes(int level) {
+    return bytesByLevel[level];
   }
 
   int levels() {
@@ -51,6 +63,8 @@ final class TaskQueue<I, O> {
     task.queued = true;
     size++;
     bytes += task.payloadBytes;
+    sizeByLevel[level]++;
+    bytesByLevel[level] += task.payloadBytes;
   }
 
   /** Unlinks {@code task} if it is queued; returns whether it was. */
@@ -76,6 +90,8 @@ final class TaskQueue<I, O> {
     task.queued = false;
     size--;
     bytes -= task.payloadBytes;
+    sizeByLevel[level]--;
+    bytesByLevel[level] -= task.payloadBytes;
     return true;
   }
 

@@ -18,8 +18,14 @@ class TaskQueueTest {
     q.addLast(task(4, 0, 40));
     assertThat(q.size()).isEqualTo(4);
     assertThat(q.bytes()).isEqualTo(100);
+    assertThat(q.size(0)).isEqualTo(2);
+    assertThat(q.bytes(0)).isEqualTo(60);
+    assertThat(q.size(1)).isEqualTo(2);
+    assertThat(q.bytes(1)).isEqualTo(40);
 
     assertThat(q.pollFirst().input()).isEqualTo(2);
+    assertThat(q.size(0)).isEqualTo(1);
+    assertThat(q.bytes(0)).isEqualTo(40);
     assertThat(q.pollFirst().input()).isEqualTo(4);
     assertThat(q.pollFirst().input()).isEqualTo(1);
     assertThat(q.pollFirst().input()).isEqualTo(3);

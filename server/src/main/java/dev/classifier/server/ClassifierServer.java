@@ -186,10 +186,7 @@ public final class ClassifierServer implements AutoCloseable {
     for (ServedModel m : registry.all()) {
       String name = m.name();
       QueueGauges.register(
-          metrics,
-          name,
-          () -> registry.resolve(name).batcher().queuedRequests(),
-          () -> registry.resolve(name).batcher().queuedBytes());
+          metrics, name, () -> registry.resolve(name).batcher(), m.policy().priorityLevels());
     }
     service = new ClassifierService(registry, config.streamWindow());
     ClassifierService.StreamStats streams = service.streamStats();

@@ -1,13 +1,12 @@
 package dev.classifier.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
-import java.util.function.LongSupplier;
+import dev.classifier.batching.Batcher;
+import java.util.function.Supplier;
 
 /**
- * Queue depth and queued bytes of one model, read from its (current) batcher at each scrape.
- *
- * <p>The batcher counts its queue across priority levels only, so the {@code priority} label is
- * {@code "all"}; per-level figures would need per-level counters in the batching module.
+ * Queue depth and queued bytes of one model, per priority level and in total ({@code priority}
+ * label {@code "all"}), read from its current batcher at each scrape (so they follow hot reloads).
  */
 public final class QueueGauges {
   /** The {@code priority} label value of the totals. */
@@ -15,12 +14,28 @@ public final class QueueGauges {
 
   private QueueGauges() {}
 
-  /** Registers the gauges once per model name (idempotent; the suppliers should follow reloads). */
+  /**
+   * Registers the gauges once per model name.
+   *
+   * @param batcher the model's current batcher (looked up at each read)
+   * @param levels the model's priority levels
+   */
   public static void register(
-      MetricRegistry registry, String model, LongSupplier depth, LongSupplier bytes) {
+      MetricRegistry registry, String model, Supplier<Batcher<?, ?>> batcher, int levels) {
     registry.gauge(
-        MetricNames.model(model, "queue_depth", ALL_PRIORITIES), () -> depth::getAsLong);
+        MetricNames.model(model, "queue_depth", ALL_PRIORITIES),
+        () -> () -> batcher.get().queuedRequests());
     registry.gauge(
-        MetricNames.model(model, "queue_bytes", ALL_PRIORITIES), () -> bytes::getAsLong);
+        MetricNames.model(model, "queue_bytes", ALL_PRIORITIES),
+        () -> () -> batcher.get().queuedBytes());
+    for (int level = 0; level < levels; level++) {
+      int l = level;
+      registry.gauge(
+          MetricNames.model(model, "queue_depth", Integer.toString(level)),
+          () -> () -> batcher.get().queuedRequests(l));
+      registry.gauge(
+          MetricNames.model(model, "queue_bytes", Integer.toString(level)),
+          () -> () -> batcher.get().queuedBytes(l));
+    }
   }
 }

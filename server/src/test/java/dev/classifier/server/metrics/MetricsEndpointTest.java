@@ -98,6 +98,11 @@ class MetricsEndpointTest {
 
         // queue: gauges present and empty after the load
         assertThat(s.value("classifier_queue_depth{" + m + ",priority=\"all\"}")).isZero();
+        assertThat(s.value("classifier_queue_depth{" + m + ",priority=\"0\"}")).isZero();
+        assertThat(s.value("classifier_queue_bytes{" + m + ",priority=\"0\"}")).isZero();
+        assertThat(during.value("classifier_queue_depth{" + m + ",priority=\"0\"}"))
+            .isGreaterThanOrEqualTo(0)
+            .isLessThanOrEqualTo(during.value("classifier_queue_depth{" + m + ",priority=\"all\"}"));
         assertThat(s.value("classifier_queue_bytes{" + m + ",priority=\"all\"}")).isZero();
 
         // rejects by reason
