@@ -82,6 +82,7 @@ class EvaluateProcessTest {
   @Test
   void idxSubsetWithLimitAndProgressBar() throws Exception {
     Path json = tmp.resolve("idx.json");
+    Path html = tmp.resolve("idx.html");
     List<String> args =
         List.of(
             "evaluate",
@@ -92,7 +93,9 @@ class EvaluateProcessTest {
             "--server",
             server.target(),
             "--json",
-            json.toString());
+            json.toString(),
+            "--html",
+            html.toString());
     Jars.Result r = Jars.run(client, 120, args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("100% 300/300");
@@ -110,6 +113,9 @@ class EvaluateProcessTest {
       }
     }
     assertThat(matrixTotal).isEqualTo(300);
+    String page = Files.readString(html);
+    assertThat(page).contains("<svg").contains("Ankle boot");
+    assertThat(page.split("<rect class=\"cell\"", -1)).hasSize(10 * 10 + 1);
 
     // without --progress and without a terminal: no progress bar
     Jars.Result quiet =

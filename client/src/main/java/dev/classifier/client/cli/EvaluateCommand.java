@@ -5,6 +5,7 @@ import dev.classifier.client.eval.Dataset;
 import dev.classifier.client.eval.EvaluateFormat;
 import dev.classifier.client.eval.Evaluation;
 import dev.classifier.client.eval.EvaluationAbortedException;
+import dev.classifier.client.eval.EvaluationHtml;
 import dev.classifier.client.eval.EvaluationOptions;
 import dev.classifier.client.eval.EvaluationReport;
 import dev.classifier.client.eval.Evaluator;
@@ -77,6 +78,12 @@ final class EvaluateCommand implements Callable<Integer> {
   Path json;
 
   @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Also write an HTML report with the confusion matrix drawn as a heat map.")
+  Path html;
+
+  @Option(
       names = "--progress",
       description = "Show a progress bar on stderr even when it is not a terminal.")
   boolean progress;
@@ -129,6 +136,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Files.createDirectories(parent);
       }
       Files.writeString(json, EvaluationReport.json(result), StandardCharsets.UTF_8);
+    }
+    if (html != null) {
+      Path parent = html.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(html, EvaluationHtml.render(result), StandardCharsets.UTF_8);
     }
     return result.accuracy().errors() == 0 ? 0 : 1;
   }
