@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       latency per request (submit to future completion, including the worker hand-off).
  * </ul>
  *
- * Run by hand (tagged {@code bench}, so surefire skips it); see docs/BENCHMARKS-batching.md.
+ * Run by hand (tagged {@code bench}, so surefire skips it); see docs/BENCHMARKS.md ("The batcher alone").
  */
 @Tag("bench")
 @State(Scope.Benchmark)

@@ -1,0 +1,421 @@
+package dev.classifier.loadtest;
+
+import dev.classifier.client.ClassifierClient;
+import dev.classifier.loadtest.baseline.InProcessOnnx;
+import dev.classifier.loadtest.measure.MeasurementPlan;
+import dev.classifier.loadtest.measure.RunResult;
+import dev.classifier.loadtest.measure.StabilityRule;
+import dev.classifier.loadtest.metrics.MetricsScraper;
+import dev.classifier.loadtest.report.CsvReport;
+import dev.classifier.loadtest.report.Findings;
+import dev.classifier.loadtest.report.HtmlReport;
+import dev.classifier.loadtest.report.JsonReport;
+import dev.classifier.loadtest.report.Report;
+import dev.classifier.loadtest.scenario.MaxRateSearch;
+import dev.classifier.loadtest.scenario.RunExecutor;
+import dev.classifier.loadtest.schedule.ArrivalSchedule;
+import dev.classifier.loadtest.transport.EchoSender;
+import dev.classifier.loadtest.transport.EchoServer;
+import dev.classifier.loadtest.transport.Inputs;
+import dev.classifier.loadtest.transport.RequestSender;
+import dev.classifier.loadtest.transport.StreamSender;
+import dev.classifier.loadtest.transport.UnarySender;
+import dev.classifier.proto.v1.ClassifyRequest;
+import dev.classifier.proto.v1.ImageInput;
+import dev.classifier.proto.v1.ModelInfo;
+import dev.classifier.server.model.ModelSource;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code classifier-loadtest}: the options and the order in which runs happen. */
+@Command(
+    name = "classifier-loadtest",
+    mixinStandardHelpOptions = true,
+    version = "classifier-loadtest 0.1.0",
+    sortOptions = false,
+    description = {
+      "Load test of a classifier server: closed loop, concurrency sweep, open loop (Poisson or",
+      "constant rate, latency from scheduled send times), find-max-rate and offline scenarios, with",
+      "in-process ONNX Runtime, batching-off and gRPC echo baselines. Writes JSON, CSV and HTML."
+    })
+public final class LoadTestCommand implements Callable<Integer> {
+  @Option(names = "--server", description = "host:port (default: ${DEFAULT-VALUE}).")
+  String server = "127.0.0.1:50051";
+
+  @Option(names = "--model", description = "Model name; default: the server's default.")
+  String model = "";
+
+  @Option(names = "--scenario", description = "closed, sweep, open, find-max-rate or offline (default: ${DEFAULT-VALUE}).")
+  String scenario = "closed";
+
+  @Option(names = "--transport", description = "unary, stream or both (default: ${DEFAULT-VALUE}).")
+  String transport = "unary";
+
+  @Option(names = "--channels", description = "gRPC channels (one stream per channel) (default: ${DEFAULT-VALUE}).")
+  int channels = 1;
+
+  @Option(names = "--concurrency", description = "Requests in flight, closed loop (default: ${DEFAULT-VALUE}).")
+  int concurrency = 32;
+
+  @Option(names = "--concurrency-range", split = ",", description = "Sweep points (default: 1,2,4,8,16,32).")
+  List<Integer> concurrencyRange = List.of(1, 2, 4, 8, 16, 32);
+
+  @Option(names = "--rate", description = "Open loop: requests/s (default: ${DEFAULT-VALUE}).")
+  double rate = 100;
+
+  @Option(names = "--arrival", description = "poisson or constant (default: ${DEFAULT-VALUE}).")
+  String arrival = "poisson";
+
+  @Option(names = "--seed", description = "Arrival schedule seed (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Option(names = "--max-outstanding", description = "Open loop/offline: most requests in flight (default: ${DEFAULT-VALUE}).")
+  int maxOutstanding = 4096;
+
+  @Option(names = "--p99-bound-ms", description = "find-max-rate: p99 bound (default: ${DEFAULT-VALUE}).")
+  double p99BoundMs = 50;
+
+  @Option(names = "--rate-low", description = "find-max-rate: lowest rate; default 10% of --rate-high.")
+  double rateLow = 0;
+
+  @Option(names = "--rate-high", description = "find-max-rate: highest rate; default 1.2 x closed-loop throughput.")
+  double rateHigh = 0;
+
+  @Option(names = "--search-steps", description = "find-max-rate: bisection steps (default: ${DEFAULT-VALUE}).")
+  int searchSteps = 5;
+
+  @Option(names = "--offline-requests", description = "offline: requests sent at once (default: ${DEFAULT-VALUE}).")
+  int offlineRequests = 10_000;
+
+  @Option(names = "--images", description = "Folder of JPEG/PNG images (preprocessed before timing); default synthetic tensors.")
+  Path images;
+
+  @Option(names = "--synthetic-count", description = "Distinct synthetic tensors (default: ${DEFAULT-VALUE}).")
+  int syntheticCount = 16;
+
+  @Option(names = "--images-per-request", description = "Images in each unary request (default: ${DEFAULT-VALUE}).")
+  int imagesPerRequest = 1;
+
+  @Option(names = "--top-k", description = "top_k per request (default: ${DEFAULT-VALUE}).")
+  int topK = 1;
+
+  @Option(names = "--deadline-ms", description = "Per-request deadline, unary (0 = none) (default: ${DEFAULT-VALUE}).")
+  long deadlineMs = 0;
+
+  @Option(names = "--warmup-ms", description = "Unmeasured warm-up per run (default: ${DEFAULT-VALUE}).")
+  long warmupMs = 2000;
+
+  @Option(names = "--window-ms", description = "Measurement window (default: ${DEFAULT-VALUE}).")
+  long windowMs = 2000;
+
+  @Option(names = "--min-windows", description = "Least windows per run (default: ${DEFAULT-VALUE}).")
+  int minWindows = 3;
+
+  @Option(names = "--max-windows", description = "Most windows per run (default: ${DEFAULT-VALUE}).")
+  int maxWindows = 6;
+
+  @Option(names = "--stability-windows", description = "Windows that must agree (default: ${DEFAULT-VALUE}).")
+  int stabilityWindows = 3;
+
+  @Option(names = "--stability-tolerance", description = "Allowed deviation from their mean, fraction (default: ${DEFAULT-VALUE}).")
+  double stabilityTolerance = 0.10;
+
+  @Option(names = "--metrics-url", description = "Server's Prometheus /metrics, e.g. http://127.0.0.1:9090/metrics.")
+  String metricsUrl;
+
+  @Option(names = "--inprocess", description = "Also run the model in-process through ONNX Runtime.")
+  boolean inProcess;
+
+  @Option(names = "--inprocess-batch-sizes", split = ",", description = "In-process batch sizes; default 1 and the server's max batch size.")
+  List<Integer> inProcessBatchSizes;
+
+  @Option(names = "--inprocess-threads", description = "In-process intra-op threads; match the server's --intra-op-threads (default: ${DEFAULT-VALUE}).")
+  int inProcessThreads = 0;
+
+  @Option(names = "--inprocess-seconds", description = "In-process measuring time per batch size (default: ${DEFAULT-VALUE}).")
+  double inProcessSeconds = 5;
+
+  @Option(names = "--model-file", description = "ONNX file for --inprocess; default: the embedded model when the server serves it.")
+  Path modelFile;
+
+  @Option(names = "--batching-off-server", description = "host:port of the same server started with --max-batch-size 1.")
+  String batchingOffServer;
+
+  @Option(names = "--echo", description = "Also load a loopback gRPC echo service with the same payload size.")
+  boolean echo;
+
+  @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("loadtest-results");
+
+  @Option(names = "--name", description = "Output file stem (default: ${DEFAULT-VALUE}).")
+  String name = "loadtest";
+
+  @Option(names = "--title", description = "Report title.")
+  String title;
+
+  private Progress progress;
+  private ModelInfo info;
+  private List<ImageInput> inputs;
+
+  @Override
+  public Integer call() throws Exception {
+    progress = new Progress(System.err, System.console() != null);
+    validate();
+    MeasurementPlan plan = new MeasurementPlan(Duration.ofMillis(warmupMs), Duration.ofMillis(windowMs),
+        minWindows, maxWindows, new StabilityRule(stabilityWindows, stabilityTolerance));
+    List<ClassifierClient> clients = connect(server);
+    List<ClassifierClient> offClients = batchingOffServer == null ? List.of() : connect(batchingOffServer);
+    try {
+      try {
+        info = clients.get(0).modelInfo(model);
+      } catch (StatusRuntimeException e) {
+        System.err.println("cannot reach " + server + ": " + e.getStatus());
+        return 3;
+      }
+      inputs = images == null ? Inputs.synthetic(info, syntheticCount, seed)
+          : Inputs.fromFolder(images, clients.get(0).encoder(model), 10_000);
+      MetricsScraper scraper = metricsUrl == null ? null : new MetricsScraper(metricsUrl);
+      RunExecutor exec = new RunExecutor(plan, progress, scraper, info.getName());
+      List<InProcessOnnx.Result> inProc = new ArrayList<>();
+      if (inProcess) {
+        inProc.addAll(runInProcess("before"));
+      }
+      List<RunResult> runs = new ArrayList<>();
+      MaxRateSearch.Found found = null;
+      for (String t : transports()) {
+        found = mainScenario(exec, clients, t, runs);
+      }
+      if (!offClients.isEmpty()) {
+        for (String t : transports()) {
+          for (int c : closedPoints()) {
+            try (RequestSender s = sender(offClients, t, c)) {
+              runs.add(exec.closed("batching-off closed c=" + c + " " + t, "batching-off", s, c));
+            }
+          }
+        }
+      }
+      if (echo) {
+        runs.addAll(runEcho(exec, clients));
+      }
+      if (inProcess) {
+        inProc.addAll(runInProcess("after"));
+      }
+      progress.done();
+      if (scraper != null && scraper.lastError() != null) {
+        System.err.println("note: /metrics scrape failed: " + scraper.lastError());
+      }
+      Report report = new Report(title != null ? title : "Load test: " + info.getName() + " on " + server,
+          Instant.now().toString(), environment(), runs, inProc, found,
+          Findings.compute(runs, inProc, found));
+      write(report);
+      return 0;
+    } finally {
+      for (ClassifierClient c : clients) {
+        c.close();
+      }
+      for (ClassifierClient c : offClients) {
+        c.close();
+      }
+    }
+  }
+
+  private void validate() {
+    if (!List.of("closed", "sweep", "open", "find-max-rate", "offline").contains(scenario)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--scenario must be closed, sweep, open, find-max-rate or offline, got " + scenario);
+    }
+    if (!List.of("unary", "stream", "both").contains(transport)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--transport must be unary, stream or both, got " + transport);
+    }
+    if (channels < 1 || concurrency < 1 || imagesPerRequest < 1 || rate <= 0) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--channels, --concurrency, --images-per-request and --rate must be positive");
+    }
+  }
+
+  private List<String> transports() {
+    return transport.equals("both") ? List.of("unary", "stream") : List.of(transport);
+  }
+
+  private List<Integer> closedPoints() {
+    return scenario.equals("sweep") ? concurrencyRange : List.of(concurrency);
+  }
+
+  private List<ClassifierClient> connect(String target) {
+    List<ClassifierClient> list = new ArrayList<>();
+    for (int i = 0; i < channels; i++) {
+      list.add(ClassifierClient.connect(target, deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null));
+    }
+    return list;
+  }
+
+  private RequestSender sender(List<ClassifierClient> clients, String t, int inFlight) {
+    if (t.equals("stream")) {
+      int window = Math.max(1, (inFlight + clients.size() - 1) / clients.size());
+      return new StreamSender(clients, model, topK, inputs, window);
+    }
+    return new UnarySender(clients, model, topK, inputs, imagesPerRequest);
+  }
+
+  private MaxRateSearch.Found mainScenario(
+      RunExecutor exec, List<ClassifierClient> clients, String t, List<RunResult> runs)
+      throws Exception {
+    switch (scenario) {
+      case "closed", "sweep" -> {
+        for (int c : closedPoints()) {
+          try (RequestSender s = sender(clients, t, c)) {
+            runs.add(exec.closed("closed c=" + c + " " + t, "server", s, c));
+          }
+        }
+      }
+      case "open" -> {
+        try (RequestSender s = sender(clients, t, maxOutstanding)) {
+          runs.add(openRun(exec, s, rate));
+        }
+      }
+      case "offline" -> {
+        try (RequestSender s = sender(clients, t, maxOutstanding)) {
+          runs.add(exec.offline("offline n=" + offlineRequests + " " + t, "server", s,
+              offlineRequests, maxOutstanding));
+        }
+      }
+      case "find-max-rate" -> {
+        double high = rateHigh;
+        if (high <= 0) {
+          try (RequestSender s = sender(clients, t, concurrency)) {
+            RunResult closed = exec.closed("closed c=" + concurrency + " " + t, "server", s, concurrency);
+            runs.add(closed);
+            high = Math.max(1, 1.2 * closed.requests() / closed.measuredSeconds());
+          }
+        }
+        double low = rateLow > 0 ? rateLow : high / 10;
+        try (RequestSender s = sender(clients, t, maxOutstanding)) {
+          MaxRateSearch.Found f = MaxRateSearch.search(r -> openRun(exec, s, r), low, high,
+              searchSteps, p99BoundMs);
+          runs.addAll(f.curve());
+          return f;
+        }
+      }
+      default -> throw new IllegalStateException(scenario);
+    }
+    return null;
+  }
+
+  private RunResult openRun(RunExecutor exec, RequestSender s, double r) throws InterruptedException {
+    ArrivalSchedule schedule = ArrivalSchedule.of(arrival, r, seed);
+    return exec.open(String.format(Locale.ROOT, "open %s %.0f/s %s", arrival, r, s.transport()),
+        "server", s, schedule, maxOutstanding);
+  }
+
+  private List<InProcessOnnx.Result> runInProcess(String pass) throws Exception {
+    byte[] onnx;
+    if (modelFile != null) {
+      onnx = ModelSource.file(modelFile, null).onnx();
+    } else {
+      ModelSource embedded = ModelSource.embedded();
+      if (!embedded.defaultName().equals(info.getName())) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--inprocess needs --model-file for model " + info.getName());
+      }
+      onnx = embedded.onnx();
+    }
+    List<Integer> sizes = inProcessBatchSizes != null ? inProcessBatchSizes
+        : List.of(1, Math.max(1, info.getBatching().getMaxBatchSize()));
+    List<InProcessOnnx.Result> out = new ArrayList<>();
+    try (InProcessOnnx ort = new InProcessOnnx(onnx, inProcessThreads)) {
+      for (int b : sizes.stream().distinct().toList()) {
+        progress.accept("in-process ONNX Runtime (" + pass + " the load runs): batch " + b);
+        InProcessOnnx.Result m = ort.measure(b, Duration.ofSeconds(1),
+            Duration.ofMillis((long) (inProcessSeconds * 1000)));
+        InProcessOnnx.Result r =
+            new InProcessOnnx.Result(m.batchSize(), m.imagesPerSecond(), m.batchLatency(), pass);
+        progress.accept(String.format(Locale.ROOT, "in-process ONNX Runtime: batch %d  %.0f img/s  p50 %.3f ms",
+            b, r.imagesPerSecond(), r.batchLatency().p50Millis()));
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private List<RunResult> runEcho(RunExecutor exec, List<ClassifierClient> clients) throws Exception {
+    ClassifyRequest.Builder probe = ClassifyRequest.newBuilder().setModel(model).setTopK(topK);
+    for (int i = 0; i < imagesPerRequest; i++) {
+      probe.addImages(inputs.get(i % inputs.size()));
+    }
+    ClassifyRequest req = probe.build();
+    int responseBytes = clients.get(0).classify(req).getSerializedSize();
+    List<RunResult> out = new ArrayList<>();
+    try (EchoServer es = EchoServer.start()) {
+      for (int c : closedPoints()) {
+        try (EchoSender s = new EchoSender(es.target(), req.getSerializedSize(), responseBytes, imagesPerRequest)) {
+          out.add(exec.closed("echo closed c=" + c + " (" + req.getSerializedSize() + " B)", "echo", s, c));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("server", server);
+    env.put("model", info.getName() + " input " + info.getInput().getShapeList() + " "
+        + info.getInput().getDtype() + ", server max batch " + info.getBatching().getMaxBatchSize()
+        + ", instances " + info.getBatching().getInstances());
+    env.put("scenario", scenario + ", transport " + transport + ", channels " + channels);
+    env.put("inputs", images == null ? syntheticCount + " synthetic tensors (seed " + seed + ")"
+        : inputs.size() + " images from " + images);
+    env.put("measurement", String.format(Locale.ROOT,
+        "warm-up %d ms excluded; windows of %d ms, %d..%d per run; stable when throughput and p99 of "
+            + "the last %d windows are within %.0f%% of their mean", warmupMs, windowMs, minWindows,
+        maxWindows, stabilityWindows, stabilityTolerance * 100));
+    env.put("machine", Runtime.getRuntime().availableProcessors() + " cores; load generator and server "
+        + "share this machine unless the server is elsewhere; JVM " + System.getProperty("java.version"));
+    if (inProcess) {
+      env.put("in-process", "ONNX Runtime, intra-op threads " + inProcessThreads
+          + (inProcessThreads == 0 ? " (ORT default)" : ""));
+    }
+    if (batchingOffServer != null) {
+      env.put("batching-off server", batchingOffServer);
+    }
+    if (metricsUrl != null) {
+      env.put("metrics", metricsUrl);
+    }
+    return env;
+  }
+
+  private void write(Report report) throws Exception {
+    Files.createDirectories(out);
+    Path json = out.resolve(name + ".json");
+    Path csv = out.resolve(name + ".csv");
+    Path html = out.resolve(name + ".html");
+    JsonReport.write(report, json);
+    CsvReport.write(report, csv);
+    HtmlReport.write(report, html);
+    for (RunResult r : report.runs()) {
+      System.out.printf(Locale.ROOT,
+          "%-40s %9.0f img/s  p50 %8.3f  p90 %8.3f  p99 %8.3f  p99.9 %8.3f  max %8.3f ms  errors %s%s%n",
+          r.label(), r.imagesPerSecond(), r.latency().p50Millis(), r.latency().p90Millis(),
+          r.latency().p99Millis(), r.latency().p999Millis(), r.latency().maxMillis(),
+          r.errors().isEmpty() ? "0" : r.errors(), r.stable() ? "" : "  UNSTABLE: " + r.stabilityReason());
+    }
+    for (InProcessOnnx.Result r : report.inProcess()) {
+      System.out.printf(Locale.ROOT, "in-process batch %-3d %9.0f img/s  batch p50 %8.3f ms  (%s)%n",
+          r.batchSize(), r.imagesPerSecond(), r.batchLatency().p50Millis(), r.pass());
+    }
+    report.findings().forEach(f -> System.out.printf(Locale.ROOT, "%-32s %12.4f %-10s %s%n",
+        f.name(), f.value(), f.unit(), f.detail()));
+    System.out.println("wrote " + json + ", " + csv + ", " + html);
+  }
+}

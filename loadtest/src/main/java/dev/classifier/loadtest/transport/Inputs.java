@@ -1,0 +1,86 @@
+package dev.classifier.loadtest.transport;
+
+import com.google.protobuf.ByteString;
+import dev.classifier.client.ImageEncoder;
+import dev.classifier.imaging.ImageDecodeException;
+import dev.classifier.proto.v1.DataType;
+import dev.classifier.proto.v1.ImageInput;
+import dev.classifier.proto.v1.ModelInfo;
+import dev.classifier.proto.v1.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/** Image tensors prepared once, before any timing. */
+public final class Inputs {
+  private Inputs() {}
+
+  /** Every JPEG/PNG in {@code folder} (sorted), preprocessed with the model's encoder. */
+  public static List<ImageInput> fromFolder(Path folder, ImageEncoder encoder, int limit)
+      throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(folder)) {
+      files =
+          s.filter(
+                  p -> {
+                    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+                  })
+              .sorted()
+              .limit(limit)
+              .toList();
+    }
+    if (files.isEmpty()) {
+      throw new IOException("no .png/.jpg/.jpeg images in " + folder);
+    }
+    List<ImageInput> out = new ArrayList<>(files.size());
+    for (Path f : files) {
+      try {
+        out.add(encoder.encode(f));
+      } catch (ImageDecodeException e) {
+        throw new IOException("cannot decode " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /** {@code count} random tensors of the model's per-image input shape and dtype (seeded). */
+  public static List<ImageInput> synthetic(ModelInfo info, int count, long seed) {
+    Random random = new Random(seed);
+    List<ImageInput> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(synthetic(info, random));
+    }
+    return out;
+  }
+
+  static ImageInput synthetic(ModelInfo info, Random random) {
+    Tensor.Builder t = Tensor.newBuilder().setDtype(info.getInput().getDtype());
+    long elements = 1;
+    for (int i = 1; i < info.getInput().getShapeCount(); i++) {
+      long d = info.getInput().getShape(i);
+      t.addShape(d);
+      elements *= d;
+    }
+    ByteBuffer data;
+    if (info.getInput().getDtype() == DataType.UINT8) {
+      byte[] bytes = new byte[(int) elements];
+      random.nextBytes(bytes);
+      data = ByteBuffer.wrap(bytes);
+    } else {
+      data = ByteBuffer.allocate((int) elements * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (long i = 0; i < elements; i++) {
+        data.putFloat((float) random.nextGaussian());
+      }
+      data.flip();
+    }
+    return ImageInput.newBuilder().setTensor(t.setData(ByteString.copyFrom(data))).build();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.classifier.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end against the loopback fake classifier. */
+class LoadTestMainTest {
+  @TempDir Path dir;
+
+  private static final String[] FAST = {
+    "--warmup-ms", "100", "--window-ms", "200", "--min-windows", "2", "--max-windows", "2",
+    "--stability-windows", "2"
+  };
+
+  private String[] args(String target, String... more) {
+    String[] base = {"--server", target, "--out", dir.toString(), "--name", "r"};
+    String[] all = new String[base.length + FAST.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(FAST, 0, all, base.length, FAST.length);
+    System.arraycopy(more, 0, all, base.length + FAST.length, more.length);
+    return all;
+  }
+
+  @Test
+  void sweepOverBothTransportsWithEchoBaselineWritesAllOutputs() throws Exception {
+    try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
+      int code = LoadTestMain.run(args(fake.target(), "--scenario", "sweep",
+          "--concurrency-range", "1,4", "--transport", "both", "--echo", "--channels", "2"));
+      assertThat(code).isZero();
+    }
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+    assertThat(json.get("runs")).hasSize(6);
+    assertThat(json.toString()).contains("closed c=4 stream").contains("echo closed c=4")
+        .contains("stream_vs_unary").contains("transport_share_p50_c1");
+    for (JsonNode r : json.get("runs")) {
+      assertThat(r.get("requests").asLong()).isPositive();
+      assertThat(r.get("errors").size()).isZero();
+    }
+    assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(7);
+    assertThat(Files.readString(dir.resolve("r.html"))).contains("closed c=1 unary");
+  }
+
+  @Test
+  void findMaxRateReportsTheRateAndTheCurve() throws Exception {
+    try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
+      int code = LoadTestMain.run(args(fake.target(), "--scenario", "find-max-rate",
+          "--rate-low", "50", "--rate-high", "400", "--search-steps", "1", "--p99-bound-ms", "100"));
+      assertThat(code).isZero();
+    }
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+    assertThat(json.get("maxRate").get("bestRatePerSecond").asDouble()).isEqualTo(400);
+    assertThat(json.get("maxRate").get("curve")).hasSize(2);
+    assertThat(json.get("runs").get(0).get("scenario").asText()).isEqualTo("open");
+  }
+
+  @Test
+  void unreachableServerExitsWith3() {
+    assertThat(LoadTestMain.run("--server", "127.0.0.1:1", "--out", dir.toString())).isEqualTo(3);
+  }
+}
