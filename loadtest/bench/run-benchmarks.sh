@@ -11,6 +11,10 @@ BD=${BD:-target-lt}
 SERVER_JAR=${SERVER_JAR:-server/$BD/classifier-server.jar}
 LT_JAR=${LT_JAR:-loadtest/$BD/classifier-loadtest.jar}
 mkdir -p "$OUT"
+# LOADGEN_CPUS=1 pins the load generator (and its in-process baseline) to that CPU list with
+# taskset, so that it does not preempt the server's ONNX Runtime thread on the other core.
+LOADGEN=""
+if [ -n "${LOADGEN_CPUS:-}" ]; then LOADGEN="taskset -c $LOADGEN_CPUS"; fi
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -41,7 +45,7 @@ fashion() {
   local on=$PORT m; m=$(metrics_arg)
   start_server fashion-nobatch --intra-op-threads 1 --max-batch-size 1
   local off=$PORT
-  java -jar "$LT_JAR" --server 127.0.0.1:$on $m --batching-off-server 127.0.0.1:$off \
+  $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$on $m --batching-off-server 127.0.0.1:$off \
     --scenario sweep --concurrency-range 1,8,32 --transport both --echo \
     --inprocess --inprocess-threads 1 --inprocess-batch-sizes 1,8 \
     --warmup-ms 2000 --window-ms 2000 --max-windows 5 --stability-tolerance 0.15 \
@@ -52,7 +56,7 @@ fashion() {
 maxrate() {
   start_server fashion-maxrate --intra-op-threads 1 --max-batch-size 8
   local m; m=$(metrics_arg)
-  java -jar "$LT_JAR" --server 127.0.0.1:$PORT $m --scenario find-max-rate --transport unary \
+  $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$PORT $m --scenario find-max-rate --transport unary \
     --rate-low 2000 --rate-high 24000 --p99-bound-ms 10 --search-steps 4 \
     --warmup-ms 5000 --window-ms 2000 --max-windows 3 --stability-tolerance 0.15 \
     --out "$OUT" --name fashion-mnist-maxrate --title "Fashion-MNIST max Poisson rate, p99 <= 10 ms"
@@ -68,7 +72,7 @@ bench_model() {
   # in-process alike.
   start_server "$name" --model "$model=$file" --intra-op-threads "$threads" --max-batch-size 8
   local m; m=$(metrics_arg)
-  java -jar "$LT_JAR" --server 127.0.0.1:$PORT --model "$model" $m \
+  $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$PORT --model "$model" $m \
     --scenario sweep --concurrency-range 1,16 --transport unary --echo \
     --inprocess --model-file "$file" --inprocess-threads "$threads" --inprocess-batch-sizes 1,8 \
     --inprocess-seconds 8 --synthetic-count 4 \
