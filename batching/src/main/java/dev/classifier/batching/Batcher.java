@@ -128,41 +128,31 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** Requests currently queued (not yet in a batch), across priority levels. */
   public int queuedRequests() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
+    return underLock(queue::size);
   }
 
   /** Sum of payload bytes of the queued requests. */
   public long queuedBytes() {
-    lock.lock();
-    try {
-      return queue.bytes();
-    } finally {
-      lock.unlock();
-    }
+    return underLock(queue::bytes);
   }
 
   /** Requests queued at priority {@code level} (0 = highest). */
   public int queuedRequests(int level) {
     checkLevel(level);
-    lock.lock();
-    try {
-      return queue.size(level);
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> queue.size(level));
   }
 
   /** Payload bytes queued at priority {@code level} (0 = highest). */
   public long queuedBytes(int level) {
     checkLevel(level);
+    return underLock(() -> queue.bytes(level));
+  }
+
+  /** Reads batcher state consistently (for observers: gauges, tests). */
+  private <T> T underLock(java.util.function.Supplier<T> read) {
     lock.lock();
     try {
-      return queue.bytes(level);
+      return read.get();
     } finally {
       lock.unlock();
     }

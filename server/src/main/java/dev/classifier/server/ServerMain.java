@@ -135,36 +135,37 @@ public final class ServerMain implements Callable<Integer> {
   /** The effective configuration: defaults, then the file, then the flags. */
   ServerConfig config() {
     ServerConfig c = configFile == null ? ConfigReader.defaults() : ConfigReader.read(configFile);
+    ServerConfig.Builder b = c.toBuilder();
     if (host != null) {
-      c = c.withHost(host);
+      b.host(host);
     }
     if (port != null) {
-      c = c.withPort(port);
+      b.port(port);
     }
     if (metricsPort != null) {
-      c = c.withMetricsPort(metricsPort);
+      b.metricsPort(metricsPort);
     }
     if (jmx != null) {
-      c = c.withJmx(jmx);
+      b.jmx(jmx);
     }
     if (accessLog != null) {
-      c = c.withAccessLog(accessLog);
+      b.accessLog(accessLog);
     }
     if (defaultModel != null) {
-      c = c.withDefaultModel(defaultModel);
+      b.defaultModel(defaultModel);
     }
     if (streamWindow != null) {
-      c = c.withStreamWindow(streamWindow);
+      b.streamWindow(streamWindow);
     }
     if (shutdownGraceSeconds != null) {
       if (shutdownGraceSeconds < 0) {
         throw new IllegalArgumentException(
             "--shutdown-grace-seconds must be >= 0, got " + shutdownGraceSeconds);
       }
-      c = c.withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
+      b.shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
     }
     if (transport != null) {
-      c = c.withTransport(transport);
+      b.transport(transport);
     }
     List<ModelConfig> base = c.models();
     if (!models.isEmpty()) {
@@ -182,7 +183,7 @@ public final class ServerMain implements Callable<Integer> {
     for (ModelConfig m : base) {
       effective.add(override(m));
     }
-    return c.withModels(effective);
+    return b.models(effective).build();
   }
 
   private ModelConfig override(ModelConfig m) {

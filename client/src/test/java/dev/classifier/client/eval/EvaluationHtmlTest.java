@@ -7,14 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class EvaluationHtmlTest {
   private static Evaluation sample() {
-    AccuracyAccumulator acc = new AccuracyAccumulator(3);
-    acc.record(0, new int[] {0, 1, 2});
-    acc.record(1, new int[] {2, 1, 0});
-    acc.record(1, new int[] {2, 0, 1});
-    acc.record(2, new int[] {2, 0, 1});
-    return new Evaluation(
-        "m", "7", List.of("cat", "dog", "<bird>"), "imagefolder /d", "class names matched",
-        EvaluationOptions.defaults(), acc.snapshot(), 2_000_000_000L, List.of());
+    return SampleEvaluations.threeClasses(
+        List.of("cat", "dog", "<bird>"), EvaluationOptions.defaults());
   }
 
   @Test

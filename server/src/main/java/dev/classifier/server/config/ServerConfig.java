@@ -87,7 +87,7 @@ public record ServerConfig(
 
   /**
    * Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace, no metrics
-   * endpoint (tests); {@link #withMetricsPort(int)} turns it on.
+   * endpoint (tests); {@code toBuilder().metricsPort(...)} turns it on.
    */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
@@ -99,69 +99,98 @@ public record ServerConfig(
     return metricsPort >= 0;
   }
 
-  public ServerConfig withHost(String newHost) {
-    return new ServerConfig(
-        newHost, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, metricsPort, jmx, accessLog);
+  /** A builder holding this configuration's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        host, newPort, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, metricsPort, jmx, accessLog);
-  }
+  /** Changes some values of a configuration; {@link #build()} validates the result. */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private List<ModelConfig> models;
+    private String defaultModel;
+    private int streamWindow;
+    private int maxMessageBytes;
+    private Duration shutdownGrace;
+    private String transport;
+    private int metricsPort;
+    private boolean jmx;
+    private boolean accessLog;
 
-  public ServerConfig withModels(List<ModelConfig> newModels) {
-    return new ServerConfig(
-        host, port, newModels, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, metricsPort, jmx, accessLog);
-  }
+    private Builder(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      models = c.models;
+      defaultModel = c.defaultModel;
+      streamWindow = c.streamWindow;
+      maxMessageBytes = c.maxMessageBytes;
+      shutdownGrace = c.shutdownGrace;
+      transport = c.transport;
+      metricsPort = c.metricsPort;
+      jmx = c.jmx;
+      accessLog = c.accessLog;
+    }
 
-  public ServerConfig withStreamWindow(int window) {
-    return new ServerConfig(
-        host, port, models, defaultModel, window, maxMessageBytes, shutdownGrace, transport,
-        metricsPort, jmx, accessLog);
-  }
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
 
-  public ServerConfig withDefaultModel(String name) {
-    return new ServerConfig(
-        host, port, models, name, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        metricsPort, jmx, accessLog);
-  }
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
 
-  public ServerConfig withShutdownGrace(Duration grace) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, grace, transport,
-        metricsPort, jmx, accessLog);
-  }
+    public Builder models(List<ModelConfig> value) {
+      models = value;
+      return this;
+    }
 
-  public ServerConfig withMaxMessageBytes(int bytes) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, bytes, shutdownGrace, transport,
-        metricsPort, jmx, accessLog);
-  }
+    public Builder defaultModel(String value) {
+      defaultModel = value;
+      return this;
+    }
 
-  public ServerConfig withTransport(String newTransport) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        newTransport, metricsPort, jmx, accessLog);
-  }
+    public Builder streamWindow(int value) {
+      streamWindow = value;
+      return this;
+    }
 
-  public ServerConfig withMetricsPort(int newMetricsPort) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, newMetricsPort, jmx, accessLog);
-  }
+    public Builder maxMessageBytes(int value) {
+      maxMessageBytes = value;
+      return this;
+    }
 
-  public ServerConfig withJmx(boolean enabled) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, metricsPort, enabled, accessLog);
-  }
+    public Builder shutdownGrace(Duration value) {
+      shutdownGrace = value;
+      return this;
+    }
 
-  public ServerConfig withAccessLog(boolean enabled) {
-    return new ServerConfig(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-        transport, metricsPort, jmx, enabled);
+    public Builder transport(String value) {
+      transport = value;
+      return this;
+    }
+
+    public Builder metricsPort(int value) {
+      metricsPort = value;
+      return this;
+    }
+
+    public Builder jmx(boolean value) {
+      jmx = value;
+      return this;
+    }
+
+    public Builder accessLog(boolean value) {
+      accessLog = value;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(
+          host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
+          transport, metricsPort, jmx, accessLog);
+    }
   }
 }

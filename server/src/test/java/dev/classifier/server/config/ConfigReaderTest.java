@@ -28,9 +28,10 @@ class ConfigReaderTest {
     assertThat(m.batching()).isEqualTo(BatchPolicy.builder().build());
     ServerConfig defaults = ConfigReader.defaults();
     ServerConfig namedDefaults =
-        defaults
-            .withDefaultModel("fashion-mnist")
-            .withModels(List.of(defaults.models().get(0).withName("fashion-mnist")));
+        defaults.toBuilder()
+            .defaultModel("fashion-mnist")
+            .models(List.of(defaults.models().get(0).withName("fashion-mnist")))
+            .build();
     assertThat(ConfigWriter.toYaml(sample)).isEqualTo(ConfigWriter.toYaml(namedDefaults));
   }
 

@@ -37,7 +37,7 @@ class AccessLogAndJmxTest {
       assertThat(lines.list).as("no per-request logging by default").isEmpty();
       assertThat(jmxBeans()).isEmpty();
 
-      callTwice(ServerConfig.of(0, List.of(model())).withAccessLog(true).withJmx(true));
+      callTwice(ServerConfig.of(0, List.of(model())).toBuilder().accessLog(true).jmx(true).build());
       assertThat(jmxBeans()).as("unregistered at stop").isEmpty();
       assertThat(lines.list).hasSize(2);
       assertThat(lines.list.get(0).getFormattedMessage())

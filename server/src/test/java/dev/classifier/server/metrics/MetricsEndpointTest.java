@@ -47,7 +47,7 @@ class MetricsEndpointTest {
             .maxQueueSize(64)
             .build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).withMetricsPort(0);
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder().metricsPort(0).build();
     try (ClassifierServer server = new ClassifierServer(config).start()) {
       assertThat(server.describe())
           .contains("metrics on http://127.0.0.1:" + server.metricsPort() + "/metrics");

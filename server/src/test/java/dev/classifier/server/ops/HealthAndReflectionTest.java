@@ -41,7 +41,7 @@ class HealthAndReflectionTest {
     ModelConfig probs =
         TestModels.fixtureModel("probabilities.onnx", BatchPolicy.builder().build(), 1).withName("probs");
     ClassifierServer server =
-        new ClassifierServer(ServerConfig.of(0, List.of(probs)).withShutdownGrace(Duration.ofSeconds(5)));
+        new ClassifierServer(ServerConfig.of(0, List.of(probs)).toBuilder().shutdownGrace(Duration.ofSeconds(5)).build());
     server.listen();
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
