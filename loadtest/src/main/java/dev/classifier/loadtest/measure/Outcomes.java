@@ -28,6 +28,19 @@ public final class Outcomes {
     requests.increment();
   }
 
+  /**
+   * Records one request's final status code name: "OK" as a success whose latency runs from
+   * {@code fromNanos} (its scheduled or actual send time, {@code System.nanoTime()}), anything
+   * else as an error.
+   */
+  public void record(String statusCode, long fromNanos, int imageCount) {
+    if ("OK".equals(statusCode)) {
+      success(System.nanoTime() - fromNanos, imageCount);
+    } else {
+      error(statusCode);
+    }
+  }
+
   /** A request failed with a gRPC status code name (e.g. "DEADLINE_EXCEEDED"). */
   public void error(String statusCode) {
     errors.computeIfAbsent(statusCode, k -> new LongAdder()).increment();

@@ -34,11 +34,7 @@ public final class ClosedLoop implements Load {
                   long start = System.nanoTime();
                   target.send(
                       code -> {
-                        if ("OK".equals(code)) {
-                          outcomes.success(System.nanoTime() - start, images);
-                        } else {
-                          outcomes.error(code);
-                        }
+                        outcomes.record(code, start, images);
                         inFlight.release();
                       });
                 }

@@ -26,11 +26,7 @@ public final class Offline {
       outstanding.acquire();
       target.send(
           code -> {
-            if ("OK".equals(code)) {
-              outcomes.success(System.nanoTime() - start, images);
-            } else {
-              outcomes.error(code);
-            }
+            outcomes.record(code, start, images);
             outstanding.release();
             answered.countDown();
           });

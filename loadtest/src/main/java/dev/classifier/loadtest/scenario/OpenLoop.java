@@ -47,11 +47,7 @@ public final class OpenLoop implements Load {
                   }
                   target.send(
                       code -> {
-                        if ("OK".equals(code)) {
-                          outcomes.success(System.nanoTime() - due, images);
-                        } else {
-                          outcomes.error(code);
-                        }
+                        outcomes.record(code, due, images);
                         outstanding.release();
                       });
                 }
