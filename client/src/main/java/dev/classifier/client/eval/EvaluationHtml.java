@@ -43,7 +43,8 @@ public final class EvaluationHtml {
     h.append("</table>\n");
 
     if (a.classes() <= MAX_DRAWN_CLASSES) {
-      h.append("<h2>Confusion matrix</h2>\n");
+      h.append("<h2>Confusion matrix</h2>\n<p>Rows: true class. Columns: top-1 prediction.")
+          .append(" Shade: share of the row (blue on the diagonal, red off it).</p>\n");
       matrix(h, e);
     }
 
