@@ -86,7 +86,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--p99-bound-ms", description = "find-max-rate: p99 bound (default: ${DEFAULT-VALUE}).")
   double p99BoundMs = 50;
 
-  @Option(names = "--rate-low", description = "find-max-rate: lowest rate; default 10% of --rate-high.")
+  @Option(names = "--rate-low", description = "find-max-rate: lowest rate; default 10%% of --rate-high.")
   double rateLow = 0;
 
   @Option(names = "--rate-high", description = "find-max-rate: highest rate; default 1.2 x closed-loop throughput.")
