@@ -51,14 +51,11 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final TaskQueue<I, O> queue;
   private final Slot[] slots;
   private final ArrayDeque<Slot> idle;
-  private int busySlots;
   private final FormationRule.Decision decision = new FormationRule.Decision();
-  private TimerScheduler.Cancellable formationTimer;
-  private long formationTimerAt = Long.MAX_VALUE;
-  private long formationGen;
-  private TimerScheduler.Cancellable expiryTimer;
-  private long expiryTimerAt = Long.MAX_VALUE;
-  private long expiryGen;
+  /** Re-runs formation when the max queue delay or a deadline-driven close is due. */
+  private final Wakeup formationTimer = new Wakeup(false);
+  /** Fails queued requests whose deadline passed, armed for the earliest queued deadline. */
+  private final Wakeup expiryTimer = new Wakeup(true);
   private TimerScheduler.Cancellable graceTimer;
   private boolean closing;
   private boolean terminated;
@@ -158,6 +155,11 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
   }
 
+  /** True if the calling thread holds the batcher's lock (tests assert callbacks run without it). */
+  boolean lockHeldByCurrentThread() {
+    return lock.isHeldByCurrentThread();
+  }
+
   private void checkLevel(int level) {
     if (level < 0 || level >= policy.priorityLevels()) {
       throw new IllegalArgumentException(
@@ -233,9 +235,8 @@ public final class Batcher<I, O> implements AutoCloseable {
       parts[i] =
           new QueuedTask<>(this, inputs.get(i), priority, options.payloadBytes(), now, deadline);
     }
-    AllOfFuture<O> result = new AllOfFuture<>(parts);
     RejectedException rejection = enqueue(parts, priority, options.payloadBytes(), deadline, now);
-    return rejection == null ? result : reject(rejection);
+    return rejection == null ? new AllOfFuture<>(parts) : reject(rejection);
   }
 
   /**
@@ -256,9 +257,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         for (QueuedTask<I, O> part : parts) {
           queue.addLast(part);
         }
-        if (deadline < expiryTimerAt) {
-          armExpiryTimer(deadline, now);
-        }
+        expiryTimer.wakeBy(deadline, now);
       }
       queuedAfter = queue.size();
       bytesAfter = queue.bytes();
@@ -428,12 +427,10 @@ public final class Batcher<I, O> implements AutoCloseable {
           slot.estimator.batchNanos(),
           decision);
       if (!decision.dispatch()) {
-        armFormationTimer(decision.wakeAtNanos, now);
+        formationTimer.wakeBy(decision.wakeAtNanos, now);
         break;
       }
       idle.pollFirst();
-      slot.busy = true;
-      busySlots++;
       Batch<I, O> batch = take(slot, decision.size, decision.reason, now);
       if (last == null) {
         first = batch;
@@ -480,102 +477,99 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** Under the lock: true exactly once, when closing and nothing is queued or running. */
   private boolean takeTermination() {
-    if (!closing || terminated || !queue.isEmpty() || busySlots != 0) {
+    if (!closing || terminated || !queue.isEmpty() || idle.size() != slots.length) {
       return false;
     }
     terminated = true;
-    cancelTimer(formationTimer);
-    cancelTimer(expiryTimer);
-    cancelTimer(graceTimer);
-    formationTimer = null;
-    expiryTimer = null;
-    graceTimer = null;
-    formationTimerAt = Long.MAX_VALUE;
-    expiryTimerAt = Long.MAX_VALUE;
-    return true;
-  }
-
-  private static void cancelTimer(TimerScheduler.Cancellable timer) {
-    if (timer != null) {
-      timer.cancel();
+    formationTimer.cancel();
+    expiryTimer.cancel();
+    if (graceTimer != null) {
+      graceTimer.cancel();
+      graceTimer = null;
     }
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------
   // Timers
 
-  private void armFormationTimer(long wakeAtNanos, long now) {
-    if (formationTimer != null && formationTimerAt <= wakeAtNanos) {
-      return; // an earlier wake-up is pending; it re-evaluates
+  /**
+   * A re-armable one-shot timer whose fields are guarded by the lock. When it fires (and is still
+   * the current arming), it optionally expires overdue requests, then forms what idle slots can
+   * take. A generation number makes a stale firing (cancelled or re-armed meanwhile) a no-op.
+   */
+  private final class Wakeup {
+    private final boolean expires;
+    private TimerScheduler.Cancellable handle;
+    private long atNanos = Long.MAX_VALUE;
+    private long generation;
+
+    Wakeup(boolean expires) {
+      this.expires = expires;
     }
-    cancelTimer(formationTimer);
-    final long gen = ++formationGen;
-    formationTimerAt = wakeAtNanos;
-    formationTimer = scheduler.schedule(() -> onFormationTimer(gen), wakeAtNanos - now);
-  }
 
-  private void onFormationTimer(long gen) {
-    lock.lock();
-    Batch<I, O> dispatch;
-    try {
-      if (gen != formationGen || terminated) {
-        lock.unlock();
-        return;
+    /** Under the lock: makes sure it fires by {@code wakeAtNanos} (an earlier arming stays). */
+    void wakeBy(long wakeAtNanos, long now) {
+      if (wakeAtNanos >= atNanos) {
+        return; // an earlier wake-up is pending; it re-evaluates
       }
-      formationTimer = null;
-      formationTimerAt = Long.MAX_VALUE;
-      dispatch = formBatches(ticker.nanoTime());
-    } catch (Throwable t) {
-      lock.unlock();
-      throw t;
+      cancel();
+      final long gen = ++generation;
+      atNanos = wakeAtNanos;
+      handle = scheduler.schedule(() -> fire(gen), wakeAtNanos - now);
     }
-    unlockAndDeliver(dispatch);
-  }
 
-  private void armExpiryTimer(long deadline, long now) {
-    cancelTimer(expiryTimer);
-    final long gen = ++expiryGen;
-    expiryTimerAt = deadline;
-    expiryTimer = scheduler.schedule(() -> onExpiryTimer(gen), deadline - now);
-  }
-
-  /** Fails every queued request whose deadline passed, then re-arms for the next deadline. */
-  private void onExpiryTimer(long gen) {
-    lock.lock();
-    Batch<I, O> dispatch;
-    try {
-      if (gen != expiryGen || terminated) {
-        lock.unlock();
-        return;
+    /** Under the lock. */
+    void cancel() {
+      if (handle != null) {
+        handle.cancel();
+        handle = null;
       }
-      expiryTimer = null;
-      expiryTimerAt = Long.MAX_VALUE;
-      long now = ticker.nanoTime();
-      long next = Long.MAX_VALUE;
-      for (int level = 0; level < queue.levels(); level++) {
-        QueuedTask<I, O> t = queue.head(level);
-        while (t != null) {
-          QueuedTask<I, O> n = t.next;
-          if (t.deadlineNanos <= now) {
-            queue.remove(t);
-            if (!t.isDone()) {
-              addExpired(t);
-            }
-          } else {
-            next = Math.min(next, t.deadlineNanos);
-          }
-          t = n;
+      atNanos = Long.MAX_VALUE;
+    }
+
+    private void fire(long gen) {
+      Batch<I, O> dispatch;
+      lock.lock();
+      try {
+        if (gen != generation || terminated) {
+          lock.unlock();
+          return;
         }
+        handle = null;
+        atNanos = Long.MAX_VALUE;
+        long now = ticker.nanoTime();
+        if (expires) {
+          expireQueued(now);
+        }
+        dispatch = formBatches(now);
+      } catch (Throwable t) {
+        lock.unlock();
+        throw t;
       }
-      if (next != Long.MAX_VALUE) {
-        armExpiryTimer(next, now);
-      }
-      dispatch = idle.isEmpty() ? null : formBatches(now);
-    } catch (Throwable t) {
-      lock.unlock();
-      throw t;
+      unlockAndDeliver(dispatch, null);
     }
-    unlockAndDeliver(dispatch);
+  }
+
+  /** Under the lock: unlinks every request whose deadline passed, re-arms for the next deadline. */
+  private void expireQueued(long now) {
+    long next = Long.MAX_VALUE;
+    for (int level = 0; level < queue.levels(); level++) {
+      QueuedTask<I, O> t = queue.head(level);
+      while (t != null) {
+        QueuedTask<I, O> n = t.next;
+        if (t.deadlineNanos <= now) {
+          queue.remove(t);
+          if (!t.isDone()) {
+            addExpired(t);
+          }
+        } else {
+          next = Math.min(next, t.deadlineNanos);
+        }
+        t = n;
+      }
+    }
+    expiryTimer.wakeBy(next, now);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -633,11 +627,7 @@ public final class Batcher<I, O> implements AutoCloseable {
       lock.unlock();
       throw t;
     }
-    ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
-    ArrayList<QueuedTask<I, O>> closed = takeClosedOut();
-    boolean terminate = takeTermination();
-    lock.unlock();
-    return deliver(dispatch, expired, closed, terminate, slot);
+    return unlockAndDeliver(dispatch, slot);
   }
 
   private static <I, O> void failIncomplete(Batch<I, O> batch, Throwable failure) {
@@ -654,17 +644,19 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** Under the lock: marks a slot idle; it is offered the next batch first (warm, and inline). */
   private void release(Slot slot) {
-    slot.busy = false;
-    busySlots--;
     idle.addFirst(slot);
   }
 
-  private void unlockAndDeliver(Batch<I, O> dispatch) {
+  /**
+   * Called holding the lock: collects what must be delivered, releases the lock and delivers.
+   * Returns the batch formed for {@code self} (to run inline), if any.
+   */
+  private Batch<I, O> unlockAndDeliver(Batch<I, O> dispatch, Slot self) {
     ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
     ArrayList<QueuedTask<I, O>> closed = takeClosedOut();
     boolean terminate = takeTermination();
     lock.unlock();
-    deliver(dispatch, expired, closed, terminate, null);
+    return deliver(dispatch, expired, closed, terminate, self);
   }
 
   /**
@@ -728,7 +720,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         lock.unlock();
         throw t;
       }
-      unlockAndDeliver(null);
+      unlockAndDeliver(null, null);
     }
   }
 
@@ -763,7 +755,7 @@ public final class Batcher<I, O> implements AutoCloseable {
       lock.unlock();
       throw t;
     }
-    unlockAndDeliver(dispatch);
+    unlockAndDeliver(dispatch, null);
     return closeFuture;
   }
 
@@ -778,12 +770,7 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** True once {@link #close(Duration)} was called. */
   public boolean isClosing() {
-    lock.lock();
-    try {
-      return closing;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> closing);
   }
 
   private void onGraceTimer() {
@@ -795,7 +782,7 @@ public final class Batcher<I, O> implements AutoCloseable {
       lock.unlock();
       throw t;
     }
-    unlockAndDeliver(null);
+    unlockAndDeliver(null, null);
   }
 
   private void failAllQueued() {

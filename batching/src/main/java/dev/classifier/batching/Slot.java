@@ -1,8 +1,9 @@
 package dev.classifier.batching;
 
 /**
- * Dispatch capacity: one {@link Instance} and what the batcher knows about it (busy or idle, run
- * time estimates, adaptive cap). Guarded by the batcher's lock.
+ * Dispatch capacity: one {@link Instance} and what the batcher knows about it (run time estimates,
+ * adaptive cap); it is idle while it sits in the batcher's idle deque. Guarded by the batcher's
+ * lock.
  */
 final class Slot {
   final Instance instance;
@@ -10,7 +11,6 @@ final class Slot {
   private final int hardCap;
   private final long maxDelayNanos;
   private final AimdController controller;
-  boolean busy;
 
   Slot(Instance instance, BatchPolicy policy) {
     this.instance = instance;

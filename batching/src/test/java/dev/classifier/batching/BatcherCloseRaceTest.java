@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -34,32 +33,33 @@ class BatcherCloseRaceTest {
             .instances(List.of(new Instance("cpu", 0, 4), new Instance("cpu", 1, 2)))
             .build();
     Queue<CompletableFuture<Integer>> futures = new ConcurrentLinkedQueue<>();
-    AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger closedRejections = new AtomicInteger();
-    CountDownLatch started = new CountDownLatch(4);
+    CountDownLatch enoughSubmitted = new CountDownLatch(400);
     List<Thread> producers = new ArrayList<>();
     for (int p = 0; p < 4; p++) {
       Thread t =
           new Thread(
               () -> {
-                started.countDown();
-                int i = 0;
-                while (!stop.get()) {
-                  futures.add(batcher.submit(i++, SubmitOptions.defaults()));
-                  LockSupport.parkNanos(5_000);
+                // each producer submits until the batcher refuses it as closed
+                for (int i = 0; ; i++) {
+                  CompletableFuture<Integer> f = batcher.submit(i, SubmitOptions.defaults());
+                  futures.add(f);
+                  enoughSubmitted.countDown();
+                  if (f.handle((v, e) -> e instanceof BatcherClosedException).getNow(false)) {
+                    return;
+                  }
+                  LockSupport.parkNanos(5_000); // pacing, not synchronisation
                 }
               });
       producers.add(t);
       t.start();
     }
-    started.await();
-    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(enoughSubmitted.await(10, TimeUnit.SECONDS)).isTrue();
 
     CompletableFuture<Void> closed = batcher.close(Duration.ofMillis(20));
-    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    stop.set(true);
     for (Thread t : producers) {
-      t.join();
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(t.isAlive()).isFalse();
     }
     closed.get(10, TimeUnit.SECONDS);
 

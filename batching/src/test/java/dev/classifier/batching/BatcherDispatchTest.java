@@ -186,6 +186,35 @@ class BatcherDispatchTest {
   }
 
   @Test
+  void aLaterRequestWithAnEarlierDeadlineBringsTheCloseForward() {
+    Harness h = new Harness(policy().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(10)).build());
+    h.runner.behaviour =
+        (i, instance, batch) -> {
+          h.clock.jump(Duration.ofMillis(2)); // run-time estimate: 2 ms
+          RecordingRunner.COMPLETE_ALL.apply(i, instance, batch);
+        };
+    h.submit(0);
+    h.clock.advance(Duration.ofMillis(10));
+    h.executor.runAll();
+
+    h.submit(1);
+    assertThat(h.clock.nextTimerInNanos()).isEqualTo(10_000_000L);
+    h.clock.advance(Duration.ofMillis(1));
+    h.submit(2, SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L));
+    assertThat(h.clock.nextTimerInNanos()).isEqualTo(3_000_000L);
+    h.clock.advance(Duration.ofMillis(3));
+
+    assertThat(h.listener.reasons())
+        .containsExactly(CloseReason.DELAY_ELAPSED, CloseReason.DEADLINE);
+    assertThat(h.listener.sizes()).containsExactly(1, 2);
+    // left: only the expiry timer of request 2 (harmless); the superseded 10 ms wake-up is gone
+    assertThat(h.clock.pendingTimers()).isEqualTo(1);
+    assertThat(h.clock.nextTimerInNanos()).isEqualTo(2_000_000L);
+    h.executor.runAll();
+    assertThat(h.runner.batches()).containsExactly(List.of(0), List.of(1, 2));
+  }
+
+  @Test
   void eachInstanceGetsAtMostItsOwnMaxBatchSize() {
     Instance gpu = new Instance("gpu:0", 0, 8);
     Instance cpu = new Instance("cpu", 0, 2);

@@ -1,26 +1,16 @@
 package dev.classifier.batching;
 
+import static dev.classifier.batching.TestFutures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classifier.batching.RejectedException.Reason;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** Queue-size and byte limits, cancellation, deadline expiry (by timer and at formation). */
 class BatcherQueueLimitsTest {
-
-  private static Throwable failureOf(CompletableFuture<?> f) {
-    assertThat(f).isCompletedExceptionally();
-    try {
-      f.join();
-      throw new AssertionError("not failed");
-    } catch (CompletionException e) {
-      return e.getCause();
-    }
-  }
 
   /** One instance, made busy by a first request that stays in the fake executor. */
   private static Harness busy(BatchPolicy policy) {
@@ -146,6 +136,24 @@ class BatcherQueueLimitsTest {
     assertThat(h.listener.expired).hasValue(2);
     h.executor.runAll();
     assertThat(h.runner.allInputs()).containsExactly(0);
+  }
+
+  @Test
+  void aLaterRequestWithAnEarlierDeadlineBringsTheExpiryForward() {
+    Harness h = busy(BatchPolicy.builder().build());
+    CompletableFuture<String> late =
+        h.submit(1, SubmitOptions.defaults().withDeadlineNanos(h.now() + 7_000_000L).withPayloadBytes(10));
+    CompletableFuture<String> early =
+        h.submit(2, SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L).withPayloadBytes(20));
+
+    h.clock.advance(Duration.ofMillis(5));
+    assertThat(failureOf(early)).isInstanceOf(DeadlineExpiredException.class);
+    assertThat(late).isNotDone();
+    assertThat(h.batcher.queuedBytes()).isEqualTo(10);
+    h.clock.advance(Duration.ofMillis(2));
+    assertThat(failureOf(late)).isInstanceOf(DeadlineExpiredException.class);
+    assertThat(h.batcher.queuedRequests()).isZero();
+    assertThat(h.batcher.queuedBytes()).isZero();
   }
 
   @Test

@@ -113,6 +113,25 @@ class BatcherShutdownTest {
 
   @Test
   void cancellingTheLastQueuedRequestWhileDrainingCompletesTheClose() {
+    Harness h = new Harness(BatchPolicy.builder().build());
+    CompletableFuture<String> running = h.submit(0); // instance busy
+    CompletableFuture<String> queued = h.submit(1);
+    CompletableFuture<Void> closed = h.batcher.close(Duration.ofSeconds(1));
+
+    assertThat(queued.cancel(false)).isTrue();
+
+    assertThat(h.batcher.queuedRequests()).isZero();
+    assertThat(h.listener.cancelled).hasValue(1);
+    assertThat(closed).as("a batch is still running").isNotDone();
+    h.executor.runAll();
+    assertThat(running).isCompletedWithValue("out:0");
+    assertThat(closed).isCompleted();
+    assertThat(h.runner.allInputs()).containsExactly(0);
+    assertThat(h.clock.pendingTimers()).as("grace timer cancelled").isZero();
+  }
+
+  @Test
+  void aRequestQueuedAtCloseRunsOnTheWorkerThatFrees() {
     Harness h = new Harness(BatchPolicy.builder().maxQueueDelay(Duration.ofMillis(10)).build());
     h.submit(0, SubmitOptions.defaults());
     h.clock.advance(Duration.ofMillis(10)); // dispatched, instance busy

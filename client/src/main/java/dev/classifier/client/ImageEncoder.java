@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Turns image files into the input tensors one model wants, using the preprocessing spec the
@@ -51,6 +52,12 @@ public final class ImageEncoder {
   /** The preprocessing this encoder applies. */
   public PreprocessSpec spec() {
     return preprocessor.spec();
+  }
+
+  /** True for a visible {@code .png}, {@code .jpg} or {@code .jpeg} file name (any case). */
+  public static boolean isImageFile(Path file) {
+    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return !n.startsWith(".") && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
   }
 
   /** An input carrying a file's encoded bytes as they are, for the server to decode. */

@@ -56,38 +56,67 @@ public final class StreamingClassifier implements AutoCloseable {
     return s;
   }
 
-  /** Sends one item, blocking while the window is full or the transport is not ready. */
+  /**
+   * Sends one item, blocking while the window is full or the transport is not ready.
+   *
+   * @throws IllegalStateException if the stream failed, ended or was half-closed
+   */
   public void send(ClassifyStreamRequest request) throws InterruptedException {
     window.acquire();
-    if (failure != null) {
-      window.release();
-      throw new IllegalStateException("stream failed", failure);
-    }
-    sendLock.lockInterruptibly();
+    boolean sent = false;
     try {
-      while (!requests.isReady() && failure == null && done.getCount() > 0) {
-        transportReady.await(100, TimeUnit.MILLISECONDS);
+      sendLock.lockInterruptibly();
+      try {
+        while (!requests.isReady() && !halfClosed && failure == null && done.getCount() > 0) {
+          transportReady.await(100, TimeUnit.MILLISECONDS);
+        }
+        sendLocked(request);
+        sent = true;
+      } finally {
+        sendLock.unlock();
       }
-      checkOpen();
-      requests.onNext(request);
     } finally {
-      sendLock.unlock();
+      if (!sent) {
+        window.release(); // interrupted or refused: the slot was never used
+      }
     }
   }
 
-  /** Sends one item if a window slot is free now; never blocks on the window. */
+  /**
+   * Sends one item if a window slot is free now; never blocks on the window.
+   *
+   * @throws IllegalStateException if the stream failed, ended or was half-closed
+   */
   public boolean trySend(ClassifyStreamRequest request) {
     if (!window.tryAcquire()) {
       return false;
     }
+    boolean sent = false;
     sendLock.lock();
     try {
-      checkOpen();
-      requests.onNext(request);
+      sendLocked(request);
+      sent = true;
       return true;
     } finally {
       sendLock.unlock();
+      if (!sent) {
+        window.release();
+      }
     }
+  }
+
+  /** Sends under {@code sendLock} after checking that the stream still takes items. */
+  private void sendLocked(ClassifyStreamRequest request) {
+    if (failure != null) {
+      throw new IllegalStateException("stream failed", failure);
+    }
+    if (halfClosed) {
+      throw new IllegalStateException("stream is half-closed");
+    }
+    if (done.getCount() == 0) {
+      throw new IllegalStateException("stream has ended");
+    }
+    requests.onNext(request);
   }
 
   /** Free window slots now. */
@@ -133,15 +162,6 @@ public final class StreamingClassifier implements AutoCloseable {
     halfClose();
     if (!awaitCompletion(Duration.ofSeconds(30))) {
       cancel("client gave up waiting for the stream to complete");
-    }
-  }
-
-  private void checkOpen() {
-    if (failure != null) {
-      throw new IllegalStateException("stream failed", failure);
-    }
-    if (halfClosed) {
-      throw new IllegalStateException("stream is half-closed");
     }
   }
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,9 +23,7 @@ class CliProcessTest {
   static void start() throws Exception {
     server = new Jars.ServerProcess();
     client = Jars.jar("client", "classifier-client");
-    try (Stream<Path> s = Files.list(Jars.ROOT.resolve("samples/fashion-mnist"))) {
-      samples = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
-    }
+    samples = Jars.samplePngs();
   }
 
   @AfterAll
@@ -33,10 +31,11 @@ class CliProcessTest {
     server.close();
   }
 
-  /** The true label of a sample from its file name, e.g. 0000-9-ankle-boot.png -> ankle-boot. */
-  private static String slug(Path sample) {
-    String n = sample.getFileName().toString();
-    return n.substring(n.indexOf('-', 5) + 1, n.length() - 4);
+  /** {@code classifier classify --server <the test server> args...}. */
+  private static Jars.Result classify(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("classify", "--server", server.target()));
+    all.addAll(List.of(args));
+    return Jars.run(client, 120, all.toArray(String[]::new));
   }
 
   private static String slugOf(String label) {
@@ -54,7 +53,7 @@ class CliProcessTest {
         assertThat(first).startsWith("1. ");
         String label = first.substring(3, first.lastIndexOf("(class")).trim();
         label = label.substring(0, label.lastIndexOf(' ')).trim();
-        if (slugOf(label).equals(slug(sample))) {
+        if (slugOf(label).equals(Jars.sampleSlug(sample))) {
           correct++;
         }
       }
@@ -69,16 +68,7 @@ class CliProcessTest {
 
   @Test
   void clientClassifiesTheSamplePngs() throws Exception {
-    Jars.Result r =
-        Jars.run(
-            client,
-            120,
-            "classify",
-            "--server",
-            server.target(),
-            "--top-k",
-            "3",
-            "samples/fashion-mnist");
+    Jars.Result r = classify("--top-k", "3", "samples/fashion-mnist");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout()).contains("0000-9-ankle-boot.png").contains("  3. ");
     assertThat(correctTop1(r.stdout())).isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(samples.size());
@@ -86,9 +76,7 @@ class CliProcessTest {
 
   @Test
   void clientStreamsAFolderAndPrintsEveryResult() throws Exception {
-    Jars.Result r =
-        Jars.run(
-            client, 120, "classify", "--stream", "--server", server.target(), "samples/fashion-mnist");
+    Jars.Result r = classify("--stream", "samples/fashion-mnist");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout().lines().filter(l -> l.endsWith(".png")).count()).isEqualTo(samples.size());
     assertThat(correctTop1(r.stdout())).isGreaterThanOrEqualTo(15);
@@ -99,15 +87,7 @@ class CliProcessTest {
     Path bad = Files.createTempFile("not-an-image", ".png");
     Files.writeString(bad, "this is not a PNG");
     try {
-      Jars.Result r =
-          Jars.run(
-              client,
-              120,
-              "classify",
-              "--server",
-              server.target(),
-              bad.toString(),
-              samples.get(0).toString());
+      Jars.Result r = classify(bad.toString(), samples.get(0).toString());
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.stderr()).contains("cannot read image").contains(bad.getFileName().toString());
       assertThat(r.stdout()).contains(samples.get(0).getFileName().toString());

@@ -1,6 +1,7 @@
 package dev.classifier.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.classifier.proto.v1.ClassifierGrpc;
@@ -17,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -120,11 +122,10 @@ class DrainProcessTest {
                 });
       }
       // signal once the server is visibly working through the backlog
-      long waitStart = System.nanoTime();
-      while (outcomes.getOrDefault(Status.Code.OK, new AtomicInteger()).get() < 50
-          && System.nanoTime() - waitStart < TimeUnit.SECONDS.toNanos(30)) {
-        Thread.sleep(1);
-      }
+      await("the server working through the backlog")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> outcomes.getOrDefault(Status.Code.OK, new AtomicInteger()).get() >= 50);
       long pendingAtSignal = unaryDone.getCount();
       long signalled = System.nanoTime();
       server.signal("TERM");
@@ -138,12 +139,10 @@ class DrainProcessTest {
       assertThat(outcomes.get(Status.Code.OK)).as("some work finished during the drain").isNotNull();
 
       // a well-behaved streaming client half-closes once its items are answered
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS + 5);
-      while (streamAnswers.size() < STREAM_ITEMS
-          && streamEnded.getCount() > 0
-          && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      await("every stream item answered, or the stream ended")
+          .atMost(Duration.ofSeconds(GRACE_SECONDS + 5))
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> streamAnswers.size() >= STREAM_ITEMS || streamEnded.getCount() == 0);
       stream.onCompleted();
       assertThat(streamEnded.await(GRACE_SECONDS + 5, TimeUnit.SECONDS)).as("stream finished").isTrue();
       if (streamEnd.get() == 0) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,13 +33,9 @@ class EvaluateProcessTest {
   /** The 20 sample PNGs in class folders named like the labels (0000-9-ankle-boot.png -> ankle-boot/). */
   private static Path imageFolder() throws Exception {
     Path root = tmp.resolve("folder-per-class");
-    try (Stream<Path> s = Files.list(Jars.ROOT.resolve("samples/fashion-mnist"))) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".png")).toList()) {
-        String n = p.getFileName().toString();
-        String slug = n.substring(n.indexOf('-', 5) + 1, n.length() - 4);
-        Files.createDirectories(root.resolve(slug));
-        Files.copy(p, root.resolve(slug).resolve(n));
-      }
+    for (Path p : Jars.samplePngs()) {
+      Path classFolder = Files.createDirectories(root.resolve(Jars.sampleSlug(p)));
+      Files.copy(p, classFolder.resolve(p.getFileName()));
     }
     return root;
   }

@@ -9,12 +9,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Starts the packaged jars as processes. */
 final class Jars {
   static final Path ROOT = Path.of(System.getProperty("classifier.repoRoot", "..")).normalize();
 
   private Jars() {}
+
+  /** The sample PNGs in samples/fashion-mnist, sorted by name. */
+  static List<Path> samplePngs() throws IOException {
+    try (Stream<Path> s = Files.list(ROOT.resolve("samples/fashion-mnist"))) {
+      return s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+    }
+  }
+
+  /** The true label of a sample from its file name, e.g. 0000-9-ankle-boot.png -> ankle-boot. */
+  static String sampleSlug(Path sample) {
+    String n = sample.getFileName().toString();
+    return n.substring(n.indexOf('-', 5) + 1, n.length() - 4);
+  }
 
   static Path jar(String module, String name) {
     String buildDir = System.getProperty("classifier.buildDir", "target");
@@ -66,16 +80,13 @@ final class Jars {
   /**
    * A server process that has printed its listening line. Unless the arguments say otherwise, its
    * metrics endpoint gets an ephemeral port (so that parallel test servers never collide on the
-   * default 9090); {@link #metricsPort} is read from the banner (-1 when off).
+   * default 9090).
    */
   static final class ServerProcess implements AutoCloseable {
     final Process process;
     final int port;
-    final int metricsPort;
     final String banner;
     final Path stderr;
-    /** Lines the server printed on stdout after its banner (access log), collected in background. */
-    final List<String> stdoutLines = java.util.Collections.synchronizedList(new ArrayList<>());
 
     ServerProcess(String... args) throws IOException {
       stderr = Files.createTempFile("server-err", ".txt");
@@ -100,16 +111,13 @@ final class Jars {
       banner = line;
       String rest = line.substring(line.indexOf("127.0.0.1:") + "127.0.0.1:".length());
       port = Integer.parseInt(rest.replaceAll("^(\\d+).*$", "$1"));
-      java.util.regex.Matcher metrics =
-          java.util.regex.Pattern.compile("metrics on http://[^/]+:(\\d+)/metrics").matcher(line);
-      metricsPort = metrics.find() ? Integer.parseInt(metrics.group(1)) : -1;
+      // the rest of stdout (access log) is read and dropped, so that the server never blocks on it
       Thread drain =
           new Thread(
               () -> {
                 try {
-                  String l;
-                  while ((l = out.readLine()) != null) {
-                    stdoutLines.add(l);
+                  while (out.readLine() != null) {
+                    // dropped
                   }
                 } catch (IOException ignored) {
                   // the process ended

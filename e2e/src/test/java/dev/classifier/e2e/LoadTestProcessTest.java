@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +36,8 @@ class LoadTestProcessTest {
       "--server", server.target(), "--out", out.toString(), "--name", name,
       "--warmup-ms", "500", "--window-ms", "500", "--min-windows", "2", "--max-windows", "3"
     };
-    String[] args = new String[base.length + scenario.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(scenario, 0, args, base.length, scenario.length);
-    Jars.Result r = Jars.run(loadtest, 120, args);
+    Jars.Result r =
+        Jars.run(loadtest, 120, Stream.of(base, scenario).flatMap(Arrays::stream).toArray(String[]::new));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout()).contains("wrote ");
     assertThat(out.resolve(name + ".csv")).isRegularFile();

@@ -87,7 +87,8 @@ public final class ImageDecoder {
           throw new ImageDecodeException("image too large: " + format + " " + w + "x" + h + " = "
               + pixels + " pixels exceeds the limit of " + maxPixels + " pixels");
         }
-        PixelBuffer px;
+        PixelBuffer px = null;
+        BufferedImage img = null;
         int orientation = 1;
         if (ImageHeaders.isJpeg(encoded)) {
           ImageHeaders.JpegInfo info = ImageHeaders.jpeg(encoded);
@@ -95,17 +96,23 @@ public final class ImageDecoder {
           if (info.components() == 4) {
             px = cmykToRgb(reader.readRaster(0, null), info);
           } else {
-            px = fromImage(reader.read(0));
+            img = reader.read(0);
           }
         } else {
           if (ImageHeaders.isPng(encoded)) {
             orientation = ImageHeaders.pngOrientation(encoded);
           }
-          px = fromImage(reader.read(0));
+          img = reader.read(0);
         }
         if (!warnings.isEmpty()) {
           throw new ImageDecodeException(
               "undecodable " + format + " image (corrupt or truncated): " + String.join("; ", warnings));
+        }
+        if (img != null && Orientation.isIdentity(orientation) && isFinal(img)) {
+          return img; // already what the round trip through PixelBuffer would give: skip two copies
+        }
+        if (px == null) {
+          px = fromImage(img);
         }
         return Orientation.apply(px, orientation).toBufferedImage();
       } finally {
@@ -116,6 +123,12 @@ public final class ImageDecoder {
     } catch (IOException | RuntimeException e) {
       throw new ImageDecodeException("undecodable image (corrupt, truncated or unsupported): " + e, e);
     }
+  }
+
+  /** The decoder's own 8-bit gray or BGR image: reading it into a PixelBuffer and back is a no-op. */
+  private static boolean isFinal(BufferedImage img) {
+    return img.getType() == BufferedImage.TYPE_3BYTE_BGR
+        || img.getType() == BufferedImage.TYPE_BYTE_GRAY;
   }
 
   private static PixelBuffer fromImage(BufferedImage img) {

@@ -1,7 +1,8 @@
 package dev.classifier.imaging;
 
 import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Objects;
 
@@ -15,6 +16,10 @@ import java.util.Objects;
  * 256-entry lookup table per channel computed once, with the same float32 operations as PyTorch.
  */
 public final class ImagePreprocessor {
+  /** Writes a float into the output bytes little-endian (no intermediate float[] and copy). */
+  private static final VarHandle FLOAT_LE =
+      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final PreprocessSpec spec;
   private final float[][] lut;
 
@@ -126,7 +131,7 @@ public final class ImagePreprocessor {
       return new ImageTensor(PixelType.UINT8, shape, out);
     }
 
-    float[] out = new float[plane * c];
+    byte[] out = new byte[plane * c * Float.BYTES];
     for (int y = 0; y < outH; y++) {
       int sy = y + offY;
       boolean rowIn = sy >= 0 && sy < inH;
@@ -137,12 +142,10 @@ public final class ImagePreprocessor {
         int pix = y * outW + x;
         for (int ch = 0; ch < c; ch++) {
           int v = in ? src[s + (bgr ? 2 - ch : ch)] & 0xFF : 0; // padding is pixel value 0
-          out[nchw ? ch * plane + pix : pix * c + ch] = lut[ch][v];
+          FLOAT_LE.set(out, (nchw ? ch * plane + pix : pix * c + ch) * Float.BYTES, lut[ch][v]);
         }
       }
     }
-    ByteBuffer bb = ByteBuffer.allocate(out.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bb.asFloatBuffer().put(out);
-    return new ImageTensor(PixelType.FLOAT32, shape, bb.array());
+    return new ImageTensor(PixelType.FLOAT32, shape, out);
   }
 }

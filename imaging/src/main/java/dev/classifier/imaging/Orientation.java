@@ -8,8 +8,13 @@ package dev.classifier.imaging;
 final class Orientation {
   private Orientation() {}
 
+  /** True if {@code orientation} leaves the pixels unchanged (1, or not a valid value). */
+  static boolean isIdentity(int orientation) {
+    return orientation < 2 || orientation > 8;
+  }
+
   static PixelBuffer apply(PixelBuffer in, int orientation) {
-    if (orientation < 2 || orientation > 8) {
+    if (isIdentity(orientation)) {
       return in;
     }
     int w = in.width();

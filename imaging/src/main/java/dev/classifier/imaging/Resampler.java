@@ -51,8 +51,7 @@ final class Resampler {
           "window " + w + "x" + h + "+" + x0 + "+" + y0 + " outside " + outW + "x" + outH);
     }
     if (interpolation == Interpolation.NEAREST) {
-      PixelBuffer full = nearest(in, outW, outH);
-      return x0 == 0 && y0 == 0 && w == outW && h == outH ? full : crop(full, x0, y0, w, h);
+      return nearest(in, outW, outH, x0, y0, w, h);
     }
     boolean needH = outW != in.width();
     boolean needV = outH != in.height();
@@ -245,36 +244,41 @@ final class Resampler {
     return new PixelBuffer(in.width(), rows, ch, dst);
   }
 
-  /** Pillow's ImagingScaleAffine (nearest neighbour, pixel centres, accumulated in double). */
-  private static PixelBuffer nearest(PixelBuffer in, int outW, int outH) {
+  /**
+   * Pillow's ImagingScaleAffine (nearest neighbour, pixel centres, accumulated in double), only the
+   * window {@code [x0, x0 + w) x [y0, y0 + h)} of the {@code outW x outH} result.
+   */
+  private static PixelBuffer nearest(
+      PixelBuffer in, int outW, int outH, int x0, int y0, int w, int h) {
     int ch = in.channels();
     double a0 = (double) (float) in.width() / outW;
     double a4 = (double) (float) in.height() / outH;
-    int[] xin = new int[outW];
+    int[] xin = new int[w];
     double xo = a0 * 0.5;
-    for (int x = 0; x < outW; x++) {
-      int xi = xo < 0.0 ? -1 : (int) xo;
-      xin[x] = xi >= 0 && xi < in.width() ? xi : -1;
-      xo += a0;
+    for (int x = 0; x < x0 + w; x++, xo += a0) { // same accumulation as the full image
+      if (x >= x0) {
+        int xi = xo < 0.0 ? -1 : (int) xo;
+        xin[x - x0] = xi >= 0 && xi < in.width() ? xi : -1;
+      }
     }
     byte[] src = in.data();
-    byte[] dst = new byte[outW * outH * ch];
+    byte[] dst = new byte[w * h * ch];
     int inStride = in.width() * ch;
     double yo = a4 * 0.5;
-    for (int y = 0; y < outH; y++) {
+    for (int y = 0; y < y0 + h; y++) {
       int yi = yo < 0.0 ? -1 : (int) yo;
       yo += a4;
-      if (yi < 0 || yi >= in.height()) {
+      if (y < y0 || yi < 0 || yi >= in.height()) {
         continue;
       }
       int rowBase = yi * inStride;
-      int o = y * outW * ch;
-      for (int x = 0; x < outW; x++, o += ch) {
+      int o = (y - y0) * w * ch;
+      for (int x = 0; x < w; x++, o += ch) {
         if (xin[x] >= 0) {
           System.arraycopy(src, rowBase + xin[x] * ch, dst, o, ch);
         }
       }
     }
-    return new PixelBuffer(outW, outH, ch, dst);
+    return new PixelBuffer(w, h, ch, dst);
   }
 }

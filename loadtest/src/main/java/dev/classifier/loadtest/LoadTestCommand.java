@@ -35,8 +35,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code classifier-loadtest}: the options and the order in which runs happen. */
 @Command(
@@ -232,17 +234,21 @@ public final class LoadTestCommand implements Callable<Integer> {
 
   private void validate() {
     if (!List.of("closed", "sweep", "open", "find-max-rate", "offline").contains(scenario)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw badArgument(
           "--scenario must be closed, sweep, open, find-max-rate or offline, got " + scenario);
     }
     if (!List.of("unary", "stream", "both").contains(transport)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw badArgument(
           "--transport must be unary, stream or both, got " + transport);
     }
     if (channels < 1 || concurrency < 1 || imagesPerRequest < 1 || rate <= 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw badArgument(
           "--channels, --concurrency, --images-per-request and --rate must be positive");
     }
+  }
+
+  private ParameterException badArgument(String message) {
+    return new ParameterException(new CommandLine(this), message);
   }
 
   private List<String> transports() {
@@ -326,7 +332,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     } else {
       ModelSource embedded = ModelSource.embedded();
       if (!embedded.defaultName().equals(info.getName())) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw badArgument(
             "--inprocess needs --model-file for model " + info.getName());
       }
       onnx = embedded.onnx();
@@ -337,10 +343,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     try (InProcessOnnx ort = new InProcessOnnx(onnx, inProcessThreads)) {
       for (int b : sizes.stream().distinct().toList()) {
         progress.accept("in-process ONNX Runtime (" + pass + " the load runs): batch " + b);
-        InProcessOnnx.Result m = ort.measure(b, Duration.ofSeconds(1),
-            Duration.ofMillis((long) (inProcessSeconds * 1000)));
-        InProcessOnnx.Result r =
-            new InProcessOnnx.Result(m.batchSize(), m.imagesPerSecond(), m.batchLatency(), pass);
+        InProcessOnnx.Result r = ort.measure(b, Duration.ofSeconds(1),
+            Duration.ofMillis((long) (inProcessSeconds * 1000)), pass);
         progress.accept(String.format(Locale.ROOT, "in-process ONNX Runtime: batch %d  %.0f img/s  p50 %.3f ms",
             b, r.imagesPerSecond(), r.batchLatency().p50Millis()));
         out.add(r);
@@ -350,17 +354,16 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private List<RunResult> runEcho(RunExecutor exec, List<ClassifierClient> clients) throws Exception {
-    ClassifyRequest.Builder probe = ClassifyRequest.newBuilder().setModel(model).setTopK(topK);
-    for (int i = 0; i < imagesPerRequest; i++) {
-      probe.addImages(inputs.get(i % inputs.size()));
-    }
-    ClassifyRequest req = probe.build();
+    // the payload of the unary runs, and the size of the server's answer to it
+    UnarySender unary = new UnarySender(clients, model, topK, inputs, imagesPerRequest);
+    ClassifyRequest req = unary.first();
+    int requestBytes = unary.requestBytes();
     int responseBytes = clients.get(0).classify(req).getSerializedSize();
     List<RunResult> out = new ArrayList<>();
     try (EchoServer es = EchoServer.start()) {
       for (int c : closedPoints()) {
-        try (EchoSender s = new EchoSender(es.target(), req.getSerializedSize(), responseBytes, imagesPerRequest)) {
-          out.add(exec.closed("echo closed c=" + c + " (" + req.getSerializedSize() + " B)", "echo", s, c));
+        try (EchoSender s = new EchoSender(es.target(), requestBytes, responseBytes, imagesPerRequest)) {
+          out.add(exec.closed("echo closed c=" + c + " (" + requestBytes + " B)", "echo", s, c));
         }
       }
     }

@@ -15,18 +15,23 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback classifier that answers on one worker thread (like a one-instance server), so a stall
  * queues everything behind it. Request number {@code stallAt} (counting from 1) stalls for {@code
- * stallMillis}.
+ * stallMillis}: its worker waits for a release that a timer fires that much later. This end-to-end
+ * check runs on real time by nature (real gRPC, real windows); the schedule logic itself is tested
+ * on fake time in {@code OpenLoopTest}.
  */
 final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements AutoCloseable {
   private final ExecutorService worker = Executors.newSingleThreadExecutor();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final AtomicLong seen = new AtomicLong();
   private final long stallAt;
   private final long stallMillis;
@@ -65,7 +70,7 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
     worker.execute(
         () -> {
           if (n == stallAt) {
-            sleep(stallMillis);
+            stall();
           }
           ClassifyResponse.Builder b = ClassifyResponse.newBuilder();
           for (int i = 0; i < request.getImagesCount(); i++) {
@@ -86,7 +91,7 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
         worker.execute(
             () -> {
               if (n == stallAt) {
-                sleep(stallMillis);
+                stall();
               }
               response.onNext(ClassifyStreamResponse.newBuilder().setRequestId(r.getRequestId())
                   .setResult(Classification.getDefaultInstance()).build());
@@ -103,9 +108,12 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
     };
   }
 
-  private static void sleep(long ms) {
+  /** Blocks the one worker until a timer releases it {@code stallMillis} from now. */
+  private void stall() {
+    CountDownLatch release = new CountDownLatch(1);
+    timer.schedule(release::countDown, stallMillis, TimeUnit.MILLISECONDS);
     try {
-      Thread.sleep(ms);
+      release.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -115,5 +123,6 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
   public void close() throws Exception {
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     worker.shutdownNow();
+    timer.shutdownNow();
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,11 +22,7 @@ class LoadTestMainTest {
 
   private String[] args(String target, String... more) {
     String[] base = {"--server", target, "--out", dir.toString(), "--name", "r"};
-    String[] all = new String[base.length + FAST.length + more.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(FAST, 0, all, base.length, FAST.length);
-    System.arraycopy(more, 0, all, base.length + FAST.length, more.length);
-    return all;
+    return Stream.of(base, FAST, more).flatMap(Arrays::stream).toArray(String[]::new);
   }
 
   @Test

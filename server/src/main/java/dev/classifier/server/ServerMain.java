@@ -222,10 +222,7 @@ public final class ServerMain implements Callable<Integer> {
       out = out.withEngine(new EngineOptions(intraOpThreads, m.engine().providers()));
     }
     if (m.name() != null && labels.containsKey(m.name())) {
-      out =
-          new ModelConfig(
-              out.name(), out.path(), labels.get(m.name()), out.output(), out.batching(),
-              out.devices(), out.instancesPerDevice(), out.engine(), out.preprocessing());
+      out = out.withLabels(labels.get(m.name()));
     }
     return out;
   }

@@ -40,6 +40,7 @@ public final class InProcessClassifier implements AutoCloseable {
     channel.shutdownNow();
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
+    service.close(); // its decode pool
     registry.close();
   }
 }

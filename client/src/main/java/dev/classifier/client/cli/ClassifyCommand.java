@@ -3,6 +3,7 @@ package dev.classifier.client.cli;
 import dev.classifier.client.ClassifierClient;
 import dev.classifier.client.ImageEncoder;
 import dev.classifier.client.StreamingClassifier;
+import dev.classifier.client.eval.SendMode;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.proto.v1.Classification;
 import dev.classifier.proto.v1.ClassifyRequest;
@@ -75,14 +76,16 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (topK < 1) {
-      err.println("classifier: --top-k must be >= 1, got " + topK);
+    if (topK < 1 || batch < 1 || window < 1) {
+      err.println(
+          "classifier: --top-k, --batch and --window must be >= 1, got "
+              + topK + ", " + batch + ", " + window);
       return 2;
     }
     List<Path> files;
     try {
       files = expand(inputs);
-      encodedMode = SendModes.parse(send) == dev.classifier.client.eval.SendMode.ENCODED;
+      encodedMode = SendModes.parse(send) == SendMode.ENCODED;
     } catch (IOException | IllegalArgumentException e) {
       err.println("classifier: " + e.getMessage());
       return 2;
@@ -159,13 +162,17 @@ final class ClassifyCommand implements Callable<Integer> {
         failures.incrementAndGet();
         continue;
       }
-      s.send(
-          ClassifyStreamRequest.newBuilder()
-              .setRequestId(f.toString())
-              .setModel(model)
-              .setTopK(topK)
-              .setImage(image)
-              .build());
+      try {
+        s.send(
+            ClassifyStreamRequest.newBuilder()
+                .setRequestId(f.toString())
+                .setModel(model)
+                .setTopK(topK)
+                .setImage(image)
+                .build());
+      } catch (IllegalStateException e) {
+        break; // the stream failed; the listener reports it
+      }
     }
     s.halfClose();
     if (!s.awaitCompletion(Duration.ofMinutes(5))) {
@@ -210,7 +217,7 @@ final class ClassifyCommand implements Callable<Integer> {
     for (Path p : inputs) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(ClassifyCommand::isImage).sorted().forEach(files::add);
+          walk.filter(Files::isRegularFile).filter(ImageEncoder::isImageFile).sorted().forEach(files::add);
         }
       } else {
         files.add(p);
@@ -220,10 +227,5 @@ final class ClassifyCommand implements Callable<Integer> {
       throw new IOException("no image files in " + inputs);
     }
     return files;
-  }
-
-  private static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 }

@@ -131,19 +131,19 @@ final class EvaluateCommand implements Callable<Integer> {
     out.print(EvaluationReport.text(result));
     out.flush();
     if (json != null) {
-      Path parent = json.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(json, EvaluationReport.json(result), StandardCharsets.UTF_8);
+      write(json, EvaluationReport.json(result));
     }
     if (html != null) {
-      Path parent = html.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(html, EvaluationHtml.render(result), StandardCharsets.UTF_8);
+      write(html, EvaluationHtml.render(result));
     }
     return result.accuracy().errors() == 0 ? 0 : 1;
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, content, StandardCharsets.UTF_8);
   }
 }

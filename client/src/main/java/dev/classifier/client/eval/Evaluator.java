@@ -138,13 +138,17 @@ public final class Evaluator {
       if (in == null) {
         continue;
       }
-      stream.send(
-          ClassifyStreamRequest.newBuilder()
-              .setRequestId(Integer.toString(i))
-              .setModel(options.model())
-              .setTopK(AccuracyAccumulator.TOP_K)
-              .setImage(in)
-              .build());
+      try {
+        stream.send(
+            ClassifyStreamRequest.newBuilder()
+                .setRequestId(Integer.toString(i))
+                .setModel(options.model())
+                .setTopK(AccuracyAccumulator.TOP_K)
+                .setImage(in)
+                .build());
+      } catch (IllegalStateException e) {
+        break; // the stream failed: the listener's onError records the abort before completion
+      }
     }
     if (run.abort.get() != null) {
       stream.cancel("evaluation aborted");

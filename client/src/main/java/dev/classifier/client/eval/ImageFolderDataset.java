@@ -1,11 +1,11 @@
 package dev.classifier.client.eval;
 
+import dev.classifier.client.ImageEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -50,7 +50,7 @@ public final class ImageFolderDataset implements Dataset {
       Path dir = classDirs.get(c);
       classes.add(dir.getFileName().toString());
       try (Stream<Path> s = Files.walk(dir)) {
-        for (Path f : s.filter(Files::isRegularFile).filter(ImageFolderDataset::isImage).sorted().toList()) {
+        for (Path f : s.filter(Files::isRegularFile).filter(ImageEncoder::isImageFile).sorted().toList()) {
           images.add(LabelledImage.ofFile(f, c));
         }
       }
@@ -59,11 +59,6 @@ public final class ImageFolderDataset implements Dataset {
       throw new IOException(root + " has class folders but no .png/.jpg/.jpeg images");
     }
     return new ImageFolderDataset(root, classes, images);
-  }
-
-  static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return !n.startsWith(".") && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
   }
 
   @Override

@@ -55,8 +55,13 @@ public final class InProcessOnnx implements AutoCloseable {
     }
   }
 
-  /** Runs batches of {@code batchSize} for {@code warmup}, then measures for {@code duration}. */
-  public Result measure(int batchSize, Duration warmup, Duration duration) throws OrtException {
+  /**
+   * Runs batches of {@code batchSize} for {@code warmup}, then measures for {@code duration}.
+   *
+   * @param pass recorded in the result, see {@link Result#pass()}
+   */
+  public Result measure(int batchSize, Duration warmup, Duration duration, String pass)
+      throws OrtException {
     long[] shape = input.getShape().clone();
     shape[0] = batchSize;
     long elements = 1;
@@ -94,7 +99,7 @@ public final class InProcessOnnx implements AutoCloseable {
       h.recordValue(Math.max(1_000L, now - t0));
       images += batchSize;
     }
-    return new Result(batchSize, images / ((now - start) / 1e9), LatencySummary.of(h));
+    return new Result(batchSize, images / ((now - start) / 1e9), LatencySummary.of(h), pass);
   }
 
   private void runOnce(ByteBuffer buf, long[] shape, boolean uint8) throws OrtException {

@@ -29,13 +29,12 @@ public final class Outcomes {
   }
 
   /**
-   * Records one request's final status code name: "OK" as a success whose latency runs from
-   * {@code fromNanos} (its scheduled or actual send time, {@code System.nanoTime()}), anything
-   * else as an error.
+   * Records one request's final status code name: "OK" as a success that took {@code latencyNanos}
+   * (from its scheduled or actual send time), anything else as an error.
    */
-  public void record(String statusCode, long fromNanos, int imageCount) {
+  public void record(String statusCode, long latencyNanos, int imageCount) {
     if ("OK".equals(statusCode)) {
-      success(System.nanoTime() - fromNanos, imageCount);
+      success(latencyNanos, imageCount);
     } else {
       error(statusCode);
     }

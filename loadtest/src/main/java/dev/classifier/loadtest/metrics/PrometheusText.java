@@ -21,15 +21,8 @@ public final class PrometheusText {
   public record Exposition(List<Sample> samples, Map<String, String> types) {
     /** Sum of the samples called {@code name} whose labels include all of {@code match}. */
     public double sum(String name, Map<String, String> match) {
-      double total = 0;
-      boolean found = false;
-      for (Sample s : samples) {
-        if (s.name().equals(name) && s.labels().entrySet().containsAll(match.entrySet())) {
-          total += s.value();
-          found = true;
-        }
-      }
-      return found ? total : Double.NaN;
+      List<Sample> found = find(name, match);
+      return found.isEmpty() ? Double.NaN : found.stream().mapToDouble(Sample::value).sum();
     }
 
     /** The samples called {@code name} matching {@code match}. */

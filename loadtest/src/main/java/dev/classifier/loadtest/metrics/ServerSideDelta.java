@@ -1,6 +1,7 @@
 package dev.classifier.loadtest.metrics;
 
 import dev.classifier.loadtest.measure.RunResult.ServerSide;
+import dev.classifier.server.metrics.MetricNames;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,11 +19,13 @@ public final class ServerSideDelta {
   private ServerSideDelta() {}
 
   /**
-   * @param model the model label to select, or empty for all models
+   * @param model the model whose label to select (as the server writes it, see {@link
+   *     MetricNames#segment}), or empty for all models
    */
   public static ServerSide between(
       PrometheusText.Exposition before, PrometheusText.Exposition after, String model, double seconds) {
-    Map<String, String> match = model == null || model.isEmpty() ? Map.of() : Map.of("model", model);
+    Map<String, String> match =
+        model == null || model.isEmpty() ? Map.of() : Map.of("model", MetricNames.segment(model));
     double batches = delta(before, after, BATCH + "_count", match);
     double batchSum = delta(before, after, BATCH + "_sum", match);
     Map<String, Double> buckets = new TreeMap<>();

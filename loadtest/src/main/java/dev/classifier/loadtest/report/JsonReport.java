@@ -15,8 +15,4 @@ public final class JsonReport {
   public static void write(Report report, Path file) throws IOException {
     MAPPER.writeValue(file.toFile(), report);
   }
-
-  public static String toJson(Report report) throws IOException {
-    return MAPPER.writeValueAsString(report);
-  }
 }

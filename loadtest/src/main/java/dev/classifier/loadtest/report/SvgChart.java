@@ -58,8 +58,7 @@ public final class SvgChart {
       c++;
     }
     if (c == 0) {
-      sb.append("<text x=\"").append(W / 2).append("\" y=\"").append(H / 2)
-          .append("\" text-anchor=\"middle\" fill=\"#888\">no data for this chart in this run</text>\n");
+      noData(sb);
     }
     return sb.append("</svg>\n").toString();
   }
@@ -90,8 +89,7 @@ public final class SvgChart {
       }
     }
     if (values.length == 0) {
-      sb.append("<text x=\"").append(W / 2).append("\" y=\"").append(H / 2)
-          .append("\" text-anchor=\"middle\" fill=\"#888\">no data for this chart in this run</text>\n");
+      noData(sb);
     }
     return sb.append("</svg>\n").toString();
   }
@@ -105,6 +103,11 @@ public final class SvgChart {
         .append("<text x=\"").append(W / 2).append("\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")
         .append(esc(title)).append("</text>\n");
     return sb;
+  }
+
+  private static void noData(StringBuilder sb) {
+    sb.append("<text x=\"").append(W / 2).append("\" y=\"").append(H / 2)
+        .append("\" text-anchor=\"middle\" fill=\"#888\">no data for this chart in this run</text>\n");
   }
 
   private static void axes(StringBuilder sb, String xLabel, String yLabel, double xTop, double yTop) {

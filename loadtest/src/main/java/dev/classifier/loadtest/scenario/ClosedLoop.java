@@ -34,7 +34,7 @@ public final class ClosedLoop implements Load {
                   long start = System.nanoTime();
                   target.send(
                       code -> {
-                        outcomes.record(code, start, images);
+                        outcomes.record(code, System.nanoTime() - start, images);
                         inFlight.release();
                       });
                 }

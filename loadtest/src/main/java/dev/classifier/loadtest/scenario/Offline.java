@@ -26,7 +26,7 @@ public final class Offline {
       outstanding.acquire();
       target.send(
           code -> {
-            outcomes.record(code, start, images);
+            outcomes.record(code, System.nanoTime() - start, images);
             outstanding.release();
             answered.countDown();
           });

@@ -5,7 +5,6 @@ import dev.classifier.loadtest.schedule.ArrivalSchedule;
 import dev.classifier.loadtest.transport.RequestSender;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Open loop: requests are due at the schedule's times whatever the server does. Each latency is
@@ -21,7 +20,11 @@ public final class OpenLoop implements Load {
   private volatile boolean running = true;
 
   private OpenLoop(
-      RequestSender target, ArrivalSchedule schedule, int maxOutstanding, Outcomes outcomes) {
+      RequestSender target,
+      ArrivalSchedule schedule,
+      int maxOutstanding,
+      Outcomes outcomes,
+      LoadClock clock) {
     if (maxOutstanding < 1) {
       throw new IllegalArgumentException("maxOutstanding must be >= 1, got " + maxOutstanding);
     }
@@ -31,23 +34,24 @@ public final class OpenLoop implements Load {
     this.sender =
         new Thread(
             () -> {
-              long start = System.nanoTime();
+              long start = clock.nanoTime();
               try {
                 while (running) {
                   long due = start + schedule.nextOffsetNanos();
-                  long wait;
-                  while (running && (wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(Math.min(wait, 50_000_000L));
-                  }
-                  while (running && !outstanding.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                  clock.awaitTime(due);
+                  boolean slot = false;
+                  while (running && !(slot = outstanding.tryAcquire(50, TimeUnit.MILLISECONDS))) {
                     // the scheduled time stands; the wait is part of this request's latency
                   }
                   if (!running) {
+                    if (slot) {
+                      outstanding.release(); // stopped just as a slot freed: give it back
+                    }
                     break;
                   }
                   target.send(
                       code -> {
-                        outcomes.record(code, due, images);
+                        outcomes.record(code, clock.nanoTime() - due, images);
                         outstanding.release();
                       });
                 }
@@ -59,10 +63,20 @@ public final class OpenLoop implements Load {
     sender.setDaemon(true);
   }
 
-  /** Starts the schedule now. */
+  /** Starts the schedule now, on the system clock. */
   public static OpenLoop start(
       RequestSender target, ArrivalSchedule schedule, int maxOutstanding, Outcomes outcomes) {
-    OpenLoop l = new OpenLoop(target, schedule, maxOutstanding, outcomes);
+    return start(target, schedule, maxOutstanding, outcomes, LoadClock.system());
+  }
+
+  /** Starts the schedule now on {@code clock}. */
+  public static OpenLoop start(
+      RequestSender target,
+      ArrivalSchedule schedule,
+      int maxOutstanding,
+      Outcomes outcomes,
+      LoadClock clock) {
+    OpenLoop l = new OpenLoop(target, schedule, maxOutstanding, outcomes, clock);
     l.sender.start();
     return l;
   }

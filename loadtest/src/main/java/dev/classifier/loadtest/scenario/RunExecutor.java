@@ -36,16 +36,12 @@ public final class RunExecutor {
     this.model = model;
   }
 
-  public MeasurementPlan plan() {
-    return plan;
-  }
-
   /** Closed loop at {@code concurrency}. */
   public RunResult closed(String label, String target, RequestSender sender, int concurrency)
       throws InterruptedException {
     Outcomes outcomes = new Outcomes();
     Load load = ClosedLoop.start(sender, concurrency, outcomes);
-    return measureThenStop(label, "closed", target, sender, concurrency, 0, outcomes, load, true);
+    return measureThenStop(label, "closed", target, sender, concurrency, 0, outcomes, load);
   }
 
   /** Open loop on {@code schedule}, latency from scheduled times. */
@@ -55,7 +51,7 @@ public final class RunExecutor {
     Outcomes outcomes = new Outcomes();
     Load load = OpenLoop.start(sender, schedule, maxOutstanding, outcomes);
     return measureThenStop(
-        label, "open", target, sender, 0, schedule.ratePerSecond(), outcomes, load, true);
+        label, "open", target, sender, 0, schedule.ratePerSecond(), outcomes, load);
   }
 
   /** Offline: {@code requests} at once; throughput = images / time to the last answer. */
@@ -79,7 +75,7 @@ public final class RunExecutor {
 
   private RunResult measureThenStop(
       String label, String scenario, String target, RequestSender sender, int concurrency,
-      double rate, Outcomes outcomes, Load load, boolean scrape)
+      double rate, Outcomes outcomes, Load load)
       throws InterruptedException {
     PrometheusText.Exposition[] before = new PrometheusText.Exposition[1];
     WindowedMeasurement.Measured m;
@@ -90,7 +86,7 @@ public final class RunExecutor {
                   outcomes,
                   label,
                   () -> {
-                    if (scrape && scraper != null) {
+                    if (scraper != null) {
                       try {
                         before[0] = scraper.scrape();
                       } catch (InterruptedException e) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -27,15 +26,7 @@ public final class Inputs {
       throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(folder)) {
-      files =
-          s.filter(
-                  p -> {
-                    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-                  })
-              .sorted()
-              .limit(limit)
-              .toList();
+      files = s.filter(ImageEncoder::isImageFile).sorted().limit(limit).toList();
     }
     if (files.isEmpty()) {
       throw new IOException("no .png/.jpg/.jpeg images in " + folder);

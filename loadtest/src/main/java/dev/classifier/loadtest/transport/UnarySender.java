@@ -51,9 +51,14 @@ public final class UnarySender implements RequestSender {
     return "unary";
   }
 
+  /** The first request this sender sends (each carries {@code imagesPerRequest} images). */
+  public ClassifyRequest first() {
+    return requests.get(0);
+  }
+
   @Override
   public int requestBytes() {
-    return requests.get(0).getSerializedSize();
+    return first().getSerializedSize();
   }
 
   @Override

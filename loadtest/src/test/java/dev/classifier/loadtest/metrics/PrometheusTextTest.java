@@ -8,44 +8,40 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
-  static final String BEFORE =
-      """
-      # HELP classifier_batch_size Images per batch.
-      # TYPE classifier_batch_size histogram
-      classifier_batch_size_bucket{model="fashion-mnist",le="1"} 10
-      classifier_batch_size_bucket{model="fashion-mnist",le="8"} 20
-      classifier_batch_size_bucket{model="fashion-mnist",le="+Inf"} 20
-      classifier_batch_size_sum{model="fashion-mnist"} 60
-      classifier_batch_size_count{model="fashion-mnist"} 20
-      classifier_batch_size_count{model="other"} 999
-      # TYPE classifier_queue_wait_seconds summary
-      classifier_queue_wait_seconds{model="fashion-mnist",quantile="0.5"} 0.0001
-      classifier_queue_wait_seconds_sum{model="fashion-mnist"} 0.5
-      classifier_queue_wait_seconds_count{model="fashion-mnist"} 60
-      # TYPE classifier_images_total counter
-      classifier_images_total{model="fashion-mnist"} 60 1700000000000
-      """;
+  /** One scrape of a server that ran {@code batches} batches of {@code batchSum} images in all. */
+  private static String scrape(
+      int batches, int batchSum, int otherBatches, double waitP50, double waitSum, int waits,
+      String images) {
+    return """
+        # HELP classifier_batch_size Images per batch.
+        # TYPE classifier_batch_size histogram
+        classifier_batch_size_bucket{model="fashion-mnist",le="1"} 10
+        classifier_batch_size_bucket{model="fashion-mnist",le="8"} %1$d
+        classifier_batch_size_bucket{model="fashion-mnist",le="+Inf"} %1$d
+        classifier_batch_size_sum{model="fashion-mnist"} %2$d
+        classifier_batch_size_count{model="fashion-mnist"} %1$d
+        classifier_batch_size_count{model="other"} %3$d
+        # TYPE classifier_queue_wait_seconds summary
+        classifier_queue_wait_seconds{model="fashion-mnist",quantile="0.5"} %4$s
+        classifier_queue_wait_seconds_sum{model="fashion-mnist"} %5$s
+        classifier_queue_wait_seconds_count{model="fashion-mnist"} %6$d
+        # TYPE classifier_images_total counter
+        classifier_images_total{model="fashion-mnist"} %7$s
+        """
+        .formatted(batches, batchSum, otherBatches, waitP50, waitSum, waits, images);
+  }
 
+  /** With a sample timestamp on the images counter. */
+  static final String BEFORE = scrape(20, 60, 999, 0.0001, 0.5, 60, "60 1700000000000");
+
+  /** With a NaN quantile, a garbage line and escaped label values added. */
   static final String AFTER =
-      """
-      # HELP classifier_batch_size Images per batch.
-      # TYPE classifier_batch_size histogram
-      classifier_batch_size_bucket{model="fashion-mnist",le="1"} 10
-      classifier_batch_size_bucket{model="fashion-mnist",le="8"} 120
-      classifier_batch_size_bucket{model="fashion-mnist",le="+Inf"} 120
-      classifier_batch_size_sum{model="fashion-mnist"} 860
-      classifier_batch_size_count{model="fashion-mnist"} 120
-      classifier_batch_size_count{model="other"} 1999
-      # TYPE classifier_queue_wait_seconds summary
-      classifier_queue_wait_seconds{model="fashion-mnist",quantile="0.5"} 0.002
-      classifier_queue_wait_seconds{model="fashion-mnist",quantile="0.99"} NaN
-      classifier_queue_wait_seconds_sum{model="fashion-mnist"} 2.1
-      classifier_queue_wait_seconds_count{model="fashion-mnist"} 860
-      # TYPE classifier_images_total counter
-      classifier_images_total{model="fashion-mnist"} 860
-      this line is garbage {{
-      jvm_info{version="17 \\"quoted\\" \\\\ back",vendor="x"} 1
-      """;
+      scrape(120, 860, 1999, 0.002, 2.1, 860, "860")
+          + """
+          classifier_queue_wait_seconds{model="fashion-mnist",quantile="0.99"} NaN
+          this line is garbage {{
+          jvm_info{version="17 \\"quoted\\" \\\\ back",vendor="x"} 1
+          """;
 
   @Test
   void parsesTypesLabelsEscapesInfNanAndTimestamps() {
@@ -106,6 +102,16 @@ class PrometheusTextTest {
         ServerSideDelta.between(PrometheusText.parse(before), PrometheusText.parse(after), "m", 1);
     assertThat(s.meanBatchSize()).isCloseTo(5.0, within(1e-9)); // 250 images / 50 batches
     assertThat(s.batchSizeQuantiles()).containsEntry("0.5", 4.0).containsEntry("0.99", 8.0);
+  }
+
+  @Test
+  void selectsTheModelByTheLabelTheServerWrites() {
+    // the server's metric names turn the dots of a model name into underscores
+    String after = "classifier_images_total{model=\"resnet50_v1\"} 30\n";
+    ServerSide s =
+        ServerSideDelta.between(
+            PrometheusText.parse(""), PrometheusText.parse(after), "resnet50.v1", 1);
+    assertThat(s.serverImagesPerSecond()).isEqualTo(30);
   }
 
   @Test

@@ -42,10 +42,6 @@ final class ConfigNode {
     return v == null || v.isNull() ? null : v;
   }
 
-  boolean has(String name) {
-    return get(name) != null;
-  }
-
   /** Fails on any key outside {@code known}. */
   ConfigNode allowOnly(String... known) {
     if (node == null || node.isNull()) {

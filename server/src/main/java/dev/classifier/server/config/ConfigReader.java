@@ -72,7 +72,8 @@ public final class ConfigReader {
     for (ConfigNode m : modelNodes) {
       models.add(model(m, baseDir));
     }
-    long graceSeconds = s.longValue("shutdownGraceSeconds", 10);
+    long graceSeconds =
+        s.longValue("shutdownGraceSeconds", ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds());
     if (graceSeconds < 0) {
       throw new ConfigException(
           "server.shutdownGraceSeconds must be >= 0, got " + graceSeconds);
@@ -80,14 +81,14 @@ public final class ConfigReader {
     return top.build(
         () ->
             new ServerConfig(
-                s.string("host", "127.0.0.1"),
-                s.integer("port", 50051),
+                s.string("host", ServerConfig.DEFAULT_HOST),
+                s.integer("port", ServerConfig.DEFAULT_PORT),
                 models,
                 top.string("defaultModel", null),
-                s.integer("streamWindow", 64),
-                s.integer("maxMessageBytes", 64 * 1024 * 1024),
+                s.integer("streamWindow", ServerConfig.DEFAULT_STREAM_WINDOW),
+                s.integer("maxMessageBytes", ServerConfig.DEFAULT_MAX_MESSAGE_BYTES),
                 Duration.ofSeconds(graceSeconds),
-                s.string("transport", "auto"),
+                s.string("transport", ServerConfig.DEFAULT_TRANSPORT),
                 s.integer("metricsPort", ServerConfig.DEFAULT_METRICS_PORT),
                 s.bool("jmx", true),
                 s.bool("accessLog", false)));

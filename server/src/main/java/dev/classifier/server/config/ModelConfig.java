@@ -92,6 +92,12 @@ public record ModelConfig(
         preprocessing);
   }
 
+  public ModelConfig withLabels(Path newLabels) {
+    return new ModelConfig(
+        name, path, newLabels, output, batching, devices, instancesPerDevice, engine,
+        preprocessing);
+  }
+
   public ModelConfig withPath(Path newPath) {
     return new ModelConfig(
         name, newPath, labels, output, batching, devices, instancesPerDevice, engine,

@@ -32,8 +32,14 @@ public record ServerConfig(
     boolean jmx,
     boolean accessLog) {
 
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 50051;
   /** Default Prometheus port (the one Prometheus' own server uses). */
   public static final int DEFAULT_METRICS_PORT = 9090;
+  public static final int DEFAULT_STREAM_WINDOW = 64;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final String DEFAULT_TRANSPORT = "auto";
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -59,7 +65,7 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.shutdownGrace must be >= 0, got " + shutdownGrace);
     }
-    transport = transport == null ? "auto" : transport;
+    transport = transport == null ? DEFAULT_TRANSPORT : transport;
     if (!List.of("auto", "epoll", "nio").contains(transport)) {
       throw new IllegalArgumentException(
           "server.transport must be auto, epoll or nio, got '" + transport + "'");
@@ -91,7 +97,8 @@ public record ServerConfig(
    */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
-        "127.0.0.1", port, models, null, 64, 64 * 1024 * 1024, Duration.ofSeconds(10), "auto");
+        DEFAULT_HOST, port, models, null, DEFAULT_STREAM_WINDOW, DEFAULT_MAX_MESSAGE_BYTES,
+        DEFAULT_SHUTDOWN_GRACE, DEFAULT_TRANSPORT);
   }
 
   /** Whether the Prometheus endpoint is on. */

@@ -34,7 +34,8 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
   private final Map<String, OrtSession> sessionsByDevice;
   private final ModelSignature signature;
   private volatile boolean applySoftmax;
-  private final Map<Instance, ByteBuffer> inputBuffers = new ConcurrentHashMap<>();
+  private final Set<String> outputs;
+  private final Map<Instance, InstanceState> instances = new ConcurrentHashMap<>();
   private final LongAdder imagesRun = new LongAdder();
   private final LongAdder batchesRun = new LongAdder();
 
@@ -47,7 +48,11 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     this.sessionsByDevice = Map.copyOf(sessionsByDevice);
     this.signature = Objects.requireNonNull(signature, "signature");
     this.applySoftmax = applySoftmax;
+    this.outputs = Set.of(signature.outputName());
   }
+
+  /** What one instance reuses across batches: its input buffer and its name in results. */
+  private record InstanceState(ByteBuffer buffer, String name) {}
 
   /** Decides whether outputs are logits (softmax applied) or already probabilities. */
   public void setApplySoftmax(boolean applySoftmax) {
@@ -77,7 +82,8 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
       throws OrtException {
     long start = System.nanoTime();
     int n = batch.size();
-    ByteBuffer buffer = inputBuffers.computeIfAbsent(instance, this::allocate);
+    InstanceState state = instances.computeIfAbsent(instance, this::allocate);
+    ByteBuffer buffer = state.buffer();
     if (n > instance.maxBatchSize() || (long) n * signature.imageBytes() > buffer.capacity()) {
       throw new IllegalStateException(
           "batch of " + n + " exceeds instance " + instance + " bound " + instance.maxBatchSize());
@@ -91,10 +97,9 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     batchesRun.increment();
     imagesRun.add(n);
     long computeNanos = System.nanoTime() - start;
-    String where = instance.deviceId() + "/" + instance.index();
     for (int i = 0; i < n; i++) {
       BatchTask<InferenceInput, InferenceResult> task = batch.get(i);
-      task.complete(new InferenceResult(scores[i], task.queueWaitNanos(), computeNanos, n, where));
+      task.complete(new InferenceResult(scores[i], task.queueWaitNanos(), computeNanos, n, state.name()));
     }
   }
 
@@ -107,7 +112,7 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     long[] shape = signature.batchShape(n);
     try (OnnxTensor tensor = createTensor(input, shape);
         OrtSession.Result result =
-            session.run(Map.of(signature.inputName(), tensor), Set.of(signature.outputName()))) {
+            session.run(Map.of(signature.inputName(), tensor), outputs)) {
       OnnxValue value = result.get(0);
       if (!(value instanceof OnnxTensor out)) {
         throw new IllegalStateException("output " + signature.outputName() + " is not a tensor");
@@ -126,9 +131,10 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
                 + classes);
       }
       float[][] scores = new float[n][classes];
+      boolean softmax = applySoftmax;
       for (int i = 0; i < n; i++) {
         floats.get(scores[i]);
-        if (applySoftmax) {
+        if (softmax) {
           Softmax.applyInPlace(scores[i]);
         }
       }
@@ -151,7 +157,7 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     return session;
   }
 
-  private ByteBuffer allocate(Instance instance) {
+  private InstanceState allocate(Instance instance) {
     long bytes = (long) instance.maxBatchSize() * signature.imageBytes();
     if (bytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -159,7 +165,9 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     }
     // Native order: ONNX Runtime wraps direct buffers without copying only in native order.
     // Request bytes are little-endian; on big-endian hosts the FLOAT32 path would need swapping.
-    return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    return new InstanceState(
+        ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()),
+        instance.deviceId() + "/" + instance.index());
   }
 
   @Override

@@ -12,15 +12,16 @@ final class Admission {
 
   static SubmitOptions options(Ticker ticker, int priority, long payloadBytes) {
     Deadline deadline = Context.current().getDeadline();
-    long deadlineNanos = Long.MAX_VALUE;
+    long deadlineNanos = SubmitOptions.NO_DEADLINE;
     if (deadline != null) {
       long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
       long now = ticker.nanoTime();
-      deadlineNanos = remaining > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + remaining;
+      // saturating now + remaining (nanoTime may be negative, so compare against MAX - remaining)
+      deadlineNanos =
+          remaining > 0 && now > Long.MAX_VALUE - remaining
+              ? SubmitOptions.NO_DEADLINE
+              : now + remaining;
     }
-    return SubmitOptions.defaults()
-        .withPriority(priority)
-        .withDeadlineNanos(deadlineNanos)
-        .withPayloadBytes(payloadBytes);
+    return new SubmitOptions(priority, deadlineNanos, payloadBytes);
   }
 }

@@ -18,7 +18,9 @@ import dev.classifier.server.model.ServedModel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,7 +57,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
     this.registry = registry;
     this.streamWindow = streamWindow;
     this.ticker = Ticker.system();
-    this.decoding = java.util.Objects.requireNonNull(decoding, "decoding");
+    this.decoding = Objects.requireNonNull(decoding, "decoding");
   }
 
   /** The decode stage for encoded images. */
@@ -93,7 +95,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
       int priority = RequestReader.priority(request.getPriority(), model.policy().priorityLevels());
       options = Admission.options(ticker, priority, model.signature().imageBytes());
       for (int i = 0; i < request.getImagesCount(); i++) {
-        RequestReader.read("images[" + i + "]", request.getImages(i), model, decoding, inputs);
+        RequestReader.read("images", i, request.getImages(i), model, decoding, inputs);
       }
     } catch (RuntimeException e) {
       inputs.cancel();
@@ -101,13 +103,17 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
       return;
     }
     SubmitOptions o = options;
-    CompletableFuture<Handover.Outcome<List<InferenceResult>>> pending =
-        inputs.needsDecoding()
-            ? Chain.then(
-                inputs.whenDecoded(),
-                decoded ->
-                    Handover.submit(registry, model, mm -> mm.batcher().submitAll(decoded, o)))
-            : Handover.submit(registry, model, mm -> mm.batcher().submitAll(inputs.ready(), o));
+    CompletableFuture<Handover.Outcome<List<InferenceResult>>> pending;
+    if (inputs.needsDecoding()) {
+      pending =
+          Chain.then(
+              inputs.whenDecoded(),
+              decoded ->
+                  Handover.submit(registry, model, mm -> mm.batcher().submitAll(decoded, o)));
+    } else {
+      List<InferenceInput> ready = inputs.ready();
+      pending = Handover.submit(registry, model, mm -> mm.batcher().submitAll(ready, o));
+    }
     call.setOnCancelHandler(() -> pending.cancel(false));
     pending.whenComplete(
         (outcome, failure) -> {
@@ -173,8 +179,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
     final LongAdder itemsReceived = new LongAdder();
     final LongAdder itemsAnswered = new LongAdder();
     final LongAdder itemsCancelled = new LongAdder();
-    final java.util.concurrent.atomic.AtomicLong peakOutstanding =
-        new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong peakOutstanding = new AtomicLong();
 
     public long streamsOpened() {
       return streamsOpened.sum();

@@ -4,6 +4,7 @@ import dev.classifier.batching.SubmitOptions;
 import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
+import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -11,9 +12,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,8 +40,9 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
 
   private final Object lock = new Object();
   private final ArrayDeque<ClassifyStreamResponse> ready = new ArrayDeque<>();
-  private final Map<Long, CompletableFuture<?>> inFlight = new HashMap<>();
-  private long nextSequence;
+  /** Items queued or decoding (identity set: futures do not override equals). */
+  private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
+
   private int outstanding;
   private boolean halfClosed;
   private boolean finished;
@@ -73,14 +75,15 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
   @Override
   public void onNext(ClassifyStreamRequest request) {
     stats.itemsReceived.increment();
-    long sequence;
+    int held;
     synchronized (lock) {
       if (finished) {
         return;
       }
-      outstanding++;
-      stats.peakOutstanding.accumulateAndGet(outstanding, Math::max);
-      sequence = nextSequence++;
+      held = ++outstanding;
+    }
+    if (held > stats.peakOutstanding.get()) { // a CAS only when a new peak is likely
+      stats.peakOutstanding.accumulateAndGet(held, Math::max);
     }
     String id = request.getRequestId();
     ServedModel model;
@@ -95,7 +98,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       }
       SubmitOptions options =
           Admission.options(ticker, priority, model.signature().imageBytes());
-      RequestReader.read("image", request.getImage(), model, decoding, inputs);
+      RequestReader.read("image", -1, request.getImage(), model, decoding, inputs);
       if (inputs.size() != 1) {
         inputs.cancel();
         throw new InvalidRequestException(
@@ -103,21 +106,24 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       }
       ServedModel resolved = model;
       // an item being decoded is outstanding (counted above) and cancellable like a queued one
-      CompletableFuture<Handover.Outcome<InferenceResult>> pending =
-          inputs.needsDecoding()
-              ? Chain.then(
-                  inputs.whenDecoded(),
-                  in ->
-                      Handover.submit(
-                          registry, resolved, mm -> mm.batcher().submit(in.get(0), options)))
-              : Handover.submit(
-                  registry, resolved, mm -> mm.batcher().submit(inputs.ready().get(0), options));
+      CompletableFuture<Handover.Outcome<InferenceResult>> pending;
+      if (inputs.needsDecoding()) {
+        pending =
+            Chain.then(
+                inputs.whenDecoded(),
+                in ->
+                    Handover.submit(
+                        registry, resolved, mm -> mm.batcher().submit(in.get(0), options)));
+      } else {
+        InferenceInput in = inputs.ready().get(0);
+        pending = Handover.submit(registry, resolved, mm -> mm.batcher().submit(in, options));
+      }
       boolean cancelNow = false;
       synchronized (lock) {
         if (finished) {
           cancelNow = true; // the stream was cancelled while this item was being read
         } else if (!pending.isDone()) {
-          inFlight.put(sequence, pending);
+          inFlight.add(pending);
         }
       }
       if (cancelNow) {
@@ -127,7 +133,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       pending.whenComplete(
           (outcome, failure) -> {
             synchronized (lock) {
-              inFlight.remove(sequence);
+              inFlight.remove(pending);
             }
             if (failure != null) {
               answer(error(id, failure));
@@ -210,7 +216,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       }
       finished = true;
       stats.streamsOpen.decrement();
-      toCancel = new ArrayList<>(inFlight.values());
+      toCancel = new ArrayList<>(inFlight);
       inFlight.clear();
       ready.clear();
     }

@@ -182,7 +182,7 @@ public final class ImageDecoding implements AutoCloseable {
     ImageTensor tensor;
     try {
       ImagePreprocessor pre =
-          preprocessors.computeIfAbsent(spec, p -> new ImagePreprocessor(PreprocessSpecs.of(p)));
+          preprocessors.computeIfAbsent(spec, p -> new ImagePreprocessor(p.toSpec()));
       tensor = pre.apply(decoder.decode(encoded.toByteArray()));
     } catch (ImageDecodeException e) {
       throw new InvalidRequestException(field + ": " + e.getMessage());

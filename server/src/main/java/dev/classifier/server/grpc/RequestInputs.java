@@ -11,11 +11,12 @@ import java.util.concurrent.CompletableFuture;
  * first decode failure (cancelling the other decodes), and cancelling it cancels pending decodes.
  */
 final class RequestInputs {
+  /** Each entry an {@link InferenceInput} or a {@code CompletableFuture<InferenceInput>}. */
   private final List<Object> parts = new ArrayList<>();
   private final List<CompletableFuture<InferenceInput>> decodes = new ArrayList<>();
 
-  void addTensors(List<InferenceInput> inputs) {
-    parts.add(List.copyOf(inputs));
+  void addTensor(InferenceInput input) {
+    parts.add(input);
   }
 
   void addDecoding(CompletableFuture<InferenceInput> decoding) {
@@ -71,22 +72,15 @@ final class RequestInputs {
 
   @SuppressWarnings("unchecked")
   private List<InferenceInput> flatten() {
-    List<InferenceInput> out = new ArrayList<>();
+    List<InferenceInput> out = new ArrayList<>(parts.size());
     for (Object p : parts) {
-      if (p instanceof CompletableFuture<?> f) {
-        out.add(((CompletableFuture<InferenceInput>) f).join());
-      } else {
-        out.addAll((List<InferenceInput>) p);
-      }
+      out.add(
+          p instanceof InferenceInput in ? in : ((CompletableFuture<InferenceInput>) p).join());
     }
     return out;
   }
 
   int size() {
-    int n = 0;
-    for (Object p : parts) {
-      n += p instanceof List<?> l ? l.size() : 1;
-    }
-    return n;
+    return parts.size();
   }
 }

@@ -8,9 +8,7 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelSignature;
 import dev.classifier.server.model.ServedModel;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Validates request fields against a model and turns image tensors into {@link InferenceInput}s.
@@ -24,76 +22,48 @@ public final class RequestReader {
   private RequestReader() {}
 
   /**
-   * The tensor images of one request field, split per image, in order.
+   * Adds the images of one request field to {@code into}: tensors are validated now (their bytes
+   * shared, not copied), encoded images are handed to {@code decoding} (which may fail the returned
+   * futures later, or at once when its queue is full). Never blocks.
    *
-   * @throws InvalidRequestException for an encoded image (use {@link #read(String, ImageInput,
-   *     ServedModel, ImageDecoding, RequestInputs)}) or an empty source
-   */
-  public static List<InferenceInput> read(String field, ImageInput image, ServedModel model) {
-    return switch (image.getSourceCase()) {
-      case TENSOR -> readTensor(field + ".tensor", image.getTensor(), model.signature());
-      case ENCODED ->
-          throw new InvalidRequestException(field + ".encoded needs the server's decode stage");
-      case SOURCE_NOT_SET ->
-          throw new InvalidRequestException(field + " has neither a tensor nor encoded bytes");
-    };
-  }
-
-  /**
-   * Adds the images of one request field to {@code into}: tensors are validated now, encoded images
-   * are handed to {@code decoding} (which may fail the returned futures later, or at once when its
-   * queue is full). Never blocks.
+   * <p>The field is {@code name[index]}, or just {@code name} when {@code index < 0}; its text is
+   * built only for an error message or a decode, so a valid tensor costs no string building.
    */
   static void read(
-      String field,
+      String name,
+      int index,
       ImageInput image,
       ServedModel model,
       ImageDecoding decoding,
       RequestInputs into) {
-    if (image.getSourceCase() == ImageInput.SourceCase.ENCODED) {
-      into.addDecoding(decoding.decode(field + ".encoded", image.getEncoded(), model));
-    } else {
-      into.addTensors(read(field, image, model));
+    switch (image.getSourceCase()) {
+      case TENSOR -> readTensor(name, index, image.getTensor(), model.signature(), into);
+      case ENCODED ->
+          into.addDecoding(
+              decoding.decode(field(name, index) + ".encoded", image.getEncoded(), model));
+      case SOURCE_NOT_SET ->
+          throw new InvalidRequestException(
+              field(name, index) + " has neither a tensor nor encoded bytes");
     }
   }
 
-  static List<InferenceInput> readTensor(String field, Tensor t, ModelSignature s) {
-    checkDtype(field, t.getDtype(), s.inputType());
-    long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
-    long[] image = s.imageShape();
-    int count;
-    if (Arrays.equals(shape, image)) {
-      count = 1;
-    } else if (shape.length == image.length + 1
-        && shape[0] >= 1
-        && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), image)) {
-      if (shape[0] > Integer.MAX_VALUE) {
-        throw new InvalidRequestException(field + ".shape has too many images: " + shape[0]);
-      }
-      count = (int) shape[0];
-    } else {
-      long[] withBatch = s.batchShape(1);
-      throw new InvalidRequestException(
-          field
-              + ".shape "
-              + Arrays.toString(shape)
-              + " does not match the model input "
-              + s.inputName()
-              + " "
-              + Arrays.toString(s.inputShape())
-              + ": send "
-              + Arrays.toString(image)
-              + " for one image or "
-              + Arrays.toString(withBatch).replaceFirst("1", "n")
-              + " for n images");
+  private static String field(String name, int index) {
+    return index < 0 ? name : name + "[" + index + "]";
+  }
+
+  static void readTensor(String name, int index, Tensor t, ModelSignature s, RequestInputs into) {
+    checkDtype(name, index, t.getDtype(), s.inputType());
+    int count = imageCount(t, s);
+    if (count < 0) {
+      throw wrongShape(field(name, index) + ".tensor", t, s);
     }
     long imageBytes = s.imageBytes();
     long expected = imageBytes * count;
     ByteString data = t.getData();
     if (data.size() != expected) {
       throw new InvalidRequestException(
-          field
-              + ".data has "
+          field(name, index)
+              + ".tensor.data has "
               + data.size()
               + " bytes, expected "
               + expected
@@ -107,15 +77,70 @@ public final class RequestReader {
               + s.inputType().bytes()
               + " byte(s) each)");
     }
-    List<InferenceInput> out = new ArrayList<>(count);
+    if (count == 1) {
+      into.addTensor(new InferenceInput(data));
+      return;
+    }
     for (int i = 0; i < count; i++) {
       int from = (int) (i * imageBytes);
-      out.add(new InferenceInput(count == 1 ? data : data.substring(from, from + (int) imageBytes)));
+      into.addTensor(new InferenceInput(data.substring(from, from + (int) imageBytes)));
     }
-    return out;
   }
 
-  private static void checkDtype(String field, DataType sent, ElementType wanted) {
+  /**
+   * How many images a tensor of this shape holds: 1 for the image shape, n for [n, image shape]
+   * (1 <= n <= Integer.MAX_VALUE), -1 for any other shape. Reads the shape in place.
+   */
+  private static int imageCount(Tensor t, ModelSignature s) {
+    int rank = s.imageRank();
+    int sent = t.getShapeCount();
+    if (sent == rank) {
+      return sameImageShape(t, 0, s) ? 1 : -1;
+    }
+    if (sent == rank + 1 && sameImageShape(t, 1, s)) {
+      long n = t.getShape(0);
+      return n >= 1 && n <= Integer.MAX_VALUE ? (int) n : -1;
+    }
+    return -1;
+  }
+
+  private static boolean sameImageShape(Tensor t, int from, ModelSignature s) {
+    for (int i = 0; i < s.imageRank(); i++) {
+      if (t.getShape(from + i) != s.imageDim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static InvalidRequestException wrongShape(String field, Tensor t, ModelSignature s) {
+    long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
+    long[] image = s.imageShape();
+    if (shape.length == image.length + 1
+        && shape[0] > Integer.MAX_VALUE
+        && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), image)) {
+      return new InvalidRequestException(field + ".shape has too many images: " + shape[0]);
+    }
+    return new InvalidRequestException(
+        field
+            + ".shape "
+            + Arrays.toString(shape)
+            + " does not match the model input "
+            + s.inputName()
+            + " "
+            + Arrays.toString(s.inputShape())
+            + ": send "
+            + Arrays.toString(image)
+            + " for one image or "
+            + Arrays.toString(s.batchShape(1)).replaceFirst("1", "n")
+            + " for n images");
+  }
+
+  private static void checkDtype(String name, int index, DataType sent, ElementType wanted) {
+    if (sent.name().equals(wanted.name())) {
+      return;
+    }
+    String field = field(name, index) + ".tensor";
     switch (sent) {
       case DATA_TYPE_UNSPECIFIED ->
           throw new InvalidRequestException(
@@ -123,12 +148,9 @@ public final class RequestReader {
       case FLOAT16 ->
           throw new InvalidRequestException(
               field + ".dtype FLOAT16 is reserved and not supported yet; this model takes " + wanted);
-      case FLOAT32, UINT8 -> {
-        if (!sent.name().equals(wanted.name())) {
+      case FLOAT32, UINT8 ->
           throw new InvalidRequestException(
               field + ".dtype is " + sent + " but this model takes " + wanted);
-        }
-      }
       default ->
           throw new InvalidRequestException(
               field + ".dtype has unknown value " + sent + "; this model takes " + wanted);

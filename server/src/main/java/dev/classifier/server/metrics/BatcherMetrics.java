@@ -45,8 +45,10 @@ public final class BatcherMetrics implements BatcherListener {
   private final Map<RejectedException.Reason, Counter> rejected =
       new EnumMap<>(RejectedException.Reason.class);
   private final Map<CloseReason, Counter> closeReasons = new EnumMap<>(CloseReason.class);
-  private final Map<Instance, Timer> instanceCompute = new ConcurrentHashMap<>();
-  private final Map<Instance, BusyRatio> instanceBusy = new ConcurrentHashMap<>();
+  private final Map<Instance, InstanceMetrics> perInstance = new ConcurrentHashMap<>();
+
+  /** One instance's compute timer and busy-ratio gauge. */
+  private record InstanceMetrics(Timer compute, BusyRatio busy) {}
 
   public BatcherMetrics(MetricRegistry registry, String model) {
     this(registry, model, System::nanoTime);
@@ -120,11 +122,9 @@ public final class BatcherMetrics implements BatcherListener {
   @Override
   public void onBatchCompleted(Instance instance, int size, long runNanos, Throwable failure) {
     compute.update(runNanos, TimeUnit.NANOSECONDS);
-    instanceCompute
-        .computeIfAbsent(
-            instance, i -> registry.timer(MetricNames.instance(model, i, "compute")))
-        .update(runNanos, TimeUnit.NANOSECONDS);
-    busy(instance).record(runNanos);
+    InstanceMetrics i = instance(instance);
+    i.compute().update(runNanos, TimeUnit.NANOSECONDS);
+    i.busy().record(runNanos);
     if (failure != null) {
       batchFailures.inc();
     } else {
@@ -132,18 +132,22 @@ public final class BatcherMetrics implements BatcherListener {
     }
   }
 
-  /** Registers the instance's busy-ratio gauge (at load, so idle instances show 0). */
+  /** Registers the instance's metrics (at load, so idle instances show 0). */
   public void register(Instance instance) {
-    busy(instance);
+    instance(instance);
   }
 
-  private BusyRatio busy(Instance instance) {
-    return instanceBusy.computeIfAbsent(
-        instance,
-        i ->
-            (BusyRatio)
-                registry.gauge(
-                    MetricNames.instance(model, i, "busy_ratio"),
-                    () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)));
+  private InstanceMetrics instance(Instance instance) {
+    InstanceMetrics m = perInstance.get(instance);
+    return m != null ? m : perInstance.computeIfAbsent(instance, this::newInstanceMetrics);
+  }
+
+  private InstanceMetrics newInstanceMetrics(Instance i) {
+    return new InstanceMetrics(
+        registry.timer(MetricNames.instance(model, i, "compute")),
+        (BusyRatio)
+            registry.gauge(
+                MetricNames.instance(model, i, "busy_ratio"),
+                () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)));
   }
 }

@@ -17,6 +17,7 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -26,21 +27,27 @@ import org.slf4j.LoggerFactory;
  * Counts every gRPC call by method and status code ({@code classifier_grpc_requests_total}),
  * times it ({@code classifier_grpc_latency_seconds}), records per-model request counts and
  * end-to-end latency (unary calls and each stream item) and, when enabled, writes one access-log
- * line per call to the {@code classifier.access} logger. Never blocks: counters and a map lookup
- * per message.
+ * line per call to the {@code classifier.access} logger. Never blocks, and names and registers
+ * metrics once per method, status code and model: a call costs map hits and counter updates.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   /** The access log's logger name. */
   public static final String ACCESS_LOGGER = "classifier.access";
 
   private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
+  private static final int CODES = Status.Code.values().length;
 
   private final MetricRegistry registry;
   private final Function<String, String> servedModel;
   private final boolean accessLog;
   private final LongSupplier nanoClock;
-  private final Map<String, Counter> callCounters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> callTimers = new ConcurrentHashMap<>();
+  /** By full method name; each holds its method's timer and per-code counters. */
+  private final Map<String, MethodMetrics> perMethod = new ConcurrentHashMap<>();
+  /**
+   * By the model name as requests spell it ("" included) when that resolves to a served model.
+   * Dropwizard returns the same metric for the same name, so "" and the default model's name
+   * share their series.
+   */
   private final Map<String, RequestMetrics> perModel = new ConcurrentHashMap<>();
 
   /**
@@ -76,7 +83,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     CallRecord record =
-        new CallRecord(shortMethod(call.getMethodDescriptor().getFullMethodName()), nanoClock.getAsLong());
+        new CallRecord(methodMetrics(call.getMethodDescriptor().getFullMethodName()), nanoClock.getAsLong());
     ServerCall<Q, A> observed =
         new SimpleForwardingServerCall<>(call) {
           @Override
@@ -103,23 +110,60 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     };
   }
 
-  private RequestMetrics modelMetrics(String requested) {
-    String name = servedModel.apply(requested);
-    return name == null ? null : perModel.computeIfAbsent(name, n -> new RequestMetrics(registry, n));
+  private MethodMetrics methodMetrics(String fullMethodName) {
+    MethodMetrics m = perMethod.get(fullMethodName);
+    return m != null ? m : perMethod.computeIfAbsent(fullMethodName, MethodMetrics::new);
   }
+
+  /** A map hit per message once a name has been seen; unknown names get no series. */
+  private RequestMetrics modelMetrics(String requested) {
+    RequestMetrics m = perModel.get(requested);
+    if (m != null) {
+      return m;
+    }
+    String name = servedModel.apply(requested);
+    return name == null
+        ? null
+        : perModel.computeIfAbsent(requested, r -> new RequestMetrics(registry, name));
+  }
+
+  /** One method's call counters (by status code, registered on first use) and latency timer. */
+  private final class MethodMetrics {
+    private final String name;
+    private final Timer latency;
+    private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(CODES);
+
+    MethodMetrics(String fullMethodName) {
+      this.name = shortMethod(fullMethodName);
+      this.latency = registry.timer(MetricNames.grpcLatency(name));
+    }
+
+    Counter calls(Status.Code code) {
+      Counter c = byCode.get(code.ordinal());
+      if (c == null) {
+        // the registry hands every racer the same counter
+        c = registry.counter(MetricNames.grpcRequests(name, code.name()));
+        byCode.set(code.ordinal(), c);
+      }
+      return c;
+    }
+  }
+
+  /** A stream item in flight: when it arrived and the model it asked for. */
+  private record Item(long startNanos, RequestMetrics model) {}
 
   /** What one call has seen; its methods may run on the transport and on worker threads. */
   private final class CallRecord {
-    private final String method;
+    private final MethodMetrics method;
     private final long startNanos;
-    private final Map<String, Long> itemStarts = new ConcurrentHashMap<>();
+    private final Map<String, Item> items = new ConcurrentHashMap<>();
     private volatile RequestMetrics unaryModel;
     private volatile RequestMetrics streamModel;
     private volatile String modelName = "";
     private volatile int images;
     private volatile boolean closed;
 
-    CallRecord(String method, long startNanos) {
+    CallRecord(MethodMetrics method, long startNanos) {
       this.method = method;
       this.startNanos = startNanos;
     }
@@ -140,39 +184,34 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         if (m != null) {
           m.received();
           if (!closed) {
-            itemStarts.putIfAbsent(r.getRequestId(), nanoClock.getAsLong());
+            items.putIfAbsent(r.getRequestId(), new Item(nanoClock.getAsLong(), m));
           }
         }
       }
     }
 
+    /**
+     * Attributes the answer to the model its item asked for (error answers name no model), or,
+     * for an id not tracked (a duplicate), to the stream's latest model without a latency.
+     */
     void itemAnswered(ClassifyStreamResponse r) {
-      RequestMetrics m = modelMetrics(r.getModel());
-      if (m == null) {
-        m = streamModel;
-      }
+      Item item = items.remove(r.getRequestId());
+      RequestMetrics m = item != null ? item.model() : streamModel;
       if (m == null) {
         return;
       }
-      Long start = itemStarts.remove(r.getRequestId());
-      long nanos = start == null ? 0 : nanoClock.getAsLong() - start;
-      boolean ok = r.hasResult();
+      long nanos = item == null ? 0 : nanoClock.getAsLong() - item.startNanos();
       boolean invalid =
           r.hasError() && r.getError().getCode() == Status.Code.INVALID_ARGUMENT.value();
-      m.answered(ok && start != null, invalid, nanos);
+      m.answered(r.hasResult() && item != null, invalid, nanos);
     }
 
     void closed(Status status, ServerCall<?, ?> call) {
       closed = true;
-      itemStarts.clear();
+      items.clear();
       long nanos = nanoClock.getAsLong() - startNanos;
-      String code = status.getCode().name();
-      callCounters
-          .computeIfAbsent(method + " " + code, k -> registry.counter(MetricNames.grpcRequests(method, code)))
-          .inc();
-      callTimers
-          .computeIfAbsent(method, k -> registry.timer(MetricNames.grpcLatency(method)))
-          .update(nanos, TimeUnit.NANOSECONDS);
+      method.calls(status.getCode()).inc();
+      method.latency.update(nanos, TimeUnit.NANOSECONDS);
       RequestMetrics m = unaryModel;
       if (m != null) {
         m.answered(status.isOk(), status.getCode() == Status.Code.INVALID_ARGUMENT, nanos);
@@ -180,8 +219,8 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
       if (accessLog && ACCESS.isInfoEnabled()) {
         ACCESS.info(
             "method={} code={} model={} images={} duration_ms={} peer={}",
-            method,
-            code,
+            method.name,
+            status.getCode(),
             modelName.isEmpty() ? "-" : modelName,
             images,
             String.format("%.3f", nanos / 1e6),

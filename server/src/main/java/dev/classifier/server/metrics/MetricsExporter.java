@@ -45,10 +45,7 @@ public final class MetricsExporter implements AutoCloseable {
               registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
       try {
         http = HTTPServer.builder().hostname(host).port(port).registry(prometheus).buildAndStart();
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
-      } catch (UncheckedIOException e) {
+      } catch (IOException | UncheckedIOException e) {
         throw new IOException(
             "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
       }

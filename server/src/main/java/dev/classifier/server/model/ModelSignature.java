@@ -55,6 +55,16 @@ public record ModelSignature(
     return n;
   }
 
+  /** Number of dimensions of one image (the input's rank without its batch dimension). */
+  public int imageRank() {
+    return imageShape.length;
+  }
+
+  /** Dimension {@code i} of one image, without copying the shape. */
+  public long imageDim(int i) {
+    return imageShape[i];
+  }
+
   /** Bytes of one image tensor. */
   public long imageBytes() {
     return imageElements() * inputType.bytes();

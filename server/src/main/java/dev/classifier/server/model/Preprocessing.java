@@ -1,9 +1,15 @@
 package dev.classifier.server.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.classifier.imaging.ColorMode;
+import dev.classifier.imaging.Interpolation;
+import dev.classifier.imaging.Layout;
+import dev.classifier.imaging.PixelType;
+import dev.classifier.imaging.PreprocessSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * How to turn an image into a model's input tensor (torchvision order: colour conversion, resize,
@@ -37,25 +43,48 @@ public record Preprocessing(
     String dtype) {
 
   public Preprocessing {
-    require(width >= 1, "width", width, "must be >= 1");
-    require(height >= 1, "height", height, "must be >= 1");
-    colorMode = oneOf("colorMode", colorMode, "RGB", "BGR", "GRAY");
-    require(resizeShorterSide >= 0, "resizeShorterSide", resizeShorterSide, "must be >= 0");
-    interpolation = oneOf("interpolation", interpolation, "NEAREST", "BILINEAR", "BICUBIC");
-    require(scale > 0 && Float.isFinite(scale), "scale", scale, "must be a positive number");
-    int channels = colorMode.equals("GRAY") ? 1 : 3;
-    mean = perChannel("mean", mean, channels, 0f);
-    std = perChannel("std", std, channels, 1f);
-    for (float s : std) {
-      require(s > 0, "std", Arrays.toString(std), "values must be > 0");
+    colorMode = oneOf("colorMode", colorMode, ColorMode.values());
+    interpolation = oneOf("interpolation", interpolation, Interpolation.values());
+    layout = oneOf("layout", layout, Layout.values());
+    dtype = oneOf("dtype", dtype, PixelType.values());
+    int channels = ColorMode.valueOf(colorMode).channels();
+    mean = perChannel(mean, channels, 0f);
+    std = perChannel(std, channels, 1f);
+    try {
+      // PreprocessSpec is the one set of rules (dimensions, scale, per-channel statistics)
+      spec(width, height, colorMode, resizeShorterSide, interpolation, centerCrop, scale, mean, std,
+          layout, dtype);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("preprocessing." + e.getMessage(), e);
     }
-    layout = oneOf("layout", layout, "NCHW", "NHWC");
-    dtype = oneOf("dtype", dtype, "FLOAT32", "UINT8");
+  }
+
+  /** The imaging module's form of this spec, which the server's decode stage applies. */
+  public PreprocessSpec toSpec() {
+    return spec(width, height, colorMode, resizeShorterSide, interpolation, centerCrop, scale, mean,
+        std, layout, dtype);
+  }
+
+  private static PreprocessSpec spec(int width, int height, String colorMode,
+      int resizeShorterSide, String interpolation, boolean centerCrop, float scale, float[] mean,
+      float[] std, String layout, String dtype) {
+    return new PreprocessSpec(
+        width,
+        height,
+        ColorMode.valueOf(colorMode),
+        resizeShorterSide,
+        Interpolation.valueOf(interpolation),
+        centerCrop,
+        scale,
+        mean,
+        std,
+        Layout.valueOf(layout),
+        PixelType.valueOf(dtype));
   }
 
   /** Number of colour channels (1 for GRAY, else 3). */
   public int channels() {
-    return colorMode.equals("GRAY") ? 1 : 3;
+    return mean.length;
   }
 
   /** Torchvision's ImageNet evaluation transform at the given size. */
@@ -121,34 +150,24 @@ public record Preprocessing(
     return Objects.hash(width, height, colorMode, layout, dtype, Arrays.hashCode(mean));
   }
 
-  private static void require(boolean ok, String field, Object value, String rule) {
-    if (!ok) {
-      throw new IllegalArgumentException("preprocessing." + field + " " + rule + ", got " + value);
-    }
-  }
-
-  private static String oneOf(String field, String value, String... allowed) {
+  private static String oneOf(String field, String value, Enum<?>... allowed) {
+    String names = Arrays.stream(allowed).map(Enum::name).collect(Collectors.joining(", "));
     if (value == null) {
       throw new IllegalArgumentException(
-          "preprocessing." + field + " is required (one of " + String.join(", ", allowed) + ")");
+          "preprocessing." + field + " is required (one of " + names + ")");
     }
     String upper = value.toUpperCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(upper)) {
-        return a;
+    for (Enum<?> a : allowed) {
+      if (a.name().equals(upper)) {
+        return a.name();
       }
     }
     throw new IllegalArgumentException(
-        "preprocessing."
-            + field
-            + " must be one of "
-            + String.join(", ", allowed)
-            + ", got '"
-            + value
-            + "'");
+        "preprocessing." + field + " must be one of " + names + ", got '" + value + "'");
   }
 
-  private static float[] perChannel(String field, float[] values, int channels, float dflt) {
+  /** Unset = {@code dflt} for every channel; one value = that value for every channel. */
+  private static float[] perChannel(float[] values, int channels, float dflt) {
     if (values == null || values.length == 0) {
       float[] filled = new float[channels];
       Arrays.fill(filled, dflt);
@@ -158,15 +177,6 @@ public record Preprocessing(
       float[] filled = new float[channels];
       Arrays.fill(filled, values[0]);
       return filled;
-    }
-    if (values.length != channels) {
-      throw new IllegalArgumentException(
-          "preprocessing."
-              + field
-              + " must have 1 or "
-              + channels
-              + " values, got "
-              + Arrays.toString(values));
     }
     return values.clone();
   }

@@ -2,6 +2,7 @@ package dev.classifier.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.proto.v1.AdminGrpc;
@@ -192,11 +193,7 @@ class HotReloadTest {
     }
   }
 
-  private static void awaitServed(Queue<Served> served, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (served.size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(served.size()).isGreaterThanOrEqualTo(count);
+  private static void awaitServed(Queue<Served> served, int count) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> served.size() >= count);
   }
 }

@@ -176,5 +176,23 @@ class BadInputTest {
     assertThat(r.getResultsList()).hasSize(2);
     assertThat(r.getResults(0).getPredictionsList()).hasSize(10);
     assertThat(r.getModel()).isEqualTo("fashion-mnist");
+    // each slice of the batched tensor is its own image, in order
+    for (int i = 0; i < 2; i++) {
+      float[] alone = java.util.Arrays.copyOfRange(two, i * 784, (i + 1) * 784);
+      ClassifyResponse single =
+          server
+              .blocking()
+              .classify(
+                  ClassifyRequest.newBuilder()
+                      .setTopK(50)
+                      .addImages(Tensors.image(Tensors.float32(alone, 1, 28, 28)))
+                      .build());
+      assertThat(r.getResults(i).getPredictions(0).getIndex())
+          .isEqualTo(single.getResults(0).getPredictions(0).getIndex());
+      assertThat(r.getResults(i).getPredictions(0).getProbability())
+          .isCloseTo(
+              single.getResults(0).getPredictions(0).getProbability(),
+              org.assertj.core.data.Offset.offset(1e-5f));
+    }
   }
 }

@@ -31,11 +31,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,10 @@ class EncodedImageTest {
       server =
           InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
       channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+
+    StreamObserver<ClassifyStreamRequest> open(Answers answers) {
+      return ClassifierGrpc.newStub(channel).classifyStream(answers);
     }
 
     ClassifierGrpc.ClassifierBlockingStub blocking() {
@@ -190,30 +195,8 @@ class EncodedImageTest {
         tensors.addImages(client.encoder("").encode(p));
       }
       ClassifyResponse expected = h.blocking().classify(tensors.build());
-      Map<String, ClassifyStreamResponse> answers = new ConcurrentHashMap<>();
-      List<String> duplicates = new CopyOnWriteArrayList<>();
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      StreamObserver<ClassifyStreamRequest> requests =
-          ClassifierGrpc.newStub(h.channel)
-              .classifyStream(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ClassifyStreamResponse r) {
-                      if (answers.put(r.getRequestId(), r) != null) {
-                        duplicates.add(r.getRequestId());
-                      }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                      done.complete(null);
-                    }
-                  });
+      Answers stream = new Answers();
+      StreamObserver<ClassifyStreamRequest> requests = h.open(stream);
       int n = 0;
       for (Path p : samples) {
         requests.onNext(item("good-" + n, ImageEncoder.encodedFile(p)));
@@ -221,8 +204,8 @@ class EncodedImageTest {
         n++;
       }
       requests.onCompleted();
-      done.get(30, TimeUnit.SECONDS);
-      assertThat(duplicates).isEmpty();
+      stream.done.get(30, TimeUnit.SECONDS);
+      Map<String, ClassifyStreamResponse> answers = stream.byRequestId(); // each id exactly once
       assertThat(answers).hasSize(2 * samples.size());
       for (int i = 0; i < samples.size(); i++) {
         ClassifyStreamResponse good = answers.get("good-" + i);
@@ -243,19 +226,66 @@ class EncodedImageTest {
     return ClassifyStreamRequest.newBuilder().setRequestId(id).setImage(image).build();
   }
 
-  /** Holds tasks until the test runs them: a decode pool whose threads are all busy. */
-  private static final class HeldExecutor implements java.util.concurrent.Executor {
-    final List<Runnable> held = new CopyOnWriteArrayList<>();
+  /**
+   * Holds tasks (a decode pool whose threads are all busy) until {@link #release}, which hands the
+   * held tasks and every later one to another executor.
+   */
+  private static final class HeldExecutor implements Executor {
+    private final List<Runnable> held = new ArrayList<>();
+    private Executor releasedTo;
 
     @Override
     public void execute(Runnable task) {
-      held.add(task);
+      Executor to;
+      synchronized (this) {
+        if (releasedTo == null) {
+          held.add(task);
+          return;
+        }
+        to = releasedTo;
+      }
+      to.execute(task);
     }
 
-    void runAll() {
-      List<Runnable> tasks = new ArrayList<>(held);
-      held.clear();
-      tasks.forEach(Runnable::run);
+    synchronized int heldCount() {
+      return held.size();
+    }
+
+    void release(Executor to) {
+      List<Runnable> tasks;
+      synchronized (this) {
+        releasedTo = to;
+        tasks = new ArrayList<>(held);
+        held.clear();
+      }
+      tasks.forEach(to::execute);
+    }
+  }
+
+  /** Records one stream's answers in arrival order; {@code done} ends with the stream. */
+  private static final class Answers implements StreamObserver<ClassifyStreamResponse> {
+    final List<ClassifyStreamResponse> received = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    @Override
+    public void onNext(ClassifyStreamResponse r) {
+      received.add(r);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(null);
+    }
+
+    /** The answers by request id; fails if any id was answered more than once. */
+    Map<String, ClassifyStreamResponse> byRequestId() {
+      return received.stream()
+          .collect(Collectors.toMap(ClassifyStreamResponse::getRequestId, r -> r));
     }
   }
 
@@ -278,31 +308,18 @@ class EncodedImageTest {
                 assertThat(e.getStatus().getDescription()).contains("decode queue is full");
               });
       // in a stream, a full queue is an item error, not a dead stream
-      CompletableFuture<ClassifyStreamResponse> answer = new CompletableFuture<>();
-      StreamObserver<ClassifyStreamRequest> stream =
-          ClassifierGrpc.newStub(h.channel)
-              .classifyStream(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ClassifyStreamResponse r) {
-                      answer.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                  });
+      Answers answers = new Answers();
+      StreamObserver<ClassifyStreamRequest> stream = h.open(answers);
       stream.onNext(item("x", encoded(png)));
-      assertThat(answer.get(5, TimeUnit.SECONDS).getError().getCode())
-          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
       stream.onCompleted();
+      answers.done.get(5, TimeUnit.SECONDS);
+      assertThat(answers.received).singleElement()
+          .satisfies(
+              a -> assertThat(a.getError().getCode())
+                  .isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value()));
 
       first.cancel(true); // cancelled while its decode is still queued
-      executor.runAll();
+      executor.release(Runnable::run);
       ClassifyResponse r = second.get(30, TimeUnit.SECONDS);
       assertThat(r.getResults(0).getPredictions(0).getIndex())
           .isEqualTo(TestModels.sampleClass(TestModels.samples().get(0)));
@@ -318,40 +335,19 @@ class EncodedImageTest {
     ImageDecoding decoding = new ImageDecoding(executor, 100, 1_000_000);
     try (Harness h = new Harness(decoding)) { // stream window 8
       byte[] png = Files.readAllBytes(TestModels.samples().get(0));
-      List<ClassifyStreamResponse> answers = new CopyOnWriteArrayList<>();
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      StreamObserver<ClassifyStreamRequest> stream =
-          ClassifierGrpc.newStub(h.channel)
-              .classifyStream(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(ClassifyStreamResponse r) {
-                      answers.add(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                      done.complete(null);
-                    }
-                  });
+      Answers answers = new Answers();
+      StreamObserver<ClassifyStreamRequest> stream = h.open(answers);
       for (int i = 0; i < 12; i++) {
         stream.onNext(item("i" + i, encoded(png)));
       }
       // the server asked for 8; the other 4 wait in the transport until answers are written
-      assertThat(executor.held).hasSize(8);
+      assertThat(executor.heldCount()).isEqualTo(8);
       assertThat(h.service.streamStats().peakOutstanding()).isEqualTo(8);
       stream.onCompleted();
-      while (!done.isDone()) {
-        executor.runAll();
-        Thread.sleep(5);
-      }
-      done.get();
-      assertThat(answers).hasSize(12).allMatch(ClassifyStreamResponse::hasResult);
+      executor.release(pool); // these decodes and the 4 that the written answers let in
+      answers.done.get(30, TimeUnit.SECONDS);
+      assertThat(answers.byRequestId()).hasSize(12);
+      assertThat(answers.received).allMatch(ClassifyStreamResponse::hasResult);
       assertThat(h.service.streamStats().peakOutstanding()).isEqualTo(8);
     }
   }
