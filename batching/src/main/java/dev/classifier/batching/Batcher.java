@@ -100,6 +100,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     this.idle = new ArrayDeque<>(instances.size());
     for (int i = 0; i < slots.length; i++) {
       slots[i] = new Slot(instances.get(i), policy);
+      if (b.expectedRunNanos > 0) {
+        slots[i].estimator.record(b.expectedRunBatchSize, b.expectedRunNanos);
+      }
       idle.addLast(slots[i]);
     }
   }
@@ -841,6 +844,8 @@ public final class Batcher<I, O> implements AutoCloseable {
     private TimerScheduler scheduler;
     private Executor executor;
     private BatcherListener listener = BatcherListener.NO_OP;
+    private int expectedRunBatchSize;
+    private long expectedRunNanos;
 
     private Builder(String name, BatchPolicy policy, BatchRunner<I, O> runner) {
       this.name = Objects.requireNonNull(name, "name");
@@ -875,6 +880,24 @@ public final class Batcher<I, O> implements AutoCloseable {
     /** Runs batches; must not run tasks on the submitting thread while holding caller locks. */
     public Builder<I, O> executor(Executor value) {
       this.executor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
+    /**
+     * A batch run time measured before serving (e.g. at warm-up): the starting point of each
+     * instance's run-time estimate, which decides how early a batch closes for its earliest
+     * deadline. Without it the estimate starts at zero until the first batch has run, so a batch
+     * waiting for its queue delay closes for a deadline only at the deadline itself.
+     */
+    public Builder<I, O> expectedRunTime(int batchSize, Duration runTime) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+      }
+      if (runTime.isNegative()) {
+        throw new IllegalArgumentException("runTime must be >= 0, got " + runTime);
+      }
+      this.expectedRunBatchSize = batchSize;
+      this.expectedRunNanos = runTime.toNanos();
       return this;
     }
 

@@ -186,6 +186,31 @@ class BatcherDispatchTest {
   }
 
   @Test
+  void anExpectedRunTimeClosesTheFirstBatchEarlyForItsDeadline() {
+    BatchPolicy p = policy().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(10)).build();
+    Harness seeded =
+        new Harness(p, List.of(new Instance("cpu", 0, 4)), b -> b.expectedRunTime(4, Duration.ofMillis(2)));
+    CompletableFuture<String> f =
+        seeded.submit(1, SubmitOptions.defaults().withDeadlineNanos(seeded.now() + 5_000_000L));
+    assertThat(seeded.clock.nextTimerInNanos()).isEqualTo(3_000_000L);
+    seeded.clock.advance(Duration.ofMillis(3));
+    assertThat(seeded.listener.reasons()).containsExactly(CloseReason.DEADLINE);
+    seeded.executor.runAll();
+    assertThat(f).isCompletedWithValue("out:1");
+
+    // Without an expected run time nothing is known before the first batch: the close point is
+    // the deadline itself, where the request has already expired.
+    Harness cold = new Harness(p);
+    CompletableFuture<String> g =
+        cold.submit(1, SubmitOptions.defaults().withDeadlineNanos(cold.now() + 5_000_000L));
+    assertThat(cold.clock.nextTimerInNanos()).isEqualTo(5_000_000L);
+    cold.clock.advance(Duration.ofMillis(5));
+    cold.executor.runAll();
+    assertThat(g).isCompletedExceptionally();
+    assertThat(cold.listener.formed).isEmpty();
+  }
+
+  @Test
   void aLaterRequestWithAnEarlierDeadlineBringsTheCloseForward() {
     Harness h = new Harness(policy().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(10)).build());
     h.runner.behaviour =

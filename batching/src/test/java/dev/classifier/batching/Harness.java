@@ -16,13 +16,23 @@ final class Harness {
   }
 
   Harness(BatchPolicy policy, List<Instance> instances) {
+    this(policy, instances, b -> b);
+  }
+
+  /** With extra builder settings applied last. */
+  Harness(
+      BatchPolicy policy,
+      List<Instance> instances,
+      java.util.function.UnaryOperator<Batcher.Builder<Integer, String>> extra) {
     this.batcher =
-        Batcher.builder("test", policy, (BatchRunner<Integer, String>) runner)
-            .instances(instances)
-            .ticker(clock)
-            .scheduler(clock)
-            .executor(executor)
-            .listener(listener)
+        extra
+            .apply(
+                Batcher.builder("test", policy, (BatchRunner<Integer, String>) runner)
+                    .instances(instances)
+                    .ticker(clock)
+                    .scheduler(clock)
+                    .executor(executor)
+                    .listener(listener))
             .build();
   }
 

@@ -90,12 +90,14 @@ public final class ModelLoader {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
-      OutputKind resolved = warmUp(engine, instances, statedOutput);
+      WarmUp warm = warmUp(engine, instances, statedOutput);
+      OutputKind resolved = warm.outputKind();
       engine.setApplySoftmax(resolved == OutputKind.LOGITS);
 
       Batcher<InferenceInput, InferenceResult> batcher =
           Batcher.<InferenceInput, InferenceResult>builder(name, policy, engine)
               .instances(instances)
+              .expectedRunTime(warm.batchSize(), warm.runTime())
               .listener(listeners.apply(name))
               .build();
       ServedModel model =
@@ -167,27 +169,39 @@ public final class ModelLoader {
    * Runs a batch of one and a full batch through every instance so that first requests do not pay
    * for arena growth, and decides the output kind when it was not stated.
    */
-  private OutputKind warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
+  /** What warm-up learnt: the output kind, and how long a full batch took (the second run). */
+  private record WarmUp(OutputKind outputKind, int batchSize, java.time.Duration runTime) {}
+
+  private WarmUp warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
       throws OrtException {
     ModelSignature s = engine.signature();
     boolean wasSoftmax = engine.appliesSoftmax();
     engine.setApplySoftmax(false);
     boolean looksLikeProbabilities = true;
     Random random = new Random(42);
+    int fullBatch = 1;
+    long fullBatchNanos = 0;
     for (Instance instance : instances) {
-      for (int n : new int[] {1, instance.maxBatchSize()}) {
+      // a full batch twice: the first pays for arena growth, the second is the run-time estimate
+      for (int n : new int[] {1, instance.maxBatchSize(), instance.maxBatchSize()}) {
         ByteBuffer input = warmUpInput(s, n, random);
+        long start = System.nanoTime();
         float[][] out = engine.infer(instance, input, n);
+        if (n == instance.maxBatchSize()) {
+          fullBatch = n;
+          fullBatchNanos = System.nanoTime() - start;
+        }
         for (float[] row : out) {
           looksLikeProbabilities &= isDistribution(row);
         }
       }
     }
     engine.setApplySoftmax(wasSoftmax);
-    if (stated != OutputKind.DETECT) {
-      return stated;
-    }
-    return looksLikeProbabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+    OutputKind kind =
+        stated != OutputKind.DETECT
+            ? stated
+            : looksLikeProbabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
+    return new WarmUp(kind, fullBatch, java.time.Duration.ofNanos(fullBatchNanos));
   }
 
   private static ByteBuffer warmUpInput(ModelSignature s, int n, Random random) {
