@@ -33,7 +33,7 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
   private final OrtEnvironment env;
   private final Map<String, OrtSession> sessionsByDevice;
   private final ModelSignature signature;
-  private volatile boolean applySoftmax;
+  private final boolean applySoftmax;
   private final Set<String> outputs;
   private final Map<Instance, InstanceState> instances = new ConcurrentHashMap<>();
   private final LongAdder imagesRun = new LongAdder();
@@ -54,11 +54,7 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
   /** What one instance reuses across batches: its input buffer and its name in results. */
   private record InstanceState(ByteBuffer buffer, String name) {}
 
-  /** Decides whether outputs are logits (softmax applied) or already probabilities. */
-  public void setApplySoftmax(boolean applySoftmax) {
-    this.applySoftmax = applySoftmax;
-  }
-
+  /** Whether {@link #run} turns the model's outputs into probabilities (they are logits). */
   public boolean appliesSoftmax() {
     return applySoftmax;
   }
@@ -94,6 +90,11 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
     }
     buffer.flip();
     float[][] scores = infer(instance, buffer, n);
+    if (applySoftmax) {
+      for (float[] row : scores) {
+        Softmax.applyInPlace(row);
+      }
+    }
     batchesRun.increment();
     imagesRun.add(n);
     long computeNanos = System.nanoTime() - start;
@@ -105,7 +106,7 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
 
   /**
    * Runs {@code n} images whose bytes fill {@code input} (position 0, limit n * imageBytes) and
-   * returns per-image class probabilities (or raw scores when softmax is off).
+   * returns the model's raw per-image class scores (no softmax: warm-up inspects them as they are).
    */
   public float[][] infer(Instance instance, ByteBuffer input, int n) throws OrtException {
     OrtSession session = sessionFor(instance.deviceId());
@@ -131,12 +132,8 @@ public final class OnnxEngine implements BatchRunner<InferenceInput, InferenceRe
                 + classes);
       }
       float[][] scores = new float[n][classes];
-      boolean softmax = applySoftmax;
       for (int i = 0; i < n; i++) {
         floats.get(scores[i]);
-        if (softmax) {
-          Softmax.applyInPlace(scores[i]);
-        }
       }
       return scores;
     }

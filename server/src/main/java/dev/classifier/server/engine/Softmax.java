@@ -1,6 +1,9 @@
 package dev.classifier.server.engine;
 
-/** Numerically stable softmax (max-subtracted, accumulated in double). */
+/**
+ * Numerically stable softmax (max-subtracted, summed in double), in place and without allocating:
+ * it runs per image on the inference thread.
+ */
 public final class Softmax {
   private Softmax() {}
 
@@ -14,13 +17,14 @@ public final class Softmax {
       max = Math.max(max, v);
     }
     double sum = 0;
-    double[] exp = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      exp[i] = Math.exp((double) values[i] - max);
-      sum += exp[i];
+      double e = Math.exp((double) values[i] - max);
+      values[i] = (float) e; // in (0, 1]: float keeps 24 bits, far below the 1e-5 contract
+      sum += e;
     }
+    double scale = 1.0 / sum;
     for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (exp[i] / sum);
+      values[i] = (float) (values[i] * scale);
     }
   }
 }

@@ -81,8 +81,6 @@ public final class ModelLoader {
       OutputKind statedOutput =
           config.output() != null ? config.output() : manifest.outputKind();
 
-      OnnxEngine engine =
-          new OnnxEngine(env, byDevice, signature, statedOutput != OutputKind.PROBABILITIES);
       BatchPolicy policy = fitPolicy(config.batching(), signature);
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
@@ -90,9 +88,12 @@ public final class ModelLoader {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
-      WarmUp warm = warmUp(engine, instances, statedOutput);
+      // Warm-up runs the sessions through an engine of its own (raw scores); the serving engine,
+      // which shares the sessions, is built once the output kind is known.
+      WarmUp warm = warmUp(new OnnxEngine(env, byDevice, signature, false), instances, statedOutput);
       OutputKind resolved = warm.outputKind();
-      engine.setApplySoftmax(resolved == OutputKind.LOGITS);
+      OnnxEngine engine =
+          new OnnxEngine(env, byDevice, signature, resolved == OutputKind.LOGITS);
 
       Batcher<InferenceInput, InferenceResult> batcher =
           Batcher.<InferenceInput, InferenceResult>builder(name, policy, engine)
@@ -175,8 +176,6 @@ public final class ModelLoader {
   private WarmUp warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
       throws OrtException {
     ModelSignature s = engine.signature();
-    boolean wasSoftmax = engine.appliesSoftmax();
-    engine.setApplySoftmax(false);
     boolean looksLikeProbabilities = true;
     Random random = new Random(42);
     int fullBatch = 1;
@@ -196,7 +195,6 @@ public final class ModelLoader {
         }
       }
     }
-    engine.setApplySoftmax(wasSoftmax);
     OutputKind kind =
         stated != OutputKind.DETECT
             ? stated
