@@ -10,8 +10,9 @@ import java.util.RandomAccess;
  */
 final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomAccess, Runnable {
   final Batcher<I, O> owner;
-  final Slot slot;
+  final Slot<I, O> slot;
   final QueuedTask<I, O>[] tasks;
+  final BatchEntry<I, O>[] entries;
   final long[] queueWaitNanos;
   final CloseReason reason;
   final int topPriority;
@@ -21,9 +22,10 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
   /** Next batch in a dispatch chain (formation to delivery only). */
   Batch<I, O> next;
 
+  @SuppressWarnings("unchecked")
   Batch(
       Batcher<I, O> owner,
-      Slot slot,
+      Slot<I, O> slot,
       QueuedTask<I, O>[] tasks,
       long[] queueWaitNanos,
       CloseReason reason,
@@ -33,6 +35,10 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
     this.owner = owner;
     this.slot = slot;
     this.tasks = tasks;
+    this.entries = (BatchEntry<I, O>[]) new BatchEntry<?, ?>[tasks.length];
+    for (int i = 0; i < tasks.length; i++) {
+      entries[i] = new BatchEntry<>(tasks[i]);
+    }
     this.queueWaitNanos = queueWaitNanos;
     this.reason = reason;
     this.topPriority = topPriority;
@@ -42,7 +48,7 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
 
   @Override
   public BatchTask<I, O> get(int index) {
-    return tasks[index];
+    return entries[index];
   }
 
   @Override
@@ -53,5 +59,12 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
   @Override
   public void run() {
     owner.runBatches(this);
+  }
+
+  /** Delivers every entry's outcome to its caller ({@code failure} for those without one). */
+  void settle(Throwable failure) {
+    for (BatchEntry<I, O> e : entries) {
+      e.settle(failure);
+    }
   }
 }

@@ -1,8 +1,9 @@
 package dev.classifier.batching;
 
 /**
- * One queued request handed to the {@link BatchRunner}. Complete it exactly once; the batcher fails
- * any task the runner leaves incomplete. Thread-safe.
+ * One queued request handed to the runner. Record its outcome exactly once; the batcher delivers it
+ * to the caller's future after the run returns (on its completion executor) and fails any task the
+ * runner leaves without an outcome. Thread-safe.
  */
 public interface BatchTask<I, O> {
   /** The submitted input. */
@@ -11,12 +12,15 @@ public interface BatchTask<I, O> {
   /** Time from submission to batch formation, in nanoseconds of the batcher's {@link Ticker}. */
   long queueWaitNanos();
 
-  /** Completes the caller's future; false if it was already done (e.g. cancelled meanwhile). */
+  /**
+   * Records the output for the caller; false if an outcome was already recorded or delivered, or
+   * the caller gave up (cancelled, expired). The caller may still cancel before delivery.
+   */
   boolean complete(O output);
 
-  /** Fails the caller's future; false if it was already done. */
+  /** Records a failure for the caller; false if an outcome was already recorded or delivered. */
   boolean fail(Throwable error);
 
-  /** True once completed, failed or cancelled. */
+  /** True once an outcome is recorded or delivered, or the caller cancelled. */
   boolean isDone();
 }

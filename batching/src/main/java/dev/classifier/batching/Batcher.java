@@ -34,7 +34,10 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   private final String name;
   private final BatchPolicy policy;
-  private final BatchRunner<I, O> runner;
+  private final InstanceRunnerFactory<I, O> runnerFactory;
+  private final Executor completionExecutor;
+  /** Batches whose outcomes are not yet delivered, plus one for the batcher until terminated. */
+  private final AtomicInteger unsettled = new AtomicInteger(1);
   private final Ticker ticker;
   private final TimerScheduler scheduler;
   private final Executor executor;
@@ -49,8 +52,8 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   // ---- guarded by lock ----
   private final TaskQueue<I, O> queue;
-  private final Slot[] slots;
-  private final ArrayDeque<Slot> idle;
+  private final Slot<I, O>[] slots;
+  private final ArrayDeque<Slot<I, O>> idle;
   private final FormationRule.Decision decision = new FormationRule.Decision();
   /** Re-runs formation when the max queue delay or a deadline-driven close is due. */
   private final Wakeup formationTimer = new Wakeup(false);
@@ -65,7 +68,8 @@ public final class Batcher<I, O> implements AutoCloseable {
   private Batcher(Builder<I, O> b) {
     this.name = b.name;
     this.policy = b.policy;
-    this.runner = b.runner;
+    this.runnerFactory = b.runnerFactory;
+    this.completionExecutor = b.completionExecutor;
     this.ticker = b.ticker;
     this.listener = GuardedListener.wrap(b.listener);
     this.instances = b.instances;
@@ -96,10 +100,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     this.preferred = policy.preferredBatchSizes().stream().mapToInt(Integer::intValue).toArray();
     this.defaultTimeoutNanos = saturatedNanos(policy.defaultTimeout());
     this.queue = new TaskQueue<>(policy.priorityLevels());
-    this.slots = new Slot[instances.size()];
+    this.slots = createSlots(instances, b.runnerFactory, policy);
     this.idle = new ArrayDeque<>(instances.size());
     for (int i = 0; i < slots.length; i++) {
-      slots[i] = new Slot(instances.get(i), policy);
       if (b.expectedRunNanos > 0) {
         slots[i].estimator.record(b.expectedRunBatchSize, b.expectedRunNanos);
       }
@@ -107,10 +110,49 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
   }
 
-  /** Starts a builder; see {@link Builder} for defaults. */
+  /** Starts a builder for a stateless runner; see {@link Builder} for defaults. */
   public static <I, O> Builder<I, O> builder(
       String name, BatchPolicy policy, BatchRunner<I, O> runner) {
-    return new Builder<>(name, policy, runner);
+    return new Builder<>(
+        name, policy, InstanceRunnerFactory.of(Objects.requireNonNull(runner, "runner")));
+  }
+
+  /**
+   * Starts a builder whose slots each get their own runner from {@code runners} (state such as
+   * reused buffers belongs to the slot, never to an {@link Instance} value).
+   */
+  public static <I, O> Builder<I, O> builder(
+      String name, BatchPolicy policy, InstanceRunnerFactory<I, O> runners) {
+    return new Builder<>(name, policy, runners);
+  }
+
+  /** One slot per instance, each with a runner of its own; on failure, closes those created. */
+  private static <I, O> Slot<I, O>[] createSlots(
+      List<Instance> instances, InstanceRunnerFactory<I, O> factory, BatchPolicy policy) {
+    @SuppressWarnings("unchecked")
+    Slot<I, O>[] out = (Slot<I, O>[]) new Slot<?, ?>[instances.size()];
+    for (int i = 0; i < out.length; i++) {
+      InstanceRunner<I, O> r;
+      try {
+        r = Objects.requireNonNull(factory.create(instances.get(i)), "runner factory returned null");
+      } catch (Exception e) {
+        for (int j = 0; j < i; j++) {
+          closeQuietly(out[j].runner, e);
+        }
+        throw new IllegalStateException(
+            "creating the runner of instance " + instances.get(i) + " failed: " + e.getMessage(), e);
+      }
+      out[i] = new Slot<>(instances.get(i), r, policy);
+    }
+    return out;
+  }
+
+  private static void closeQuietly(InstanceRunner<?, ?> r, Throwable into) {
+    try {
+      r.close();
+    } catch (Exception e) {
+      into.addSuppressed(e);
+    }
   }
 
   public String name() {
@@ -156,6 +198,20 @@ public final class Batcher<I, O> implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Runs {@code action} holding the batcher's lock (tests stand in for formation with it). */
+  void runUnderLock(Runnable action) {
+    underLock(
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  /** True if {@code thread} waits for the batcher's lock (tests). */
+  boolean isWaitingForLock(Thread thread) {
+    return lock.hasQueuedThread(thread);
   }
 
   /** True if the calling thread holds the batcher's lock (tests assert callbacks run without it). */
@@ -341,7 +397,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   private Duration retryHint() {
     long perItemSum = 0;
     int measured = 0;
-    for (Slot s : slots) {
+    for (Slot<I, O> s : slots) {
       if (s.estimator.hasSamples()) {
         perItemSum += s.estimator.perItemNanos();
         measured++;
@@ -393,7 +449,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     Batch<I, O> first = null;
     Batch<I, O> last = null;
     while (!idle.isEmpty() && !queue.isEmpty()) {
-      Slot slot = idle.peekFirst();
+      Slot<I, O> slot = idle.peekFirst();
       int cap = slot.cap();
       int candidates = 0;
       long oldest = Long.MAX_VALUE;
@@ -445,7 +501,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     return first;
   }
 
-  private Batch<I, O> take(Slot slot, int size, CloseReason reason, long now) {
+  private Batch<I, O> take(Slot<I, O> slot, int size, CloseReason reason, long now) {
     @SuppressWarnings("unchecked")
     QueuedTask<I, O>[] tasks = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[size];
     long[] waits = new long[size];
@@ -578,7 +634,12 @@ public final class Batcher<I, O> implements AutoCloseable {
   // ------------------------------------------------------------------------------------------
   // Cancellation
 
-  void onTaskCancelled(QueuedTask<I, O> task) {
+  /**
+   * Decides a cancellation under the lock, before the future is marked cancelled: a task still
+   * queued is unlinked here, so formation (which scans and takes under the same lock) can never put
+   * it in a batch afterwards. Returns true if it was queued (and now is not).
+   */
+  boolean unqueueForCancel(QueuedTask<I, O> task) {
     lock.lock();
     boolean removed;
     try {
@@ -589,12 +650,14 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
     boolean terminate = takeTermination();
     lock.unlock();
-    if (removed) {
-      listener.onCancelled(task.priority);
-    }
     if (terminate) {
       terminate();
     }
+    return removed;
+  }
+
+  void onCancelled(QueuedTask<I, O> task) {
+    listener.onCancelled(task.priority);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -609,16 +672,16 @@ public final class Batcher<I, O> implements AutoCloseable {
   }
 
   private Batch<I, O> runOne(Batch<I, O> batch) {
-    Slot slot = batch.slot;
+    Slot<I, O> slot = batch.slot;
     long start = ticker.nanoTime();
     Throwable failure = null;
     try {
-      runner.run(slot.instance, batch);
+      slot.runner.run(batch);
     } catch (Throwable t) {
       failure = t;
     }
     long end = ticker.nanoTime();
-    failIncomplete(batch, failure);
+    settleLater(batch, failure);
     listener.onBatchCompleted(slot.instance, batch.size(), end - start, failure);
     Batch<I, O> dispatch;
     lock.lock();
@@ -633,20 +696,36 @@ public final class Batcher<I, O> implements AutoCloseable {
     return unlockAndDeliver(dispatch, slot);
   }
 
-  private static <I, O> void failIncomplete(Batch<I, O> batch, Throwable failure) {
-    Throwable error = failure;
-    for (QueuedTask<I, O> t : batch.tasks) {
-      if (!t.isDone()) {
-        if (error == null) {
-          error = new IllegalStateException("runner did not complete task");
-        }
-        t.fail(error);
-      }
+  /**
+   * Hands the batch's outcomes to the completion executor (one hand-off per batch), so completion
+   * callbacks neither count as run time nor delay the slot's next batch; inline if it refuses.
+   */
+  private void settleLater(Batch<I, O> batch, Throwable failure) {
+    unsettled.incrementAndGet();
+    Runnable settle =
+        () -> {
+          try {
+            batch.settle(failure);
+          } finally {
+            settled();
+          }
+        };
+    try {
+      completionExecutor.execute(settle);
+    } catch (RejectedExecutionException e) {
+      settle.run();
+    }
+  }
+
+  /** One batch delivered (or the batcher terminated): the last one finishes closing. */
+  private void settled() {
+    if (unsettled.decrementAndGet() == 0) {
+      closeFuture.complete(null);
     }
   }
 
   /** Under the lock: marks a slot idle; it is offered the next batch first (warm, and inline). */
-  private void release(Slot slot) {
+  private void release(Slot<I, O> slot) {
     idle.addFirst(slot);
   }
 
@@ -654,7 +733,7 @@ public final class Batcher<I, O> implements AutoCloseable {
    * Called holding the lock: collects what must be delivered, releases the lock and delivers.
    * Returns the batch formed for {@code self} (to run inline), if any.
    */
-  private Batch<I, O> unlockAndDeliver(Batch<I, O> dispatch, Slot self) {
+  private Batch<I, O> unlockAndDeliver(Batch<I, O> dispatch, Slot<I, O> self) {
     ArrayList<QueuedTask<I, O>> expired = takeExpiredOut();
     ArrayList<QueuedTask<I, O>> closed = takeClosedOut();
     boolean terminate = takeTermination();
@@ -671,7 +750,7 @@ public final class Batcher<I, O> implements AutoCloseable {
       ArrayList<QueuedTask<I, O>> expired,
       ArrayList<QueuedTask<I, O>> closed,
       boolean terminate,
-      Slot self) {
+      Slot<I, O> self) {
     if (expired != null) {
       for (QueuedTask<I, O> t : expired) {
         if (t.fail(
@@ -798,8 +877,17 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
   }
 
+  /** Every batch has returned: closes the slots' runners; the close future follows delivery. */
   private void terminate() {
-    closeFuture.complete(null);
+    for (Slot<I, O> s : slots) {
+      try {
+        s.runner.close();
+      } catch (Exception e) {
+        Thread t = Thread.currentThread();
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
+      }
+    }
+    settled();
     if (ownExecutor != null) {
       ownExecutor.shutdown();
     }
@@ -838,8 +926,9 @@ public final class Batcher<I, O> implements AutoCloseable {
   public static final class Builder<I, O> {
     private final String name;
     private final BatchPolicy policy;
-    private final BatchRunner<I, O> runner;
+    private final InstanceRunnerFactory<I, O> runnerFactory;
     private List<Instance> instances;
+    private Executor completionExecutor = Runnable::run;
     private Ticker ticker = Ticker.system();
     private TimerScheduler scheduler;
     private Executor executor;
@@ -847,13 +936,13 @@ public final class Batcher<I, O> implements AutoCloseable {
     private int expectedRunBatchSize;
     private long expectedRunNanos;
 
-    private Builder(String name, BatchPolicy policy, BatchRunner<I, O> runner) {
+    private Builder(String name, BatchPolicy policy, InstanceRunnerFactory<I, O> runners) {
       this.name = Objects.requireNonNull(name, "name");
       if (name.isBlank()) {
         throw new IllegalArgumentException("name must not be blank");
       }
       this.policy = Objects.requireNonNull(policy, "policy");
-      this.runner = Objects.requireNonNull(runner, "runner");
+      this.runnerFactory = Objects.requireNonNull(runners, "runners");
       this.instances = List.of(new Instance("cpu", 0, policy.maxBatchSize()));
     }
 
@@ -898,6 +987,16 @@ public final class Batcher<I, O> implements AutoCloseable {
       }
       this.expectedRunBatchSize = batchSize;
       this.expectedRunNanos = runTime.toNanos();
+      return this;
+    }
+
+    /**
+     * Completes the callers' futures after a batch returns (one task per batch). Default: the worker
+     * thread itself, after the run was timed, before the slot is released; a separate executor
+     * keeps response work from delaying the slot's next batch.
+     */
+    public Builder<I, O> completionExecutor(Executor value) {
+      this.completionExecutor = Objects.requireNonNull(value, "completionExecutor");
       return this;
     }
 

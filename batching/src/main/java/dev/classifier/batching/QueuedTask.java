@@ -66,9 +66,11 @@ final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I
   /** Cancels the caller's future and, if still queued, removes it, freeing its slot and bytes. */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    // Unlinked under the batcher's lock first: once this returns, no batch can take the task.
+    boolean wasQueued = owner != null && !isDone() && owner.unqueueForCancel(this);
     boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled && owner != null) {
-      owner.onTaskCancelled(this);
+    if (cancelled && wasQueued) {
+      owner.onCancelled(this);
     }
     return cancelled;
   }

@@ -1,19 +1,22 @@
 package dev.classifier.batching;
 
 /**
- * Dispatch capacity: one {@link Instance} and what the batcher knows about it (run time estimates,
- * adaptive cap); it is idle while it sits in the batcher's idle deque. Guarded by the batcher's
- * lock.
+ * Dispatch capacity: one {@link Instance}, the {@link InstanceRunner} that owns its state, and what
+ * the batcher knows about it (run time estimates, adaptive cap); it is idle while it sits in the
+ * batcher's idle deque. Guarded by the batcher's lock, except {@link #runner}, which only the
+ * thread running the slot's batch (or the batcher's close) reads.
  */
-final class Slot {
+final class Slot<I, O> {
   final Instance instance;
+  final InstanceRunner<I, O> runner;
   final RunTimeEstimator estimator = new RunTimeEstimator();
   private final int hardCap;
   private final long maxDelayNanos;
   private final AimdController controller;
 
-  Slot(Instance instance, BatchPolicy policy) {
+  Slot(Instance instance, InstanceRunner<I, O> runner, BatchPolicy policy) {
     this.instance = instance;
+    this.runner = runner;
     this.hardCap = Math.min(instance.maxBatchSize(), policy.maxBatchSize());
     this.maxDelayNanos = policy.maxQueueDelay().toNanos();
     this.controller =
