@@ -219,7 +219,7 @@ public final class ServerMain implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--intra-op-threads must be >= 0, got " + intraOpThreads);
       }
-      out = out.withEngine(new EngineOptions(intraOpThreads, m.engine().providers()));
+      out = out.withEngine(m.engine().withIntraOpThreads(intraOpThreads));
     }
     if (m.name() != null && labels.containsKey(m.name())) {
       out = out.withLabels(labels.get(m.name()));

@@ -82,10 +82,30 @@ public final class TestModels {
                     builder(
                         base.name(),
                         base.policy(),
-                        (instance, batch) -> {
-                          batchSizes.add(batch.size());
-                          gate.await();
-                          base.engine().run(instance, batch);
+                        instance -> {
+                          dev.classifier.server.engine.OnnxInstance inner =
+                              base.engine().create(instance);
+                          return new dev.classifier.batching.InstanceRunner<
+                              dev.classifier.server.engine.InferenceInput,
+                              dev.classifier.server.engine.InferenceResult>() {
+                            @Override
+                            public void run(
+                                java.util.List<
+                                        dev.classifier.batching.BatchTask<
+                                            dev.classifier.server.engine.InferenceInput,
+                                            dev.classifier.server.engine.InferenceResult>>
+                                    batch)
+                                throws Exception {
+                              batchSizes.add(batch.size());
+                              gate.await();
+                              inner.run(batch);
+                            }
+
+                            @Override
+                            public void close() {
+                              inner.close();
+                            }
+                          };
                         })
                 .instances(base.instances())
                 .build();

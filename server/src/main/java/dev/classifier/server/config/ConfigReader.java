@@ -111,12 +111,19 @@ public final class ConfigReader {
       }
     }
     BatchPolicy batching = batching(m.child("batching"));
-    ConfigNode e = m.child("engine").allowOnly("intraOpThreads", "providers");
+    ConfigNode e =
+        m.child("engine")
+            .allowOnly("intraOpThreads", "providers", "rejectNonFiniteInput", "watchdogMillis");
     EngineOptions engine =
         e.build(
             () ->
                 new EngineOptions(
-                    e.integer("intraOpThreads", 0), e.strings("providers", List.of("cpu"))));
+                    e.integer("intraOpThreads", 0),
+                    e.strings("providers", List.of("cpu")),
+                    e.bool("rejectNonFiniteInput", true),
+                    java.time.Duration.ofMillis(
+                        e.longValue(
+                            "watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis()))));
     Preprocessing preprocessing = preprocessing(m);
     OutputKind outputKind = kind;
     try {

@@ -75,6 +75,8 @@ public final class ConfigWriter {
     Map<String, Object> engine = new LinkedHashMap<>();
     engine.put("intraOpThreads", m.engine().intraOpThreads());
     engine.put("providers", m.engine().providers());
+    engine.put("rejectNonFiniteInput", m.engine().rejectNonFiniteInput());
+    engine.put("watchdogMillis", m.engine().watchdog().toMillis());
     out.put("engine", engine);
     out.put("batching", batching(m.batching()));
     return out;

@@ -42,6 +42,13 @@ public record ModelConfig(
             "models[].devices entries must be 'cpu' or 'gpu:N', got '" + d + "'");
       }
     }
+    if (new java.util.HashSet<>(devices).size() != devices.size()) {
+      throw new IllegalArgumentException(
+          "models[].devices lists a device twice "
+              + devices
+              + ": list each device once and set models[].instancesPerDevice for more concurrent"
+              + " batches on it");
+    }
     if (instancesPerDevice < 1) {
       throw new IllegalArgumentException(
           "models[].instancesPerDevice must be >= 1, got " + instancesPerDevice);

@@ -1,17 +1,30 @@
 package dev.classifier.server.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * How sessions are built for one model.
+ * How sessions are built and guarded for one model.
  *
  * @param intraOpThreads ONNX Runtime intra-op threads per session (0 = ONNX Runtime's default)
  * @param providers execution providers in order of preference: "cpu" (always last, always
  *     available), "cuda", "tensorrt". GPU providers need the GPU build of ONNX Runtime (Maven profile
  *     {@code gpu}); asking for one that this build lacks fails model loading with a clear message.
+ * @param rejectNonFiniteInput FLOAT32 inputs holding NaN or infinity fail with INVALID_ARGUMENT
+ *     (checked while the tensor is copied into the batch); false lets them through to the model
+ * @param watchdog longest a batch may run before the watchdog terminates it, answers its requests
+ *     and replaces the instance; at least 100 ms
  */
-public record EngineOptions(int intraOpThreads, List<String> providers) {
+public record EngineOptions(
+    int intraOpThreads, List<String> providers, boolean rejectNonFiniteInput, Duration watchdog) {
+  /** Default {@link #watchdog}. */
+  public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(30);
+
+  /** Smallest accepted {@link #watchdog}. */
+  public static final Duration MIN_WATCHDOG = Duration.ofMillis(100);
+
   public EngineOptions {
     if (intraOpThreads < 0) {
       throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
@@ -24,10 +37,32 @@ public record EngineOptions(int intraOpThreads, List<String> providers) {
             "providers entries must be cpu, cuda or tensorrt, got '" + p + "'");
       }
     }
+    Objects.requireNonNull(watchdog, "watchdog");
+    if (watchdog.compareTo(MIN_WATCHDOG) < 0) {
+      throw new IllegalArgumentException(
+          "watchdogMillis must be >= " + MIN_WATCHDOG.toMillis() + ", got " + watchdog.toMillis());
+    }
+  }
+
+  /** Defaults for everything but threads and providers. */
+  public EngineOptions(int intraOpThreads, List<String> providers) {
+    this(intraOpThreads, providers, true, DEFAULT_WATCHDOG);
   }
 
   /** CPU only, with ONNX Runtime's default thread count. */
   public static EngineOptions cpu() {
     return new EngineOptions(0, List.of("cpu"));
+  }
+
+  public EngineOptions withIntraOpThreads(int threads) {
+    return new EngineOptions(threads, providers, rejectNonFiniteInput, watchdog);
+  }
+
+  public EngineOptions withRejectNonFiniteInput(boolean reject) {
+    return new EngineOptions(intraOpThreads, providers, reject, watchdog);
+  }
+
+  public EngineOptions withWatchdog(Duration limit) {
+    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, limit);
   }
 }

@@ -5,6 +5,7 @@ import dev.classifier.batching.DeadlineExpiredException;
 import dev.classifier.batching.QueueFullException;
 import dev.classifier.batching.RejectedException;
 import dev.classifier.proto.v1.ItemError;
+import dev.classifier.server.engine.NonFiniteInputException;
 import dev.classifier.server.model.ModelNotFoundException;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -33,7 +34,7 @@ public final class Statuses {
     if (t instanceof StatusException e) {
       return e.getStatus();
     }
-    if (t instanceof InvalidRequestException) {
+    if (t instanceof InvalidRequestException || t instanceof NonFiniteInputException) {
       return Status.INVALID_ARGUMENT.withDescription(t.getMessage());
     }
     if (t instanceof ModelNotFoundException) {

@@ -11,6 +11,8 @@ import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
+import dev.classifier.server.engine.OnnxInstance;
+import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +63,14 @@ public final class ModelLoader {
     String name = config.name() != null ? config.name() : source.defaultName();
 
     Map<String, OrtSession> byDevice = new LinkedHashMap<>();
+    SessionPool pool = null;
+    ExecutorService completions = null;
     try {
       for (String device : config.devices()) {
         byDevice.put(device, sessions.create(source.onnx(), config.engine(), device));
       }
-      OrtSession first = byDevice.values().iterator().next();
+      pool = new SessionPool(byDevice);
+      OrtSession first = pool.any();
       Preprocessing stated =
           config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
       ModelSignature signature = SignatureReader.read(first, stated);
@@ -88,17 +98,26 @@ public final class ModelLoader {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
-      // Warm-up runs the sessions through an engine of its own (raw scores); the serving engine,
-      // which shares the sessions, is built once the output kind is known.
-      WarmUp warm = warmUp(new OnnxEngine(env, byDevice, signature, false), instances, statedOutput);
+      // Warm-up runs the sessions through instances of its own (raw scores); the serving engine,
+      // which shares the sessions, is built once the output kind is known, and its batcher gives
+      // every slot an instance (buffer, session lease, run options) of its own.
+      WarmUp warm =
+          warmUp(new OnnxEngine(env, pool, signature, false, false), instances, statedOutput);
       OutputKind resolved = warm.outputKind();
       OnnxEngine engine =
-          new OnnxEngine(env, byDevice, signature, resolved == OutputKind.LOGITS);
+          new OnnxEngine(
+              env,
+              pool,
+              signature,
+              resolved == OutputKind.LOGITS,
+              config.engine().rejectNonFiniteInput());
+      completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
           Batcher.<InferenceInput, InferenceResult>builder(name, policy, engine)
               .instances(instances)
               .expectedRunTime(warm.batchSize(), warm.runTime())
+              .completionExecutor(completions)
               .listener(listeners.apply(name))
               .build();
       ServedModel model =
@@ -113,19 +132,46 @@ public final class ModelLoader {
               preprocessing,
               instances,
               engine,
-              batcher);
+              batcher,
+              completions);
       LOG.debug("loaded model {} from {}: {}", name, source.description(), signature);
       return model;
     } catch (RuntimeException | OrtException e) {
-      for (OrtSession s : byDevice.values()) {
-        try {
-          s.close();
-        } catch (OrtException suppressed) {
-          e.addSuppressed(suppressed);
+      if (completions != null) {
+        completions.shutdown();
+      }
+      if (pool != null) {
+        pool.close();
+      } else {
+        for (OrtSession s : byDevice.values()) {
+          try {
+            s.close();
+          } catch (OrtException suppressed) {
+            e.addSuppressed(suppressed);
+          }
         }
       }
       throw e;
     }
+  }
+
+  /**
+   * Where a model's results are delivered (one hand-off per batch): a thread per instance and a
+   * short queue; when it is full the inference thread delivers itself (back-pressure, no loss).
+   */
+  private static ExecutorService completionExecutor(String model, int instances) {
+    AtomicInteger count = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        instances,
+        instances,
+        30,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(4 * instances),
+        r -> {
+          Thread t = new Thread(r, model + "-complete-" + count.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** A fixed-batch graph gets batches of one; everything else keeps the configured policy. */
@@ -175,17 +221,32 @@ public final class ModelLoader {
 
   private WarmUp warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
       throws OrtException {
-    ModelSignature s = engine.signature();
+    List<OnnxInstance> runners = new ArrayList<>();
+    try {
+      for (Instance instance : instances) {
+        runners.add(engine.create(instance));
+      }
+      return warmUp(engine.signature(), runners, stated);
+    } finally {
+      for (OnnxInstance r : runners) {
+        r.close();
+      }
+    }
+  }
+
+  private WarmUp warmUp(ModelSignature s, List<OnnxInstance> runners, OutputKind stated)
+      throws OrtException {
     boolean looksLikeProbabilities = true;
     Random random = new Random(42);
     int fullBatch = 1;
     long fullBatchNanos = 0;
-    for (Instance instance : instances) {
+    for (OnnxInstance runner : runners) {
+      Instance instance = runner.instance();
       // a full batch twice: the first pays for arena growth, the second is the run-time estimate
       for (int n : new int[] {1, instance.maxBatchSize(), instance.maxBatchSize()}) {
         ByteBuffer input = warmUpInput(s, n, random);
         long start = System.nanoTime();
-        float[][] out = engine.infer(instance, input, n);
+        float[][] out = runner.infer(input, n);
         if (n == instance.maxBatchSize()) {
           fullBatch = n;
           fullBatchNanos = System.nanoTime() - start;

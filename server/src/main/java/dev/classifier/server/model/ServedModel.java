@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class ServedModel implements AutoCloseable {
   private final List<Instance> instances;
   private final OnnxEngine engine;
   private final Batcher<InferenceInput, InferenceResult> batcher;
+  private final ExecutorService completions;
 
   public ServedModel(
       String name,
@@ -44,6 +46,27 @@ public final class ServedModel implements AutoCloseable {
       List<Instance> instances,
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher) {
+    this(
+        name, version, source, signature, labels, labelSource, outputKind, preprocessing,
+        instances, engine, batcher, null);
+  }
+
+  /**
+   * @param completions the batcher's completion executor, shut down with the model; null if none
+   */
+  public ServedModel(
+      String name,
+      String version,
+      String source,
+      ModelSignature signature,
+      List<String> labels,
+      String labelSource,
+      OutputKind outputKind,
+      Preprocessing preprocessing,
+      List<Instance> instances,
+      OnnxEngine engine,
+      Batcher<InferenceInput, InferenceResult> batcher,
+      ExecutorService completions) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = Objects.requireNonNull(version, "version");
     this.source = source;
@@ -55,6 +78,7 @@ public final class ServedModel implements AutoCloseable {
     this.instances = List.copyOf(instances);
     this.engine = Objects.requireNonNull(engine, "engine");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
+    this.completions = completions;
   }
 
   public String name() {
@@ -122,6 +146,9 @@ public final class ServedModel implements AutoCloseable {
     try {
       batcher.close(Duration.ZERO).join();
     } finally {
+      if (completions != null) {
+        completions.shutdown();
+      }
       try {
         engine.close();
       } catch (Exception e) {

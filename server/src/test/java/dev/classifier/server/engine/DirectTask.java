@@ -1,0 +1,46 @@
+package dev.classifier.server.engine;
+
+import com.google.protobuf.ByteString;
+import dev.classifier.batching.BatchTask;
+import dev.classifier.server.Tensors;
+
+/** A batch task for running an {@link OnnxInstance} directly: records the outcome. */
+final class DirectTask implements BatchTask<InferenceInput, InferenceResult> {
+  private final InferenceInput input;
+  InferenceResult result;
+  Throwable error;
+  int outcomes;
+
+  DirectTask(float[] values) {
+    this.input = new InferenceInput(ByteString.copyFrom(Tensors.floatBytes(values)));
+  }
+
+  @Override
+  public InferenceInput input() {
+    return input;
+  }
+
+  @Override
+  public long queueWaitNanos() {
+    return 0;
+  }
+
+  @Override
+  public synchronized boolean complete(InferenceResult output) {
+    outcomes++;
+    result = output;
+    return outcomes == 1;
+  }
+
+  @Override
+  public synchronized boolean fail(Throwable failure) {
+    outcomes++;
+    error = failure;
+    return outcomes == 1;
+  }
+
+  @Override
+  public synchronized boolean isDone() {
+    return outcomes > 0;
+  }
+}
