@@ -47,6 +47,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final ScheduledExecutorService ownScheduler;
   private final int[] preferred;
   private final long defaultTimeoutNanos;
+  private final long watchdogNanos;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +63,10 @@ public final class Batcher<I, O> implements AutoCloseable {
   private TimerScheduler.Cancellable graceTimer;
   private boolean closing;
   private boolean terminated;
+  /** Slots not retired; termination waits for these to be idle. */
+  private int activeSlots;
+  /** Why no instance can serve (all wedged and not replaced); null while one can. */
+  private volatile String unhealthy;
   private ArrayList<QueuedTask<I, O>> expiredOut;
   private ArrayList<QueuedTask<I, O>> closedOut;
 
@@ -99,9 +104,11 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
     this.preferred = policy.preferredBatchSizes().stream().mapToInt(Integer::intValue).toArray();
     this.defaultTimeoutNanos = saturatedNanos(policy.defaultTimeout());
+    this.watchdogNanos = b.watchdog == null ? 0 : saturatedNanos(b.watchdog);
     this.queue = new TaskQueue<>(policy.priorityLevels());
     this.slots = createSlots(instances, b.runnerFactory, policy);
     this.idle = new ArrayDeque<>(instances.size());
+    this.activeSlots = slots.length;
     for (int i = 0; i < slots.length; i++) {
       if (b.expectedRunNanos > 0) {
         slots[i].estimator.record(b.expectedRunBatchSize, b.expectedRunNanos);
@@ -142,7 +149,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         throw new IllegalStateException(
             "creating the runner of instance " + instances.get(i) + " failed: " + e.getMessage(), e);
       }
-      out[i] = new Slot<>(instances.get(i), r, policy);
+      out[i] = new Slot<>(instances.get(i), r, policy, i);
     }
     return out;
   }
@@ -367,6 +374,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     if (closing) {
       return closedRejection();
     }
+    if (unhealthy != null) {
+      return new RejectedException(Reason.CLOSED, unhealthy, Duration.ZERO);
+    }
     if (queue.size() > policy.maxQueueSize() - count) {
       return new QueueFullException(
           Reason.QUEUE_FULL,
@@ -511,8 +521,11 @@ public final class Batcher<I, O> implements AutoCloseable {
       tasks[i] = t;
       waits[i] = t.queueWaitNanos();
     }
-    return new Batch<>(
-        this, slot, tasks, waits, reason, tasks[0].priority, queue.size(), queue.bytes());
+    Batch<I, O> batch =
+        new Batch<>(
+            this, slot, tasks, waits, reason, tasks[0].priority, queue.size(), queue.bytes());
+    slot.current = batch;
+    return batch;
   }
 
   private void addExpired(QueuedTask<I, O> t) {
@@ -536,7 +549,7 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** Under the lock: true exactly once, when closing and nothing is queued or running. */
   private boolean takeTermination() {
-    if (!closing || terminated || !queue.isEmpty() || idle.size() != slots.length) {
+    if (!closing || terminated || !queue.isEmpty() || idle.size() != activeSlots) {
       return false;
     }
     terminated = true;
@@ -674,26 +687,200 @@ public final class Batcher<I, O> implements AutoCloseable {
   private Batch<I, O> runOne(Batch<I, O> batch) {
     Slot<I, O> slot = batch.slot;
     long start = ticker.nanoTime();
+    TimerScheduler.Cancellable guard =
+        watchdogNanos > 0 ? scheduler.schedule(() -> onWatchdog(batch), watchdogNanos) : null;
     Throwable failure = null;
     try {
       slot.runner.run(batch);
     } catch (Throwable t) {
       failure = t;
     }
+    if (guard != null) {
+      guard.cancel();
+    }
     long end = ticker.nanoTime();
     settleLater(batch, failure);
     listener.onBatchCompleted(slot.instance, batch.size(), end - start, failure);
     Batch<I, O> dispatch;
+    boolean retired;
     lock.lock();
     try {
-      slot.recordBatch(batch.size(), end - start);
-      release(slot);
-      dispatch = formBatches(end);
+      retired = slot.retired;
+      slot.current = null;
+      if (!retired) {
+        slot.recordBatch(batch.size(), end - start);
+        release(slot);
+      }
+      dispatch = retired ? null : formBatches(end);
     } catch (Throwable t) {
       lock.unlock();
       throw t;
     }
+    if (retired) {
+      unlockAndDeliver(null, null);
+      wedgedRunReturned(slot);
+      return null;
+    }
     return unlockAndDeliver(dispatch, slot);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Watchdog: a run past the limit is terminated, answered, and its slot replaced
+
+  private void onWatchdog(Batch<I, O> batch) {
+    Slot<I, O> slot = batch.slot;
+    lock.lock();
+    boolean replace;
+    try {
+      if (slot.current != batch || slot.retired || terminated) {
+        lock.unlock();
+        return;
+      }
+      retire(slot);
+      replace = !closing;
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(null, null);
+    abandon(
+        slot,
+        batch,
+        new WatchdogTimeoutException(
+            "batch of "
+                + batch.size()
+                + " ran longer than the watchdog limit of "
+                + TimeUnit.NANOSECONDS.toMillis(watchdogNanos)
+                + " ms on instance "
+                + slot.instance
+                + " of '"
+                + name
+                + "'; run terminated"
+                + (replace ? ", instance replaced" : "")));
+    listener.onWatchdogTimeout(slot.instance, replace);
+    if (replace) {
+      replace(slot);
+    }
+  }
+
+  /** Under the lock: takes a busy slot off the books; termination no longer waits for it. */
+  private void retire(Slot<I, O> slot) {
+    slot.retired = true;
+    activeSlots--;
+  }
+
+  /** Outside the lock: stops a retired slot's run and answers its batch with {@code why}. */
+  private void abandon(Slot<I, O> slot, Batch<I, O> batch, RuntimeException why) {
+    batch.settle(why); // answered first: the terminated run's own failure must not win
+    try {
+      slot.runner.terminate();
+    } catch (RuntimeException e) {
+      Thread t = Thread.currentThread();
+      t.getUncaughtExceptionHandler().uncaughtException(t, e);
+    }
+  }
+
+  /** A fresh runner in place of a wedged slot; without one, the batcher may have none left. */
+  private void replace(Slot<I, O> old) {
+    growOwnPool(1);
+    InstanceRunner<I, O> fresh = null;
+    Exception failure = null;
+    try {
+      fresh = runnerFactory.create(old.instance);
+    } catch (Exception e) {
+      failure = e;
+    }
+    Batch<I, O> dispatch = null;
+    boolean installed = false;
+    lock.lock();
+    try {
+      if (fresh != null && !terminated) {
+        Slot<I, O> slot = new Slot<>(old.instance, fresh, policy, old.position);
+        slot.estimator.copyFrom(old.estimator);
+        slots[old.position] = slot;
+        activeSlots++;
+        idle.addFirst(slot);
+        installed = true;
+        dispatch = formBatches(ticker.nanoTime());
+      } else if (activeSlots == 0 && !closing) {
+        unhealthy =
+            "model '"
+                + name
+                + "' has no healthy instance: every instance is wedged in a run"
+                + (failure == null ? "" : " and a replacement failed: " + failure.getMessage());
+        failAllQueued();
+      }
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(dispatch, null);
+    if (fresh != null && !installed) {
+      closeQuietly(fresh, new IllegalStateException("discarded"));
+    }
+  }
+
+  /** The run of a retired slot returned at last: release its runner and its thread. */
+  private void wedgedRunReturned(Slot<I, O> slot) {
+    try {
+      slot.runner.close();
+    } catch (Exception e) {
+      Thread t = Thread.currentThread();
+      t.getUncaughtExceptionHandler().uncaughtException(t, e);
+    }
+    listener.onWedgedRunReturned(slot.instance);
+    growOwnPool(-1);
+  }
+
+  /** An own worker pool gets a thread for a replacement while the wedged one is stuck. */
+  private void growOwnPool(int delta) {
+    if (ownExecutor instanceof ThreadPoolExecutor pool && !pool.isShutdown()) {
+      synchronized (pool) {
+        int size = Math.max(1, pool.getMaximumPoolSize() + delta);
+        if (delta > 0) {
+          pool.setMaximumPoolSize(size);
+          pool.setCorePoolSize(size);
+        } else {
+          pool.setCorePoolSize(size);
+          pool.setMaximumPoolSize(size);
+        }
+      }
+    }
+  }
+
+  /**
+   * Answers the batches still running with {@code why} and stops waiting for them: each run is
+   * asked to terminate and its slot retired, so a closing batcher terminates even if a run never
+   * returns. For a bounded close after the drain timed out.
+   */
+  public void abandonRunning(String why) {
+    List<Batch<I, O>> busy = new ArrayList<>();
+    lock.lock();
+    try {
+      for (Slot<I, O> s : slots) {
+        if (s.current != null && !s.retired) {
+          retire(s);
+          busy.add(s.current);
+        }
+      }
+    } catch (Throwable t) {
+      lock.unlock();
+      throw t;
+    }
+    unlockAndDeliver(null, null);
+    for (Batch<I, O> b : busy) {
+      abandon(b.slot, b, new BatcherClosedException(why));
+    }
+  }
+
+  /** Instances able to take batches (not wedged); 0 means the model cannot serve. */
+  public int healthyInstances() {
+    return underLock(() -> unhealthy == null ? activeSlots : 0);
+  }
+
+  /** Why the batcher cannot serve (every instance wedged), or null while it can. */
+  public String unhealthyReason() {
+    return underLock(() -> unhealthy);
   }
 
   /**
@@ -761,9 +948,12 @@ public final class Batcher<I, O> implements AutoCloseable {
       }
     }
     if (closed != null) {
-      BatcherClosedException error =
-          new BatcherClosedException(
-              "batcher '" + name + "' closed before the request ran (grace period over)");
+      String why = unhealthy;
+      RejectedException error =
+          why != null
+              ? new RejectedException(Reason.CLOSED, why, Duration.ZERO)
+              : new BatcherClosedException(
+                  "batcher '" + name + "' closed before the request ran (grace period over)");
       for (QueuedTask<I, O> t : closed) {
         t.fail(error);
       }
@@ -933,6 +1123,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     private TimerScheduler scheduler;
     private Executor executor;
     private BatcherListener listener = BatcherListener.NO_OP;
+    private Duration watchdog;
     private int expectedRunBatchSize;
     private long expectedRunNanos;
 
@@ -997,6 +1188,20 @@ public final class Batcher<I, O> implements AutoCloseable {
      */
     public Builder<I, O> completionExecutor(Executor value) {
       this.completionExecutor = Objects.requireNonNull(value, "completionExecutor");
+      return this;
+    }
+
+    /**
+     * Longest a batch may run. Past it the run is asked to {@link InstanceRunner#terminate()},
+     * its requests fail with {@link WatchdogTimeoutException}, and the slot gets a fresh runner
+     * from the factory (the old one is closed if its run ever returns). Default: no limit.
+     */
+    public Builder<I, O> watchdog(Duration limit) {
+      Objects.requireNonNull(limit, "watchdog");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("watchdog must be > 0, got " + limit);
+      }
+      this.watchdog = limit;
       return this;
     }
 

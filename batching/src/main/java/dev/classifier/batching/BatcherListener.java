@@ -39,6 +39,16 @@ public interface BatcherListener {
    */
   default void onQueueDepth(int priority, int queuedRequests, long queuedBytes) {}
 
+  /**
+   * A batch on {@code instance} ran past the watchdog limit: it was terminated and answered, the
+   * instance is wedged until its run returns ({@link #onWedgedRunReturned}); {@code replaced} says
+   * whether a fresh instance took its place.
+   */
+  default void onWatchdogTimeout(Instance instance, boolean replaced) {}
+
+  /** The run of a wedged instance finally returned; its resources are released. */
+  default void onWedgedRunReturned(Instance instance) {}
+
   /** Why a batch was closed (dispatched). */
   enum CloseReason {
     /** The batch reached the instance's (or adaptive) maximum size. */

@@ -92,4 +92,22 @@ final class GuardedListener implements BatcherListener {
       report(e);
     }
   }
+
+  @Override
+  public void onWatchdogTimeout(Instance instance, boolean replaced) {
+    try {
+      delegate.onWatchdogTimeout(instance, replaced);
+    } catch (RuntimeException e) {
+      report(e);
+    }
+  }
+
+  @Override
+  public void onWedgedRunReturned(Instance instance) {
+    try {
+      delegate.onWedgedRunReturned(instance);
+    } catch (RuntimeException e) {
+      report(e);
+    }
+  }
 }

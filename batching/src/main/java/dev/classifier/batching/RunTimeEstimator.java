@@ -13,6 +13,13 @@ final class RunTimeEstimator {
   private double perItemNanos;
   private boolean seeded;
 
+  /** Starts from another estimator's state (a replacement slot inherits its predecessor's). */
+  void copyFrom(RunTimeEstimator other) {
+    this.batchNanos = other.batchNanos;
+    this.perItemNanos = other.perItemNanos;
+    this.seeded = other.seeded;
+  }
+
   void record(int batchSize, long runNanos) {
     long run = Math.max(0L, runNanos);
     double perItem = (double) run / Math.max(1, batchSize);
