@@ -48,6 +48,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final int[] preferred;
   private final long defaultTimeoutNanos;
   private final long watchdogNanos;
+  private final java.util.function.Consumer<String> onNoHealthyInstance;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -105,6 +106,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     this.preferred = policy.preferredBatchSizes().stream().mapToInt(Integer::intValue).toArray();
     this.defaultTimeoutNanos = saturatedNanos(policy.defaultTimeout());
     this.watchdogNanos = b.watchdog == null ? 0 : saturatedNanos(b.watchdog);
+    this.onNoHealthyInstance = b.onNoHealthyInstance;
     this.queue = new TaskQueue<>(policy.priorityLevels());
     this.slots = createSlots(instances, b.runnerFactory, policy);
     this.idle = new ArrayDeque<>(instances.size());
@@ -814,7 +816,16 @@ public final class Batcher<I, O> implements AutoCloseable {
       lock.unlock();
       throw t;
     }
+    String why = installed ? null : unhealthy;
     unlockAndDeliver(dispatch, null);
+    if (why != null) {
+      try {
+        onNoHealthyInstance.accept(why);
+      } catch (RuntimeException e) {
+        Thread t = Thread.currentThread();
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
+      }
+    }
     if (fresh != null && !installed) {
       closeQuietly(fresh, new IllegalStateException("discarded"));
     }
@@ -1124,6 +1135,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     private Executor executor;
     private BatcherListener listener = BatcherListener.NO_OP;
     private Duration watchdog;
+    private java.util.function.Consumer<String> onNoHealthyInstance = why -> {};
     private int expectedRunBatchSize;
     private long expectedRunNanos;
 
@@ -1202,6 +1214,12 @@ public final class Batcher<I, O> implements AutoCloseable {
         throw new IllegalArgumentException("watchdog must be > 0, got " + limit);
       }
       this.watchdog = limit;
+      return this;
+    }
+
+    /** Called (with the reason) when the watchdog leaves the batcher without a healthy instance. */
+    public Builder<I, O> onNoHealthyInstance(java.util.function.Consumer<String> hook) {
+      this.onNoHealthyInstance = Objects.requireNonNull(hook, "onNoHealthyInstance");
       return this;
     }
 

@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -168,7 +169,7 @@ public final class ClassifierServer implements AutoCloseable {
       throw new IllegalStateException("call listen() first");
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ModelLoader loader = new ModelLoader(env, this::batcherMetrics);
+    ModelLoader loader = new ModelLoader(env, this::batcherMetrics, health::modelNotReady);
     List<ServedModel> loaded = new ArrayList<>();
     Map<String, ModelConfig> configs = new LinkedHashMap<>();
     try {
@@ -335,11 +336,19 @@ public final class ClassifierServer implements AutoCloseable {
     }
     if (registry != null) {
       long left = Math.max(0, deadline - System.nanoTime());
+      CompletableFuture<Void> drained = registry.drain(Duration.ofNanos(left));
       try {
-        registry
-            .drain(Duration.ofNanos(left))
-            .get(left + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | ExecutionException e) {
+        drained.get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // the grace is over: batches still running are terminated and answered (bounded exit)
+        LOG.warn("batches still running at the end of the shutdown grace: terminating them");
+        registry.abandonRunning();
+        try {
+          drained.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException again) {
+          LOG.warn("model drain did not finish cleanly: {}", again.toString());
+        }
+      } catch (ExecutionException e) {
         LOG.warn("model drain did not finish cleanly: {}", e.toString());
       }
     }

@@ -6,6 +6,8 @@ import dev.classifier.proto.v1.ReloadModelResponse;
 import dev.classifier.server.model.ModelNotFoundException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 
@@ -23,7 +25,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
   @Override
   public void reloadModel(
       ReloadModelRequest request, StreamObserver<ReloadModelResponse> responses) {
-    Path path = request.hasPath() ? Path.of(request.getPath()) : null;
+    Path path;
+    try {
+      path = request.hasPath() ? Path.of(request.getPath()) : null;
+    } catch (InvalidPathException e) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("path is not a valid file path: " + e.getReason())
+              .asRuntimeException());
+      return;
+    }
     reloader
         .reload(request.getModel(), path)
         .whenComplete(
@@ -49,8 +60,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
       t = t.getCause();
     }
     Status s;
-    if (t instanceof ModelNotFoundException) {
+    if (t instanceof ModelNotFoundException || causedBy(t, NoSuchFileException.class)) {
       s = Status.NOT_FOUND;
+    } else if (t instanceof ReloadQueueFullException) {
+      s = Status.RESOURCE_EXHAUSTED;
     } else if (t instanceof IllegalStateException) {
       s = Status.FAILED_PRECONDITION;
     } else if (t instanceof IllegalArgumentException) {
@@ -59,5 +72,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
       s = Status.INTERNAL;
     }
     return s.withDescription(t.getMessage()).withCause(t);
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ public final class ModelReloader implements AutoCloseable {
 
   /** How long a replaced model keeps accepting requests after the swap (none needed: see above). */
   public static final Duration DEFAULT_HANDOVER = Duration.ZERO;
+
+  /** Reloads that may wait for the reload thread; more are refused (RESOURCE_EXHAUSTED). */
+  public static final int MAX_PENDING = 8;
 
   private final ModelRegistry registry;
   private final ModelLoader loader;
@@ -64,7 +68,12 @@ public final class ModelReloader implements AutoCloseable {
     this.drainGrace = drainGrace;
     this.onReloaded = onReloaded;
     this.executor =
-        Executors.newSingleThreadExecutor(
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_PENDING),
             r -> {
               Thread t = new Thread(r, "classifier-reload");
               t.setDaemon(true);
@@ -77,12 +86,40 @@ public final class ModelReloader implements AutoCloseable {
    * {@code path} is null. Completes when the new version serves (the old one is retired after).
    */
   public CompletableFuture<ReloadResult> reload(String model, Path path) {
+    CompletableFuture<ReloadResult> result = new CompletableFuture<>();
     try {
-      return CompletableFuture.supplyAsync(() -> reloadNow(model, path), executor);
+      executor.execute(() -> reloadAndRetire(model, path, result));
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the server is shutting down"));
+      result.completeExceptionally(
+          executor.isShutdown()
+              ? new IllegalStateException("the server is shutting down")
+              : new ReloadQueueFullException(MAX_PENDING));
+    }
+    return result;
+  }
+
+  /**
+   * One task swaps and then retires the replaced version, so a close right after the swap can
+   * never lose it: the caller is answered as soon as the new version serves, the old one is
+   * drained and closed (bounded) before the task ends.
+   */
+  private void reloadAndRetire(String model, Path path, CompletableFuture<ReloadResult> result) {
+    Swap swap;
+    try {
+      swap = reloadNow(model, path);
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+      return;
+    }
+    try {
+      result.complete(swap.result());
+    } finally {
+      retire(swap.old());
     }
   }
+
+  /** The outcome of a swap and the version it replaced. */
+  private record Swap(ReloadResult result, ServedModel old) {}
 
   /** Reloads every model that was loaded from a file (SIGHUP); embedded models are skipped. */
   public CompletableFuture<List<ReloadResult>> reloadAllFiles() {
@@ -97,7 +134,7 @@ public final class ModelReloader implements AutoCloseable {
         .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
   }
 
-  private ReloadResult reloadNow(String requested, Path path) {
+  private Swap reloadNow(String requested, Path path) {
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("the server is shutting down");
@@ -134,8 +171,7 @@ public final class ModelReloader implements AutoCloseable {
     onReloaded.accept(name);
     LOG.info(
         "reloaded model {}: v{} -> v{} from {}", name, old.version(), fresh.version(), fresh.source());
-    executor.execute(() -> retire(old));
-    return new ReloadResult(name, old.version(), fresh.version(), fresh.source());
+    return new Swap(new ReloadResult(name, old.version(), fresh.version(), fresh.source()), old);
   }
 
   private void retire(ServedModel old) {
@@ -149,7 +185,7 @@ public final class ModelReloader implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("draining the replaced version of model {} did not finish cleanly: {}", old.name(), e.toString());
     } finally {
-      old.close();
+      old.close(); // bounded: a batch still running is terminated
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.classifier.server.metrics;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -42,13 +44,14 @@ public final class BatcherMetrics implements BatcherListener {
   private final Counter batchFailures;
   private final Counter expired;
   private final Counter cancelled;
+  private final Counter watchdogTimeouts;
   private final Map<RejectedException.Reason, Counter> rejected =
       new EnumMap<>(RejectedException.Reason.class);
   private final Map<CloseReason, Counter> closeReasons = new EnumMap<>(CloseReason.class);
   private final Map<Instance, InstanceMetrics> perInstance = new ConcurrentHashMap<>();
 
-  /** One instance's compute timer and busy-ratio gauge. */
-  private record InstanceMetrics(Timer compute, BusyRatio busy) {}
+  /** One instance's compute timer, busy-ratio gauge and wedged-run count (a gauge). */
+  private record InstanceMetrics(Timer compute, BusyRatio busy, AtomicInteger wedged) {}
 
   public BatcherMetrics(MetricRegistry registry, String model) {
     this(registry, model, System::nanoTime);
@@ -63,6 +66,7 @@ public final class BatcherMetrics implements BatcherListener {
     this.queueWait = registry.timer(MetricNames.model(model, "queue_wait"));
     this.compute = registry.timer(MetricNames.model(model, "compute"));
     this.batchFailures = registry.counter(MetricNames.model(model, "batch_failures"));
+    this.watchdogTimeouts = registry.counter(MetricNames.model(model, "watchdog_timeouts"));
     this.expired = rejectCounter(registry, model, EXPIRED);
     this.cancelled = rejectCounter(registry, model, CANCELLED);
     for (RejectedException.Reason r : RejectedException.Reason.values()) {
@@ -132,6 +136,17 @@ public final class BatcherMetrics implements BatcherListener {
     }
   }
 
+  @Override
+  public void onWatchdogTimeout(Instance instance, boolean replaced) {
+    watchdogTimeouts.inc();
+    instance(instance).wedged().incrementAndGet();
+  }
+
+  @Override
+  public void onWedgedRunReturned(Instance instance) {
+    instance(instance).wedged().decrementAndGet();
+  }
+
   /** Registers the instance's metrics (at load, so idle instances show 0). */
   public void register(Instance instance) {
     instance(instance);
@@ -143,11 +158,14 @@ public final class BatcherMetrics implements BatcherListener {
   }
 
   private InstanceMetrics newInstanceMetrics(Instance i) {
+    AtomicInteger wedged = new AtomicInteger();
+    registry.gauge(MetricNames.instance(model, i, "wedged"), () -> (Gauge<Integer>) wedged::get);
     return new InstanceMetrics(
         registry.timer(MetricNames.instance(model, i, "compute")),
         (BusyRatio)
             registry.gauge(
                 MetricNames.instance(model, i, "busy_ratio"),
-                () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)));
+                () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)),
+        wedged);
   }
 }

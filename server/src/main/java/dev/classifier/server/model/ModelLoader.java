@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +44,27 @@ public final class ModelLoader {
   private final OrtEnvironment env;
   private final SessionFactory sessions;
   private final Function<String, BatcherListener> listeners;
+  private final Consumer<String> onNoHealthyInstance;
 
   /**
    * @param listeners batcher listener per model name (metrics); may return a no-op listener
    */
   public ModelLoader(OrtEnvironment env, Function<String, BatcherListener> listeners) {
+    this(env, listeners, model -> {});
+  }
+
+  /**
+   * @param onNoHealthyInstance called with a model's name when the watchdog leaves it without a
+   *     healthy instance (health reports it NOT_SERVING)
+   */
+  public ModelLoader(
+      OrtEnvironment env,
+      Function<String, BatcherListener> listeners,
+      Consumer<String> onNoHealthyInstance) {
     this.env = env;
     this.sessions = new SessionFactory(env);
     this.listeners = listeners;
+    this.onNoHealthyInstance = onNoHealthyInstance;
   }
 
   /** Loads one model; on failure nothing is left open. */
@@ -118,6 +132,12 @@ public final class ModelLoader {
               .instances(instances)
               .expectedRunTime(warm.batchSize(), warm.runTime())
               .completionExecutor(completions)
+              .watchdog(config.engine().watchdog())
+              .onNoHealthyInstance(
+                  why -> {
+                    LOG.error("{}; reload the model to serve it again", why);
+                    onNoHealthyInstance.accept(name);
+                  })
               .listener(listeners.apply(name))
               .build();
       ServedModel model =

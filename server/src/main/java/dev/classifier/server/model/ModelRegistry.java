@@ -84,6 +84,16 @@ public final class ModelRegistry implements AutoCloseable {
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * Terminates and answers (UNAVAILABLE) the batches still running in every model, so that a drain
+   * whose grace is over completes even when a run never returns.
+   */
+  public void abandonRunning() {
+    for (ServedModel m : models.values()) {
+      m.abandonRunning();
+    }
+  }
+
   @Override
   public void close() {
     for (ServedModel m : models.values()) {

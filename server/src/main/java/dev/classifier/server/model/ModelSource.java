@@ -66,8 +66,12 @@ public record ModelSource(
    * present) and labels ({@code labelsOverride}, else the manifest's labels file, if any).
    */
   public static ModelSource file(Path onnxFile, Path labelsOverride) throws IOException {
+    if (!Files.exists(onnxFile)) {
+      throw new java.nio.file.NoSuchFileException(
+          onnxFile.toString(), null, "model file not found");
+    }
     if (!Files.isRegularFile(onnxFile)) {
-      throw new IOException("model file not found: " + onnxFile);
+      throw new IOException("model path is not a regular file: " + onnxFile);
     }
     byte[] onnx = Files.readAllBytes(onnxFile);
     String fileName = onnxFile.getFileName().toString();

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServedModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
+
+  /** How long {@link #close()} waits for running batches before terminating them. */
+  public static final Duration DEFAULT_CLOSE_BOUND = Duration.ofSeconds(2);
 
   private final String name;
   private final String version;
@@ -141,10 +147,44 @@ public final class ServedModel implements AutoCloseable {
     return batcher.close(grace);
   }
 
+  /** Terminates the batches still running and answers their requests UNAVAILABLE. */
+  public void abandonRunning() {
+    batcher.abandonRunning(
+        "model '" + name + "' was closed while this request's batch was still running");
+  }
+
+  /**
+   * Closes with {@link #DEFAULT_CLOSE_BOUND} for batches still running; see {@link
+   * #close(Duration)}.
+   */
   @Override
   public void close() {
+    close(DEFAULT_CLOSE_BOUND);
+  }
+
+  /**
+   * Fails what is still queued (UNAVAILABLE), waits up to {@code bound} for running batches, then
+   * abandons the ones still running: their runs are terminated (ONNX Runtime {@code RunOptions}),
+   * their requests answered UNAVAILABLE, and the close goes on. A session is closed only once no
+   * run uses it, so an abandoned run that never returns keeps its session (never a crash).
+   */
+  public void close(Duration bound) {
     try {
-      batcher.close(Duration.ZERO).join();
+      CompletableFuture<Void> done = batcher.close(Duration.ZERO);
+      try {
+        done.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn(
+            "model {}: a batch was still running {} ms after close; terminating it",
+            name,
+            bound.toMillis());
+        abandonRunning();
+        done.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("model {}: close did not finish cleanly: {}", name, e.toString());
     } finally {
       if (completions != null) {
         completions.shutdown();

@@ -157,7 +157,7 @@ class HotReloadTest {
                                 .build()))
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThatThrownBy(
                 () ->
                     AdminGrpc.newBlockingStub(channel)
