@@ -18,6 +18,7 @@ public final class MetricNames {
   static final String INSTANCE = "classifier.instance";
   static final String GRPC_REQUESTS = "classifier.grpc_requests";
   static final String GRPC_LATENCY = "classifier.grpc_latency";
+  static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
 
   private MetricNames() {}
@@ -48,6 +49,11 @@ public final class MetricNames {
   /** {@code classifier.grpc_requests.<method>.<code>}. */
   public static String grpcRequests(String method, String code) {
     return MetricRegistry.name(GRPC_REQUESTS, segment(method), code);
+  }
+
+  /** {@code classifier.grpc_received.<method>}: calls opened (see {@link CallCounter}). */
+  public static String grpcReceived(String method) {
+    return MetricRegistry.name(GRPC_RECEIVED, segment(method));
   }
 
   /** {@code classifier.grpc_latency.<method>}. */
@@ -99,6 +105,7 @@ public final class MetricNames {
             Map.of("method", "${0}", "code", "${1}")),
         new MapperConfig(
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
+        new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
   }
 
