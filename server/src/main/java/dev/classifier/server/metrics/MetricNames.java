@@ -20,6 +20,7 @@ public final class MetricNames {
   static final String GRPC_LATENCY = "classifier.grpc_latency";
   static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
+  static final String DECODE = "classifier.decode";
 
   private MetricNames() {}
 
@@ -59,6 +60,11 @@ public final class MetricNames {
   /** {@code classifier.grpc_latency.<method>}. */
   public static String grpcLatency(String method) {
     return MetricRegistry.name(GRPC_LATENCY, segment(method));
+  }
+
+  /** {@code classifier.decode.<metric>}: the encoded-image decode stage. */
+  public static String decode(String metric) {
+    return MetricRegistry.name(DECODE, metric);
   }
 
   /** {@code classifier.streams.<metric>}. */
@@ -106,7 +112,8 @@ public final class MetricNames {
         new MapperConfig(
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
         new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
-        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
+        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
+        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()));
   }
 
   private static MapperConfig perModel(String metric, String family) {
