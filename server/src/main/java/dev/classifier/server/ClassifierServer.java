@@ -2,14 +2,21 @@ package dev.classifier.server;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.classifier.batching.Ticker;
 import com.codahale.metrics.MetricRegistry;
 import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.config.RequestLimits;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.core.ImageDecoding;
+import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.grpc.ClassifierService;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherMetrics;
+import dev.classifier.server.metrics.CallCounter;
+import dev.classifier.server.metrics.DecodeGauges;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
@@ -141,6 +148,13 @@ public final class ClassifierServer implements AutoCloseable {
       channelType = NioServerSocketChannel.class;
       transportName = "nio";
     }
+    io.grpc.ServerServiceDefinition healthService = intercepted(health.service());
+    io.grpc.ServerServiceDefinition reflection =
+        intercepted(ProtoReflectionServiceV1.newInstance());
+    java.util.Set<String> direct = new java.util.HashSet<>();
+    for (io.grpc.ServerServiceDefinition d : List.of(healthService, reflection)) {
+      d.getMethods().forEach(m -> direct.add(m.getMethodDescriptor().getFullMethodName()));
+    }
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
@@ -148,8 +162,11 @@ public final class ClassifierServer implements AutoCloseable {
             .workerEventLoopGroup(workers)
             .directExecutor()
             .maxInboundMessageSize(config.maxMessageBytes())
-            .addService(intercepted(health.service()))
-            .addService(intercepted(ProtoReflectionServiceV1.newInstance()))
+            .addStreamTracerFactory(
+                new CallCounter(
+                    metrics, m -> direct.contains(m) || lateServices.lookupMethod(m) != null))
+            .addService(healthService)
+            .addService(reflection)
             .fallbackHandlerRegistry(lateServices)
             .build();
     try {
@@ -189,7 +206,17 @@ public final class ClassifierServer implements AutoCloseable {
       QueueGauges.register(
           metrics, name, () -> registry.resolve(name).batcher(), m.policy().priorityLevels());
     }
-    service = new ClassifierService(registry, config.streamWindow());
+    RequestLimits limits = config.limits();
+    ImageDecoding decoding =
+        ImageDecoding.withDefaultPool(
+            limits.decodeBudgetBytes() > 0
+                ? limits.decodeBudgetBytes()
+                : ImageDecoding.defaultBudgetBytes());
+    service =
+        new ClassifierService(
+            new InferenceCore(registry, decoding, Ticker.system(), limits.defaultTimeout()),
+            config.streamWindow());
+    DecodeGauges.register(metrics, decoding::pendingImages, decoding::pendingBytes);
     ClassifierService.StreamStats streams = service.streamStats();
     StreamGauges.register(
         metrics,
@@ -215,8 +242,9 @@ public final class ClassifierServer implements AutoCloseable {
     return this;
   }
 
+  /** With lenient request parsing (malformed messages answered INVALID_ARGUMENT) and metrics. */
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
-    return ServerInterceptors.intercept(s, interceptor);
+    return ServerInterceptors.intercept(LenientRequests.wrap(s.bindService()), interceptor);
   }
 
   private BatcherMetrics batcherMetrics(String model) {

@@ -3,6 +3,8 @@ package dev.classifier.server.admin;
 import dev.classifier.proto.v1.AdminGrpc;
 import dev.classifier.proto.v1.ReloadModelRequest;
 import dev.classifier.proto.v1.ReloadModelResponse;
+import dev.classifier.server.core.ClientText;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.model.ModelNotFoundException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -25,13 +27,21 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
   @Override
   public void reloadModel(
       ReloadModelRequest request, StreamObserver<ReloadModelResponse> responses) {
+    if (LenientRequests.isMalformed(request)) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(LenientRequests.description(request))
+              .asRuntimeException());
+      return;
+    }
     Path path;
     try {
       path = request.hasPath() ? Path.of(request.getPath()) : null;
     } catch (InvalidPathException e) {
       responses.onError(
           Status.INVALID_ARGUMENT
-              .withDescription("path is not a valid file path: " + e.getReason())
+              .withDescription(
+                  "path " + ClientText.quote(request.getPath()) + " is not a valid file path")
               .asRuntimeException());
       return;
     }
@@ -71,7 +81,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     } else {
       s = Status.INTERNAL;
     }
-    return s.withDescription(t.getMessage()).withCause(t);
+    return s.withDescription(ClientText.cap(t.getMessage(), ClientText.MAX_DESCRIPTION))
+        .withCause(t);
   }
 
   private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

@@ -1,6 +1,7 @@
 package dev.classifier.server.admin;
 
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.core.ClientText;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * ModelRegistry} atomically, then retires the old version: its batcher drains (queued and running
  * requests finish on the old session) and is closed. A request that resolved the old version just
  * before the swap and reaches its batcher after it closed is resubmitted to the new version by the
- * gRPC layer ({@code grpc.Handover}), so nothing is dropped. An optional hand-over delay keeps the
+ * core layer ({@code core.Handover}), so nothing is dropped. An optional hand-over delay keeps the
  * old version taking requests a little longer before it drains. A failed load leaves the old
  * version serving.
  */
@@ -145,7 +146,7 @@ public final class ModelReloader implements AutoCloseable {
     ModelConfig config = configs.get(name);
     if (config == null || (path == null && config.embedded())) {
       throw new IllegalStateException(
-          "model '" + name + "' is the embedded model; give a path to reload it from a file");
+          "model " + ClientText.quote(name) + " is the embedded model; give a path to reload it");
     }
     ModelConfig next = config.withName(name);
     if (path != null) {
@@ -157,7 +158,8 @@ public final class ModelReloader implements AutoCloseable {
     } catch (Exception e) {
       throw new CompletionException(
           new IllegalArgumentException(
-              "cannot load a new version of model '" + name + "': " + e.getMessage(), e));
+              "cannot load a new version of model " + ClientText.quote(name) + ": " + e.getMessage(),
+              e));
     }
     ServedModel old;
     synchronized (this) {

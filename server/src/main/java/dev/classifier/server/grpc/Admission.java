@@ -11,6 +11,11 @@ final class Admission {
   private Admission() {}
 
   static SubmitOptions options(Ticker ticker, int priority, long payloadBytes) {
+    return new SubmitOptions(priority, deadlineNanos(ticker), payloadBytes);
+  }
+
+  /** The current call's deadline in {@code ticker} time, or {@link SubmitOptions#NO_DEADLINE}. */
+  static long deadlineNanos(Ticker ticker) {
     Deadline deadline = Context.current().getDeadline();
     long deadlineNanos = SubmitOptions.NO_DEADLINE;
     if (deadline != null) {
@@ -22,6 +27,6 @@ final class Admission {
               ? SubmitOptions.NO_DEADLINE
               : now + remaining;
     }
-    return new SubmitOptions(priority, deadlineNanos, payloadBytes);
+    return deadlineNanos;
   }
 }

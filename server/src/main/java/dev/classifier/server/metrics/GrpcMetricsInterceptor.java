@@ -1,11 +1,11 @@
 package dev.classifier.server.metrics;
 
-import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
+import dev.classifier.server.grpc.LenientRequests;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -17,17 +17,16 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts every gRPC call by method and status code ({@code classifier_grpc_requests_total}),
- * times it ({@code classifier_grpc_latency_seconds}), records per-model request counts and
+ * Times every gRPC call answered by its handler ({@code classifier_grpc_latency_seconds}), records per-model request counts and
  * end-to-end latency (unary calls and each stream item) and, when enabled, writes one access-log
- * line per call to the {@code classifier.access} logger. Never blocks, and names and registers
+ * line per call to the {@code classifier.access} logger. Calls are counted by status code in
+ * {@link CallCounter}, which also sees calls the transport ends. Never blocks, and names and registers
  * metrics once per method, status code and model: a call costs map hits and counter updates.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
@@ -35,7 +34,6 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public static final String ACCESS_LOGGER = "classifier.access";
 
   private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
-  private static final int CODES = Status.Code.values().length;
 
   private final MetricRegistry registry;
   private final Function<String, String> servedModel;
@@ -127,25 +125,14 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         : perModel.computeIfAbsent(requested, r -> new RequestMetrics(registry, name));
   }
 
-  /** One method's call counters (by status code, registered on first use) and latency timer. */
+  /** One method's latency timer (calls are counted by {@link CallCounter}). */
   private final class MethodMetrics {
     private final String name;
     private final Timer latency;
-    private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(CODES);
 
     MethodMetrics(String fullMethodName) {
       this.name = shortMethod(fullMethodName);
       this.latency = registry.timer(MetricNames.grpcLatency(name));
-    }
-
-    Counter calls(Status.Code code) {
-      Counter c = byCode.get(code.ordinal());
-      if (c == null) {
-        // the registry hands every racer the same counter
-        c = registry.counter(MetricNames.grpcRequests(name, code.name()));
-        byCode.set(code.ordinal(), c);
-      }
-      return c;
     }
   }
 
@@ -169,6 +156,9 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     }
 
     void received(Object message) {
+      if (LenientRequests.isMalformed(message)) {
+        return; // no model to attribute it to; the call's status counts it
+      }
       if (message instanceof ClassifyRequest r) {
         modelName = r.getModel();
         images = r.getImagesCount();
@@ -210,7 +200,6 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
       closed = true;
       items.clear();
       long nanos = nanoClock.getAsLong() - startNanos;
-      method.calls(status.getCode()).inc();
       method.latency.update(nanos, TimeUnit.NANOSECONDS);
       RequestMetrics m = unaryModel;
       if (m != null) {

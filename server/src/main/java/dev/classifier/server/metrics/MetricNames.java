@@ -18,7 +18,9 @@ public final class MetricNames {
   static final String INSTANCE = "classifier.instance";
   static final String GRPC_REQUESTS = "classifier.grpc_requests";
   static final String GRPC_LATENCY = "classifier.grpc_latency";
+  static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
+  static final String DECODE = "classifier.decode";
 
   private MetricNames() {}
 
@@ -50,9 +52,19 @@ public final class MetricNames {
     return MetricRegistry.name(GRPC_REQUESTS, segment(method), code);
   }
 
+  /** {@code classifier.grpc_received.<method>}: calls opened (see {@link CallCounter}). */
+  public static String grpcReceived(String method) {
+    return MetricRegistry.name(GRPC_RECEIVED, segment(method));
+  }
+
   /** {@code classifier.grpc_latency.<method>}. */
   public static String grpcLatency(String method) {
     return MetricRegistry.name(GRPC_LATENCY, segment(method));
+  }
+
+  /** {@code classifier.decode.<metric>}: the encoded-image decode stage. */
+  public static String decode(String metric) {
+    return MetricRegistry.name(DECODE, metric);
   }
 
   /** {@code classifier.streams.<metric>}. */
@@ -101,7 +113,9 @@ public final class MetricNames {
             Map.of("method", "${0}", "code", "${1}")),
         new MapperConfig(
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
-        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
+        new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
+        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
+        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()));
   }
 
   private static MapperConfig perModel(String metric, String family) {
