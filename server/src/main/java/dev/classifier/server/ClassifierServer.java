@@ -19,6 +19,7 @@ import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.security.ConnectionPolicies;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -140,13 +141,16 @@ public final class ClassifierServer implements AutoCloseable {
       channelType = NioServerSocketChannel.class;
       transportName = "nio";
     }
-    server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .directExecutor()
-            .maxInboundMessageSize(config.maxMessageBytes())
+            .maxInboundMessageSize(config.maxMessageBytes());
+    ConnectionPolicies.apply(config.connection(), builder);
+    server =
+        builder
             .addService(intercepted(health.service()))
             .addService(intercepted(ProtoReflectionServiceV1.newInstance()))
             .fallbackHandlerRegistry(lateServices)

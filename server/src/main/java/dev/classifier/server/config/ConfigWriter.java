@@ -37,6 +37,7 @@ public final class ConfigWriter {
     server.put("maxMessageBytes", c.maxMessageBytes());
     server.put("shutdownGraceSeconds", c.shutdownGrace().toSeconds());
     server.put("transport", c.transport());
+    server.put("connection", ConnectionPolicyReader.toMap(c.connection()));
     root.put("server", server);
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
+ * @param connection keepalive, connection age and per-connection limits; null = the defaults
  */
 public record ServerConfig(
     String host,
@@ -30,7 +31,8 @@ public record ServerConfig(
     String transport,
     int metricsPort,
     boolean jmx,
-    boolean accessLog) {
+    boolean accessLog,
+    ConnectionPolicy connection) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -74,6 +76,7 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
     }
+    connection = connection == null ? ConnectionPolicy.defaults() : connection;
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -88,7 +91,7 @@ public record ServerConfig(
       String transport) {
     this(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false);
+        -1, false, false, null);
   }
 
   /**
@@ -124,6 +127,7 @@ public record ServerConfig(
     private int metricsPort;
     private boolean jmx;
     private boolean accessLog;
+    private ConnectionPolicy connection;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -137,6 +141,7 @@ public record ServerConfig(
       metricsPort = c.metricsPort;
       jmx = c.jmx;
       accessLog = c.accessLog;
+      connection = c.connection;
     }
 
     public Builder host(String value) {
@@ -194,10 +199,15 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder connection(ConnectionPolicy value) {
+      connection = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog);
+          transport, metricsPort, jmx, accessLog, connection);
     }
   }
 }
