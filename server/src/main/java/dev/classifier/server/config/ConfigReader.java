@@ -58,7 +58,7 @@ public final class ConfigReader {
           e);
     }
     ConfigNode top = new ConfigNode(root == null || root.isMissingNode() ? null : root, "");
-    top.allowOnly("server", "defaultModel", "models");
+    top.allowOnly("server", "defaultModel", "models", "security");
     ConfigNode s =
         top.child("server")
             .allowOnly(
@@ -92,7 +92,8 @@ public final class ConfigReader {
                 s.integer("metricsPort", ServerConfig.DEFAULT_METRICS_PORT),
                 s.bool("jmx", true),
                 s.bool("accessLog", false),
-                ConnectionPolicyReader.read(s.child("connection"))));
+                ConnectionPolicyReader.read(s.child("connection")),
+                SecurityConfigReader.read(top.child("security"), baseDir)));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {

@@ -39,6 +39,7 @@ public final class ConfigWriter {
     server.put("transport", c.transport());
     server.put("connection", ConnectionPolicyReader.toMap(c.connection()));
     root.put("server", server);
+    root.put("security", SecurityConfigReader.toMap(c.security()));
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());
     }
