@@ -20,6 +20,7 @@ import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import dev.classifier.server.security.ConnectionPolicies;
+import dev.classifier.server.security.ModelRules;
 import dev.classifier.server.security.ServerSecurity;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -111,7 +112,7 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
-    security = ServerSecurity.start(config.security());
+    security = ServerSecurity.start(config.security(), this::servedName, ModelRules.classifierV1());
     try {
       exporter =
           MetricsExporter.start(
@@ -237,8 +238,9 @@ public final class ClassifierServer implements AutoCloseable {
     return this;
   }
 
+  /** Call accounting (outermost), then authentication, then the service. */
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
-    return ServerInterceptors.intercept(s, interceptor);
+    return ServerInterceptors.intercept(security.intercept(s.bindService()), interceptor);
   }
 
   private BatcherMetrics batcherMetrics(String model) {

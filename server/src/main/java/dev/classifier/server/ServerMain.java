@@ -7,6 +7,7 @@ import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.engine.EngineOptions;
+import dev.classifier.server.security.HashTokenCommand;
 import dev.classifier.server.security.SecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "classifier-server 0.1.0",
     sortOptions = false,
+    subcommands = HashTokenCommand.class,
     description = "Serves ONNX image classifiers over gRPC (classifier.v1) with dynamic batching.")
 public final class ServerMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);

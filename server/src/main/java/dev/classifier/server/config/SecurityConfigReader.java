@@ -1,12 +1,19 @@
 package dev.classifier.server.config;
 
+import dev.classifier.server.security.AuthConfig;
+import dev.classifier.server.security.CertificateIdentity;
 import dev.classifier.server.security.ClientAuth;
+import dev.classifier.server.security.Principal;
 import dev.classifier.server.security.SecurityConfig;
 import dev.classifier.server.security.TlsConfig;
 import dev.classifier.server.security.TlsProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +26,39 @@ final class SecurityConfigReader {
   private SecurityConfigReader() {}
 
   static SecurityConfig read(ConfigNode n, Path baseDir) {
-    n.allowOnly("allowInsecure", "tls");
+    n.allowOnly("allowInsecure", "tls", "auth");
     TlsConfig tls = tls(n.child("tls"), n.raw("tls") == null, baseDir);
-    return n.build(() -> new SecurityConfig(tls, n.bool("allowInsecure", false)));
+    AuthConfig auth = auth(n.child("auth"), baseDir);
+    return n.build(() -> new SecurityConfig(tls, auth, n.bool("allowInsecure", false)));
+  }
+
+  private static AuthConfig auth(ConfigNode a, Path baseDir) {
+    a.allowOnly("tokensFile", "reloadIntervalSeconds", "openReflection", "certificateIdentities");
+    long reload = a.longValue("reloadIntervalSeconds", AuthConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
+    if (reload < 0) {
+      throw new ConfigException(a.key("reloadIntervalSeconds") + " must be >= 0, got " + reload);
+    }
+    List<CertificateIdentity> ids = new ArrayList<>();
+    for (ConfigNode c : a.children("certificateIdentities")) {
+      c.allowOnly("subject", "name", "models", "admin");
+      ids.add(
+          c.build(
+              () ->
+                  new CertificateIdentity(
+                      c.string("subject", null),
+                      new Principal(
+                          c.string("name", null),
+                          new LinkedHashSet<>(c.strings("models", List.of())),
+                          c.bool("admin", false),
+                          "certificate"))));
+    }
+    return a.build(
+        () ->
+            new AuthConfig(
+                path(a, "tokensFile", baseDir),
+                Duration.ofSeconds(reload),
+                ids,
+                a.bool("openReflection", false)));
   }
 
   private static TlsConfig tls(ConfigNode t, boolean absent, Path baseDir) {
@@ -89,6 +126,26 @@ final class SecurityConfigReader {
       tls.put("metrics", t.metrics());
       m.put("tls", tls);
     }
+    AuthConfig a = s.auth();
+    Map<String, Object> auth = new LinkedHashMap<>();
+    if (a.tokensFile() != null) {
+      auth.put("tokensFile", a.tokensFile().toAbsolutePath().toString());
+    }
+    auth.put("reloadIntervalSeconds", a.reloadInterval().toSeconds());
+    auth.put("openReflection", a.openReflection());
+    List<Map<String, Object>> ids = new ArrayList<>();
+    for (CertificateIdentity c : a.certificateIdentities()) {
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("subject", c.subject());
+      id.put("name", c.principal().name());
+      id.put("models", new ArrayList<>(new TreeSet<>(c.principal().models())));
+      id.put("admin", c.principal().admin());
+      ids.add(id);
+    }
+    if (!ids.isEmpty()) {
+      auth.put("certificateIdentities", ids);
+    }
+    m.put("auth", auth);
     return m;
   }
 }

@@ -30,6 +30,12 @@ public final class SecurityOptions {
   ClientAuth tlsClientAuth;
 
   @Option(
+      names = "--tokens-file",
+      paramLabel = "FILE",
+      description = "Token file (salted hashes, see hash-token): bearer-token authentication.")
+  Path tokensFile;
+
+  @Option(
       names = "--insecure",
       description =
           "Allow listening on a non-loopback address without TLS or without authentication"
@@ -62,6 +68,13 @@ public final class SecurityOptions {
     }
     if (tls != base.tls()) {
       out = out.withTls(tls);
+    }
+    if (tokensFile != null) {
+      AuthConfig a = base.auth();
+      out =
+          out.withAuth(
+              new AuthConfig(
+                  tokensFile, a.reloadInterval(), a.certificateIdentities(), a.openReflection()));
     }
     if (insecure) {
       out = out.withAllowInsecure(true);

@@ -1,30 +1,59 @@
 package dev.classifier.server.security;
 
 import com.sun.net.httpserver.HttpsConfigurator;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything security the running server holds, built from {@link SecurityConfig}: the TLS
- * material (reloaded on its own small scheduler thread, never a gRPC event loop). {@code
- * ClassifierServer} asks it to configure the Netty builder and the metrics endpoint and closes it
- * last.
+ * material and the token store (both reloaded on this object's own scheduler thread, never a gRPC
+ * event loop) and the authentication interceptor. {@code ClassifierServer} asks it to configure
+ * the Netty builder, the metrics endpoint and each service, and closes it last.
  */
 public final class ServerSecurity implements AutoCloseable {
+  /** Always answered without credentials: Kubernetes probes. */
+  public static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+
+  public static final Set<String> REFLECTION_SERVICES =
+      Set.of("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+
   private final SecurityConfig config;
   private final ScheduledExecutorService scheduler;
   private final ServerTls tls;
+  private final TokenStore tokens;
+  private final AuthInterceptor auth;
 
-  private ServerSecurity(SecurityConfig config, ScheduledExecutorService scheduler, ServerTls tls) {
+  private ServerSecurity(
+      SecurityConfig config,
+      ScheduledExecutorService scheduler,
+      ServerTls tls,
+      TokenStore tokens,
+      AuthInterceptor auth) {
     this.config = config;
     this.scheduler = scheduler;
     this.tls = tls;
+    this.tokens = tokens;
+    this.auth = auth;
   }
 
-  /** Loads the credentials (failing with a message naming the bad file) and starts reloading. */
-  public static ServerSecurity start(SecurityConfig config) throws IOException {
+  /**
+   * Loads the credentials and tokens (failing with a message naming the bad file) and starts
+   * reloading them.
+   *
+   * @param servedName the served model a request's model field means, or null (see {@link
+   *     AuthInterceptor})
+   * @param rules how request messages name models
+   */
+  public static ServerSecurity start(
+      SecurityConfig config, UnaryOperator<String> servedName, ModelRules rules)
+      throws IOException {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -33,15 +62,37 @@ public final class ServerSecurity implements AutoCloseable {
               return t;
             });
     ServerTls tls = null;
+    TokenStore tokens = null;
     try {
       if (config.tls() != null) {
         tls = ServerTls.load(config.tls()).startReloading(scheduler);
       }
+      AuthConfig a = config.auth();
+      AuthInterceptor interceptor = null;
+      if (a.enabled()) {
+        if (a.tokensFile() != null) {
+          tokens = TokenStore.load(a.tokensFile());
+          tokens.reloader().start(scheduler, a.reloadInterval());
+        }
+        Set<String> open = new HashSet<>(Set.of(HEALTH_SERVICE));
+        if (a.openReflection()) {
+          open.addAll(REFLECTION_SERVICES);
+        }
+        interceptor =
+            new AuthInterceptor(
+                new CallAuthenticator(tokens, a.certificateIdentities()), rules, servedName, open);
+      }
+      return new ServerSecurity(config, scheduler, tls, tokens, interceptor);
     } catch (IOException | RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
+      if (tokens != null) {
+        tokens.close();
+      }
       scheduler.shutdownNow();
       throw e;
     }
-    return new ServerSecurity(config, scheduler, tls);
   }
 
   /** Applies TLS to the gRPC port. */
@@ -49,6 +100,11 @@ public final class ServerSecurity implements AutoCloseable {
     if (tls != null) {
       builder.sslContext(tls.grpcContext());
     }
+  }
+
+  /** {@code service} behind the authentication interceptor (unchanged when auth is off). */
+  public ServerServiceDefinition intercept(ServerServiceDefinition service) {
+    return auth == null ? service : ServerInterceptors.intercept(service, auth);
   }
 
   /** HTTPS settings for the metrics endpoint, or null for plain HTTP. */
@@ -61,15 +117,34 @@ public final class ServerSecurity implements AutoCloseable {
     return tls;
   }
 
+  /** The token store, or null without a token file. */
+  public TokenStore tokens() {
+    return tokens;
+  }
+
   /** For the start-up line. */
   public String describe() {
-    return tls == null ? "plaintext" : tls.describe();
+    String transport = tls == null ? "plaintext" : tls.describe();
+    if (auth == null) {
+      return transport + ", no authentication";
+    }
+    StringBuilder sb = new StringBuilder(transport).append(", authentication:");
+    if (tokens != null) {
+      sb.append(' ').append(tokens.size()).append(" token(s)");
+    }
+    if (!config.auth().certificateIdentities().isEmpty()) {
+      sb.append(' ').append(config.auth().certificateIdentities().size()).append(" certificate identities");
+    }
+    return sb.toString();
   }
 
   @Override
   public void close() {
     if (tls != null) {
       tls.close();
+    }
+    if (tokens != null) {
+      tokens.close();
     }
     scheduler.shutdownNow();
   }

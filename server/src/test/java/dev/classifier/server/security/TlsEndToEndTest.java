@@ -130,6 +130,46 @@ class TlsEndToEndTest {
   }
 
   @Test
+  void aMappedClientCertificateStandsInForAToken() throws Exception {
+    TestPki.Issued ca = TestPki.ca("test-ca");
+    Path caPem = dir.resolve("ca.pem");
+    TestPki.writeCert(ca.cert(), caPem);
+    TestPki.Pem server = TestPki.server(ca, "server").write(dir, "server");
+    TestPki.Pem mapped = TestPki.client(ca, "backend-a").write(dir, "mapped");
+    TestPki.Pem unmapped = TestPki.client(ca, "backend-b").write(dir, "unmapped");
+    ServerConfig config =
+        ServerConfig.of(0, List.of(TestModels.embedded(BatchPolicy.builder().build(), 1)))
+            .toBuilder()
+            .security(
+                SecurityConfig.none()
+                    .withTls(TlsConfig.of(server.cert(), server.key()).withClientCa(caPem, ClientAuth.REQUIRE))
+                    .withAuth(
+                        AuthConfig.off()
+                            .withCertificateIdentities(
+                                List.of(
+                                    new CertificateIdentity(
+                                        "o=test, cn=backend-a", // order and case as written by a person
+                                        new Principal("backend-a", java.util.Set.of("*"), false, "certificate"))))))
+            .build();
+    ClassifierServer s = new ClassifierServer(config).start();
+    try {
+      assertThat(s.describe()).contains("1 certificate identities");
+      assertServed(channel(s.port(), caPem, mapped));
+      ManagedChannel ch = channel(s.port(), caPem, unmapped);
+      try {
+        assertThatThrownBy(() -> listModels(ch))
+            .isInstanceOf(StatusRuntimeException.class)
+            .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+            .isEqualTo(Status.Code.UNAUTHENTICATED);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      s.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void rotatedServerCertificateIsUsedForNewConnectionsWhileOpenCallsCarryOn() throws Exception {
     TestPki.Issued ca1 = TestPki.ca("ca-1");
     TestPki.Issued ca2 = TestPki.ca("ca-2");
