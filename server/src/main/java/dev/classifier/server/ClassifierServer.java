@@ -81,6 +81,7 @@ public final class ClassifierServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private String transportName;
+  private Class<? extends ServerChannel> channelType;
   private boolean stopped;
 
   public ClassifierServer(ServerConfig config) {
@@ -140,7 +141,6 @@ public final class ClassifierServer implements AutoCloseable {
       throw new IllegalStateException(
           "transport epoll requested but unavailable: " + Epoll.unavailabilityCause());
     }
-    Class<? extends ServerChannel> channelType;
     if (epoll) {
       boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
       workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
@@ -230,7 +230,10 @@ public final class ClassifierServer implements AutoCloseable {
             config.shutdownGrace(),
             name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
     lateServices.addService(intercepted(service));
-    lateServices.addService(intercepted(new AdminService(reloader)));
+    security.startAdmin(
+        b -> b.channelType(channelType).bossEventLoopGroup(boss).workerEventLoopGroup(workers),
+        config.connection(),
+        intercepted(new AdminService(reloader, security.modelPaths())));
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }
@@ -277,6 +280,11 @@ public final class ClassifierServer implements AutoCloseable {
   /** The bound port (the ephemeral one when configured with 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound admin port, or -1 when the admin listener is off (or models are not loaded). */
+  public int adminPort() {
+    return security.adminPort();
   }
 
   /** The bound metrics port, or -1 when the endpoint is off. */
@@ -340,6 +348,9 @@ public final class ClassifierServer implements AutoCloseable {
     } else {
       sb.append("metrics off");
     }
+    sb.append(adminPort() >= 0
+        ? "; admin on " + config.security().admin().host() + ":" + adminPort()
+        : "; admin off");
     sb.append("; models:");
     for (ServedModel m : registry.all()) {
       sb.append(' ')
@@ -367,6 +378,7 @@ public final class ClassifierServer implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     health.draining();
     server.shutdown();
+    security.shutdownAdmin();
     if (reloader != null) {
       reloader.close(grace);
     }

@@ -1,5 +1,6 @@
 package dev.classifier.server.config;
 
+import dev.classifier.server.security.AdminConfig;
 import dev.classifier.server.security.AuthConfig;
 import dev.classifier.server.security.CertificateIdentity;
 import dev.classifier.server.security.ClientAuth;
@@ -26,10 +27,18 @@ final class SecurityConfigReader {
   private SecurityConfigReader() {}
 
   static SecurityConfig read(ConfigNode n, Path baseDir) {
-    n.allowOnly("allowInsecure", "tls", "auth");
+    n.allowOnly("allowInsecure", "tls", "auth", "admin");
     TlsConfig tls = tls(n.child("tls"), n.raw("tls") == null, baseDir);
     AuthConfig auth = auth(n.child("auth"), baseDir);
-    return n.build(() -> new SecurityConfig(tls, auth, n.bool("allowInsecure", false)));
+    ConfigNode a = n.child("admin").allowOnly("host", "port", "modelRoot");
+    AdminConfig admin =
+        a.build(
+            () ->
+                new AdminConfig(
+                    a.string("host", AdminConfig.DEFAULT_HOST),
+                    a.integer("port", AdminConfig.DEFAULT_PORT),
+                    path(a, "modelRoot", baseDir)));
+    return n.build(() -> new SecurityConfig(tls, auth, admin, n.bool("allowInsecure", false)));
   }
 
   private static AuthConfig auth(ConfigNode a, Path baseDir) {
@@ -146,6 +155,13 @@ final class SecurityConfigReader {
       auth.put("certificateIdentities", ids);
     }
     m.put("auth", auth);
+    Map<String, Object> admin = new LinkedHashMap<>();
+    admin.put("host", s.admin().host());
+    admin.put("port", s.admin().port());
+    if (s.admin().modelRoot() != null) {
+      admin.put("modelRoot", s.admin().modelRoot().toAbsolutePath().toString());
+    }
+    m.put("admin", admin);
     return m;
   }
 }

@@ -36,6 +36,24 @@ public final class SecurityOptions {
   Path tokensFile;
 
   @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      description = "Admin listener port on --admin-host (default 50052); 0 = ephemeral, -1 = off.")
+  Integer adminPort;
+
+  @Option(
+      names = "--admin-host",
+      paramLabel = "ADDR",
+      description = "Admin listener address (default 127.0.0.1).")
+  String adminHost;
+
+  @Option(
+      names = "--model-root",
+      paramLabel = "DIR",
+      description = "The only folder Admin/ReloadModel may load a new model path from.")
+  Path modelRoot;
+
+  @Option(
       names = "--insecure",
       description =
           "Allow listening on a non-loopback address without TLS or without authentication"
@@ -75,6 +93,15 @@ public final class SecurityOptions {
           out.withAuth(
               new AuthConfig(
                   tokensFile, a.reloadInterval(), a.certificateIdentities(), a.openReflection()));
+    }
+    if (adminPort != null || adminHost != null || modelRoot != null) {
+      AdminConfig a = base.admin();
+      out =
+          out.withAdmin(
+              new AdminConfig(
+                  adminHost != null ? adminHost : a.host(),
+                  adminPort != null ? adminPort : a.port(),
+                  modelRoot != null ? modelRoot : a.modelRoot()));
     }
     if (insecure) {
       out = out.withAllowInsecure(true);

@@ -1,10 +1,13 @@
 package dev.classifier.server.security;
 
 import com.sun.net.httpserver.HttpsConfigurator;
+import dev.classifier.server.config.ConnectionPolicy;
+import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -29,18 +32,22 @@ public final class ServerSecurity implements AutoCloseable {
   private final ServerTls tls;
   private final TokenStore tokens;
   private final AuthInterceptor auth;
+  private final ModelPathPolicy modelPaths;
+  private Server admin;
 
   private ServerSecurity(
       SecurityConfig config,
       ScheduledExecutorService scheduler,
       ServerTls tls,
       TokenStore tokens,
-      AuthInterceptor auth) {
+      AuthInterceptor auth,
+      ModelPathPolicy modelPaths) {
     this.config = config;
     this.scheduler = scheduler;
     this.tls = tls;
     this.tokens = tokens;
     this.auth = auth;
+    this.modelPaths = modelPaths;
   }
 
   /**
@@ -64,6 +71,7 @@ public final class ServerSecurity implements AutoCloseable {
     ServerTls tls = null;
     TokenStore tokens = null;
     try {
+      ModelPathPolicy paths = ModelPathPolicy.under(config.admin().modelRoot());
       if (config.tls() != null) {
         tls = ServerTls.load(config.tls()).startReloading(scheduler);
       }
@@ -82,7 +90,7 @@ public final class ServerSecurity implements AutoCloseable {
             new AuthInterceptor(
                 new CallAuthenticator(tokens, a.certificateIdentities()), rules, servedName, open);
       }
-      return new ServerSecurity(config, scheduler, tls, tokens, interceptor);
+      return new ServerSecurity(config, scheduler, tls, tokens, interceptor, paths);
     } catch (IOException | RuntimeException e) {
       if (tls != null) {
         tls.close();
@@ -100,6 +108,50 @@ public final class ServerSecurity implements AutoCloseable {
     if (tls != null) {
       builder.sslContext(tls.grpcContext());
     }
+  }
+
+  /** Where Admin/ReloadModel may load models from. */
+  public ModelPathPolicy modelPaths() {
+    return modelPaths;
+  }
+
+  /**
+   * Starts the admin listener (when configured) serving {@code adminService}, with the same TLS and
+   * connection policy as the public port.
+   *
+   * @param transport sets the channel type and event loops of the builder
+   * @return the listener, or null when the admin port is -1
+   */
+  public synchronized Server startAdmin(
+      UnaryOperator<NettyServerBuilder> transport,
+      ConnectionPolicy policy,
+      ServerServiceDefinition adminService)
+      throws IOException {
+    AdminConfig a = config.admin();
+    if (!a.enabled()) {
+      return null;
+    }
+    NettyServerBuilder b =
+        transport
+            .apply(NettyServerBuilder.forAddress(new InetSocketAddress(a.host(), a.port())))
+            .directExecutor()
+            .maxInboundMessageSize(1024 * 1024);
+    ConnectionPolicies.apply(policy, b);
+    configure(b);
+    Server s = b.addService(adminService).build();
+    try {
+      s.start();
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot listen for admin on " + a.host() + ":" + a.port() + ": " + e.getMessage(), e);
+    }
+    admin = s;
+    return s;
+  }
+
+  /** The admin listener's port, or -1 when there is none. */
+  public synchronized int adminPort() {
+    return admin == null ? -1 : admin.getPort();
   }
 
   /** {@code service} behind the authentication interceptor (unchanged when auth is off). */
@@ -138,8 +190,20 @@ public final class ServerSecurity implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Stops the admin listener (calls in flight may finish until {@link #close}). */
+  public synchronized void shutdownAdmin() {
+    if (admin != null) {
+      admin.shutdown();
+    }
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (admin != null) {
+        admin.shutdownNow();
+      }
+    }
     if (tls != null) {
       tls.close();
     }
