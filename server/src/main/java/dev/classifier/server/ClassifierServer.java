@@ -113,7 +113,9 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
-    security = ServerSecurity.start(config.security(), this::servedName, ModelRules.classifierV1());
+    security =
+        ServerSecurity.start(
+            config.security(), config.host(), this::servedName, ModelRules.classifierV1());
     try {
       exporter =
           MetricsExporter.start(

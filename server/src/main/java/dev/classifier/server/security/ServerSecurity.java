@@ -54,13 +54,15 @@ public final class ServerSecurity implements AutoCloseable {
    * Loads the credentials and tokens (failing with a message naming the bad file) and starts
    * reloading them.
    *
+   * @param host the public address (gRPC and metrics), checked by {@link ExposureCheck}
    * @param servedName the served model a request's model field means, or null (see {@link
    *     AuthInterceptor})
    * @param rules how request messages name models
    */
   public static ServerSecurity start(
-      SecurityConfig config, UnaryOperator<String> servedName, ModelRules rules)
+      SecurityConfig config, String host, UnaryOperator<String> servedName, ModelRules rules)
       throws IOException {
+    ExposureCheck.check(host, config);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
