@@ -170,7 +170,10 @@ public final class ServerTls implements AutoCloseable {
         };
     Duration every = config.reloadInterval();
     String reload =
-        every.isZero() ? ", not reloaded" : ", reloaded on change (checked every " + every + ")";
+        every.isZero()
+            ? ", not reloaded"
+            : ", reloaded on change (checked every "
+                + (every.toMillis() % 1000 == 0 ? every.toSeconds() + " s)" : every.toMillis() + " ms)");
     return "TLS 1.2+ " + providerName() + ", " + auth + reload;
   }
 
