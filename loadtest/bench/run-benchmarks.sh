@@ -23,7 +23,7 @@ trap cleanup EXIT
 start_server() {
   local name=$1; shift
   local log="$OUT/$name.server.log"
-  java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 "$@" >"$log" 2>&1 &
+  java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 --admin-port 0 "$@" >"$log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
     if grep -q "listening on 127.0.0.1:" "$log"; then break; fi

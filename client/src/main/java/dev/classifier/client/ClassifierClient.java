@@ -55,9 +55,18 @@ public final class ClassifierClient implements AutoCloseable {
 
   /** Connects in plaintext to {@code target} ("host:port") with a per-call deadline. */
   public static ClassifierClient connect(String target, Duration deadline) {
+    return connect(target, deadline, ConnectionSecurity.plaintext());
+  }
+
+  /**
+   * Connects to {@code target} ("host:port") with TLS, a client certificate and a bearer token as
+   * {@code security} says, and a per-call deadline (null or zero for none).
+   */
+  public static ClassifierClient connect(
+      String target, Duration deadline, ConnectionSecurity security) {
     ManagedChannel channel =
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+        security
+            .apply(NettyChannelBuilder.forTarget(target))
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
     return new ClassifierClient(channel, true, deadline);

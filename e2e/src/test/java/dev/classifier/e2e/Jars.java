@@ -91,6 +91,9 @@ final class Jars {
     ServerProcess(String... args) throws IOException {
       stderr = Files.createTempFile("server-err", ".txt");
       List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+      if (!List.of(args).contains("--admin-port")) {
+        all.addAll(List.of("--admin-port", "0"));
+      }
       if (!List.of(args).contains("--metrics-port")) {
         all.addAll(List.of("--metrics-port", "0"));
       }

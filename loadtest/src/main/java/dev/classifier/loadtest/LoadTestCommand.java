@@ -1,6 +1,7 @@
 package dev.classifier.loadtest;
 
 import dev.classifier.client.ClassifierClient;
+import dev.classifier.client.cli.SecurityOptions;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
 import dev.classifier.loadtest.measure.MeasurementPlan;
 import dev.classifier.loadtest.measure.RunResult;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -132,6 +134,8 @@ public final class LoadTestCommand implements Callable<Integer> {
 
   @Option(names = "--stability-tolerance", description = "Allowed deviation from their mean, fraction (default: ${DEFAULT-VALUE}).")
   double stabilityTolerance = 0.10;
+
+  @Mixin SecurityOptions security = new SecurityOptions();
 
   @Option(names = "--metrics-url", description = "Server's Prometheus /metrics, e.g. http://127.0.0.1:9090/metrics.")
   String metricsUrl;
@@ -260,9 +264,19 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private List<ClassifierClient> connect(String target) {
+    dev.classifier.client.ConnectionSecurity sec;
+    try {
+      sec = security.toConnectionSecurity();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw badArgument(e.getMessage());
+    }
     List<ClassifierClient> list = new ArrayList<>();
     for (int i = 0; i < channels; i++) {
-      list.add(ClassifierClient.connect(target, deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null));
+      list.add(
+          ClassifierClient.connect(
+              target,
+              deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null,
+              sec));
     }
     return list;
   }

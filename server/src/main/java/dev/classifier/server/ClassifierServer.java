@@ -26,6 +26,9 @@ import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.security.ConnectionPolicies;
+import dev.classifier.server.security.ModelRules;
+import dev.classifier.server.security.ServerSecurity;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -81,10 +84,12 @@ public final class ClassifierServer implements AutoCloseable {
   private ModelReloader reloader;
   private ClassifierService service;
   private MetricsExporter exporter;
+  private ServerSecurity security;
   private Server server;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private String transportName;
+  private Class<? extends ServerChannel> channelType;
   private boolean stopped;
 
   public ClassifierServer(ServerConfig config) {
@@ -116,8 +121,17 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
-    exporter =
-        MetricsExporter.start(metrics, config.host(), config.metricsPort(), config.jmx());
+    security =
+        ServerSecurity.start(
+            config.security(), config.host(), this::servedName, ModelRules.classifierV1());
+    try {
+      exporter =
+          MetricsExporter.start(
+              metrics, config.host(), config.metricsPort(), config.jmx(), security.metricsHttps());
+    } catch (IOException | RuntimeException e) {
+      security.close();
+      throw e;
+    }
     interceptor =
         new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
     for (ModelConfig mc : config.models()) {
@@ -133,10 +147,10 @@ public final class ClassifierServer implements AutoCloseable {
         };
     if (config.transport().equals("epoll") && !Epoll.isAvailable()) {
       exporter.close();
+      security.close();
       throw new IllegalStateException(
           "transport epoll requested but unavailable: " + Epoll.unavailabilityCause());
     }
-    Class<? extends ServerChannel> channelType;
     if (epoll) {
       boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
       workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
@@ -155,7 +169,7 @@ public final class ClassifierServer implements AutoCloseable {
     for (io.grpc.ServerServiceDefinition d : List.of(healthService, reflection)) {
       d.getMethods().forEach(m -> direct.add(m.getMethodDescriptor().getFullMethodName()));
     }
-    server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
             .bossEventLoopGroup(boss)
@@ -164,7 +178,18 @@ public final class ClassifierServer implements AutoCloseable {
             .maxInboundMessageSize(config.maxMessageBytes())
             .addStreamTracerFactory(
                 new CallCounter(
-                    metrics, m -> direct.contains(m) || lateServices.lookupMethod(m) != null))
+                    metrics, m -> direct.contains(m) || lateServices.lookupMethod(m) != null));
+    ConnectionPolicies.apply(config.connection(), builder);
+    try {
+      security.configure(builder);
+    } catch (IOException | RuntimeException e) {
+      exporter.close();
+      security.close();
+      shutdownEventLoops();
+      throw e;
+    }
+    server =
+        builder
             .addService(healthService)
             .addService(reflection)
             .fallbackHandlerRegistry(lateServices)
@@ -173,6 +198,7 @@ public final class ClassifierServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       exporter.close();
+      security.close();
       shutdownEventLoops();
       throw new IOException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
@@ -234,7 +260,10 @@ public final class ClassifierServer implements AutoCloseable {
             config.shutdownGrace(),
             name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
     lateServices.addService(intercepted(service));
-    lateServices.addService(intercepted(new AdminService(reloader)));
+    security.startAdmin(
+        b -> b.channelType(channelType).bossEventLoopGroup(boss).workerEventLoopGroup(workers),
+        config.connection(),
+        intercepted(new AdminService(reloader, security.modelPaths())));
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }
@@ -242,9 +271,13 @@ public final class ClassifierServer implements AutoCloseable {
     return this;
   }
 
-  /** With lenient request parsing (malformed messages answered INVALID_ARGUMENT) and metrics. */
+  /**
+   * Call accounting (outermost), then authentication, then lenient request parsing (malformed
+   * messages answered INVALID_ARGUMENT), then the service.
+   */
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
-    return ServerInterceptors.intercept(LenientRequests.wrap(s.bindService()), interceptor);
+    return ServerInterceptors.intercept(
+        security.intercept(LenientRequests.wrap(s.bindService())), interceptor);
   }
 
   private BatcherMetrics batcherMetrics(String model) {
@@ -271,6 +304,9 @@ public final class ClassifierServer implements AutoCloseable {
     if (exporter != null) {
       exporter.close();
     }
+    if (security != null) {
+      security.close();
+    }
     shutdownEventLoops();
     stopped = true;
   }
@@ -278,6 +314,11 @@ public final class ClassifierServer implements AutoCloseable {
   /** The bound port (the ephemeral one when configured with 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /** The bound admin port, or -1 when the admin listener is off (or models are not loaded). */
+  public int adminPort() {
+    return security.adminPort();
   }
 
   /** The bound metrics port, or -1 when the endpoint is off. */
@@ -313,6 +354,11 @@ public final class ClassifierServer implements AutoCloseable {
     return config;
   }
 
+  /** The security runtime (TLS material and its reloader). */
+  public ServerSecurity security() {
+    return security;
+  }
+
   /** One line saying what is served where. */
   public String describe() {
     StringBuilder sb =
@@ -322,9 +368,13 @@ public final class ClassifierServer implements AutoCloseable {
             .append(port())
             .append(" (")
             .append(transportName)
+            .append(", ")
+            .append(security.describe())
             .append("), ");
     if (metricsPort() >= 0) {
-      sb.append("metrics on http://")
+      sb.append(config.security().tlsEnabled() && config.security().tls().metrics()
+              ? "metrics on https://"
+              : "metrics on http://")
           .append(config.host())
           .append(':')
           .append(metricsPort())
@@ -332,6 +382,9 @@ public final class ClassifierServer implements AutoCloseable {
     } else {
       sb.append("metrics off");
     }
+    sb.append(adminPort() >= 0
+        ? "; admin on " + config.security().admin().host() + ":" + adminPort()
+        : "; admin off");
     sb.append("; models:");
     for (ServedModel m : registry.all()) {
       sb.append(' ')
@@ -359,6 +412,7 @@ public final class ClassifierServer implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     health.draining();
     server.shutdown();
+    security.shutdownAdmin();
     if (reloader != null) {
       reloader.close(grace);
     }
@@ -392,6 +446,7 @@ public final class ClassifierServer implements AutoCloseable {
       service.close(); // its image-decoding pool
     }
     exporter.close();
+    security.close();
     shutdownEventLoops();
   }
 

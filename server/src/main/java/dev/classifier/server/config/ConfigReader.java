@@ -58,13 +58,13 @@ public final class ConfigReader {
           e);
     }
     ConfigNode top = new ConfigNode(root == null || root.isMissingNode() ? null : root, "");
-    top.allowOnly("server", "defaultModel", "models");
+    top.allowOnly("server", "defaultModel", "models", "security");
     ConfigNode s =
         top.child("server")
             .allowOnly(
                 "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
                 "maxMessageBytes", "shutdownGraceSeconds", "transport", "decodeBudgetBytes",
-                "defaultTimeoutMillis");
+                "defaultTimeoutMillis", "connection");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -98,7 +98,9 @@ public final class ConfigReader {
                     Duration.ofMillis(
                         s.longValue(
                             "defaultTimeoutMillis",
-                            RequestLimits.DEFAULT_TIMEOUT.toMillis())))));
+                            RequestLimits.DEFAULT_TIMEOUT.toMillis()))),
+                ConnectionPolicyReader.read(s.child("connection")),
+                SecurityConfigReader.read(top.child("security"), baseDir)));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {

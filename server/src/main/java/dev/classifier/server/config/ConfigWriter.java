@@ -39,7 +39,9 @@ public final class ConfigWriter {
     server.put("transport", c.transport());
     server.put("decodeBudgetBytes", c.limits().decodeBudgetBytes());
     server.put("defaultTimeoutMillis", c.limits().defaultTimeout().toMillis());
+    server.put("connection", ConnectionPolicyReader.toMap(c.connection()));
     root.put("server", server);
+    root.put("security", SecurityConfigReader.toMap(c.security()));
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());
     }

@@ -1,5 +1,6 @@
 package dev.classifier.server.config;
 
+import dev.classifier.server.security.SecurityConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
  * @param limits per-request limits (decode budget, default timeout); null = {@link RequestLimits#DEFAULTS}
+ * @param connection keepalive, connection age and per-connection limits; null = the defaults
+ * @param security TLS, authentication, admin listener, insecure override; null = none (loopback only)
  */
 public record ServerConfig(
     String host,
@@ -32,7 +35,9 @@ public record ServerConfig(
     int metricsPort,
     boolean jmx,
     boolean accessLog,
-    RequestLimits limits) {
+    RequestLimits limits,
+    ConnectionPolicy connection,
+    SecurityConfig security) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -77,6 +82,8 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
     }
+    connection = connection == null ? ConnectionPolicy.defaults() : connection;
+    security = security == null ? SecurityConfig.none() : security;
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -91,7 +98,7 @@ public record ServerConfig(
       String transport) {
     this(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false, RequestLimits.DEFAULTS);
+        -1, false, false, RequestLimits.DEFAULTS, null, null);
   }
 
   /**
@@ -128,6 +135,8 @@ public record ServerConfig(
     private boolean jmx;
     private boolean accessLog;
     private RequestLimits limits;
+    private ConnectionPolicy connection;
+    private SecurityConfig security;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -142,6 +151,8 @@ public record ServerConfig(
       jmx = c.jmx;
       accessLog = c.accessLog;
       limits = c.limits;
+      connection = c.connection;
+      security = c.security;
     }
 
     public Builder limits(RequestLimits value) {
@@ -204,10 +215,20 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder connection(ConnectionPolicy value) {
+      connection = value;
+      return this;
+    }
+
+    public Builder security(SecurityConfig value) {
+      security = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog, limits);
+          transport, metricsPort, jmx, accessLog, limits, connection, security);
     }
   }
 }

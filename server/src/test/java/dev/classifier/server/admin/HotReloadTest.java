@@ -16,6 +16,8 @@ import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.security.AdminConfig;
+import dev.classifier.server.security.SecurityConfig;
 import dev.classifier.server.metrics.MetricNames;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -70,9 +72,16 @@ class HotReloadTest {
             "probs", onnx, null, null,
             BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build(),
             List.of("cpu"), 1, TestModels.cpu());
-    try (ClassifierServer server = new ClassifierServer(ServerConfig.of(0, List.of(config))).start()) {
+    ServerConfig serverConfig =
+        ServerConfig.of(0, List.of(config)).toBuilder()
+            .security(SecurityConfig.none().withAdmin(AdminConfig.ephemeral().withModelRoot(tmp)))
+            .build();
+    try (ClassifierServer server = new ClassifierServer(serverConfig).start()) {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      // the admin service has its own (loopback) listener
+      ManagedChannel adminChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", server.adminPort()).usePlaintext().build();
       ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicBoolean reloaded = new AtomicBoolean(false);
@@ -110,7 +119,7 @@ class HotReloadTest {
         // version 2 in place of the file it was loaded from (no path: reload from its file)
         modelVersion(tmp.resolve("model"), "2");
         ReloadModelResponse r =
-            AdminGrpc.newBlockingStub(channel)
+            AdminGrpc.newBlockingStub(adminChannel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .reloadModel(ReloadModelRequest.newBuilder().setModel("probs").build());
         reloaded.set(true);
@@ -123,12 +132,12 @@ class HotReloadTest {
         // version 3 from another folder (a path), while the load goes on
         Path v3 = modelVersion(tmp.resolve("v3"), "3");
         ReloadModelResponse r3 =
-            AdminGrpc.newBlockingStub(channel)
+            AdminGrpc.newBlockingStub(adminChannel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .reloadModel(
                     ReloadModelRequest.newBuilder().setModel("probs").setPath(v3.toString()).build());
         assertThat(r3.getVersion()).isEqualTo("3");
-        assertThat(r3.getSource()).isEqualTo(v3.toString());
+        assertThat(r3.getSource()).isEqualTo(v3.toRealPath().toString());
         awaitServed(served, served.size() + 50);
 
         running.set(false);
@@ -149,7 +158,7 @@ class HotReloadTest {
         // a failed reload leaves the running version serving
         assertThatThrownBy(
                 () ->
-                    AdminGrpc.newBlockingStub(channel)
+                    AdminGrpc.newBlockingStub(adminChannel)
                         .reloadModel(
                             ReloadModelRequest.newBuilder()
                                 .setModel("probs")
@@ -160,7 +169,7 @@ class HotReloadTest {
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThatThrownBy(
                 () ->
-                    AdminGrpc.newBlockingStub(channel)
+                    AdminGrpc.newBlockingStub(adminChannel)
                         .reloadModel(ReloadModelRequest.newBuilder().setModel("nope").build()))
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
@@ -176,6 +185,7 @@ class HotReloadTest {
         running.set(false);
         clients.shutdownNow();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        adminChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
   }
