@@ -19,6 +19,7 @@ public final class MetricNames {
   static final String GRPC_REQUESTS = "classifier.grpc_requests";
   static final String GRPC_LATENCY = "classifier.grpc_latency";
   static final String STREAMS = "classifier.streams";
+  static final String HEALTH = "classifier.health";
 
   private MetricNames() {}
 
@@ -55,6 +56,19 @@ public final class MetricNames {
     return MetricRegistry.name(GRPC_LATENCY, segment(method));
   }
 
+  /** {@code classifier.health.<service>} (gauge 1/0, {@link HealthGauges}). */
+  public static String health(String service) {
+    return MetricRegistry.name(HEALTH, segment(service));
+  }
+
+  /**
+   * The {@link BucketedHistogram} beside a per-model timer or histogram: {@code
+   * classifier.model.<model>.<metric>_buckets}.
+   */
+  public static String buckets(String model, String metric) {
+    return model(model, metric + "_buckets");
+  }
+
   /** {@code classifier.streams.<metric>}. */
   public static String streams(String metric) {
     return MetricRegistry.name(STREAMS, metric);
@@ -85,6 +99,11 @@ public final class MetricNames {
         perModel("queue_wait", "classifier_queue_wait_seconds"),
         perModel("compute", "classifier_compute_seconds"),
         perModel("batch_size", "classifier_batch_size"),
+        // histograms (buckets, _sum, _count) that add up across replicas
+        perModel("latency_buckets", "classifier_request_duration_seconds"),
+        perModel("queue_wait_buckets", "classifier_queue_wait_duration_seconds"),
+        perModel("compute_buckets", "classifier_compute_duration_seconds"),
+        perModel("batch_size_buckets", "classifier_batch_images"),
         perModel("batch_failures", "classifier_batch_failures"),
         perModel("reloads", "classifier_reloads"),
         perModelBy("rejected", "classifier_rejected", "reason"),
@@ -99,7 +118,8 @@ public final class MetricNames {
             Map.of("method", "${0}", "code", "${1}")),
         new MapperConfig(
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
-        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
+        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
+        new MapperConfig(HEALTH + ".*", "classifier_health_serving", Map.of("service", "${0}")));
   }
 
   private static MapperConfig perModel(String metric, String family) {
