@@ -15,7 +15,12 @@ final class Tools {
 
   static Result run(Path dir, long timeoutSeconds, List<String> command)
       throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    return run(new ProcessBuilder(command).directory(dir.toFile()), timeoutSeconds);
+  }
+
+  static Result run(ProcessBuilder pb, long timeoutSeconds) throws IOException, InterruptedException {
+    List<String> command = pb.command();
+    Process p = pb.redirectErrorStream(true).start();
     p.getOutputStream().close();
     // the tools used here print little; read after exit is safe below the pipe buffer, but drain
     // concurrently anyway
