@@ -55,12 +55,25 @@ public final class ClassifierClient implements AutoCloseable {
 
   /** Connects in plaintext to {@code target} ("host:port") with a per-call deadline. */
   public static ClassifierClient connect(String target, Duration deadline) {
-    ManagedChannel channel =
+    return connect(target, deadline, ChannelOptions.defaults());
+  }
+
+  /**
+   * Connects in plaintext with load balancing and retries ({@link ChannelOptions}). {@code
+   * target} is "host:port", {@code dns:///name:port} or {@code static:///h1:p,h2:p} ({@link
+   * StaticNameResolverProvider}).
+   */
+  public static ClassifierClient connect(String target, Duration deadline, ChannelOptions options) {
+    StaticNameResolverProvider.register();
+    NettyChannelBuilder b =
         NettyChannelBuilder.forTarget(target)
             .usePlaintext()
             .maxInboundMessageSize(64 * 1024 * 1024)
-            .build();
-    return new ClassifierClient(channel, true, deadline);
+            .defaultServiceConfig(options.serviceConfig());
+    if (options.retryAttempts() > 0) {
+      b.enableRetry();
+    }
+    return new ClassifierClient(b.build(), true, deadline);
   }
 
   public ManagedChannel channel() {
