@@ -20,6 +20,8 @@ import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.security.ConnectionPolicies;
+import dev.classifier.server.security.ServerSecurity;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -74,6 +76,7 @@ public final class ClassifierServer implements AutoCloseable {
   private ModelReloader reloader;
   private ClassifierService service;
   private MetricsExporter exporter;
+  private ServerSecurity security;
   private Server server;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -109,8 +112,15 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
-    exporter =
-        MetricsExporter.start(metrics, config.host(), config.metricsPort(), config.jmx());
+    security = ServerSecurity.start(config.security());
+    try {
+      exporter =
+          MetricsExporter.start(
+              metrics, config.host(), config.metricsPort(), config.jmx(), security.metricsHttps());
+    } catch (IOException | RuntimeException e) {
+      security.close();
+      throw e;
+    }
     interceptor =
         new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
     for (ModelConfig mc : config.models()) {
@@ -128,6 +138,7 @@ public final class ClassifierServer implements AutoCloseable {
         };
     if (config.transport().equals("epoll") && !Epoll.isAvailable()) {
       exporter.close();
+      security.close();
       throw new IllegalStateException(
           "transport epoll requested but unavailable: " + Epoll.unavailabilityCause());
     }
@@ -143,13 +154,24 @@ public final class ClassifierServer implements AutoCloseable {
       channelType = NioServerSocketChannel.class;
       transportName = "nio";
     }
-    server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .directExecutor()
-            .maxInboundMessageSize(config.maxMessageBytes())
+            .maxInboundMessageSize(config.maxMessageBytes());
+    ConnectionPolicies.apply(config.connection(), builder);
+    try {
+      security.configure(builder);
+    } catch (IOException | RuntimeException e) {
+      exporter.close();
+      security.close();
+      shutdownEventLoops();
+      throw e;
+    }
+    server =
+        builder
             .addService(intercepted(health.service()))
             .addService(intercepted(ProtoReflectionServiceV1.newInstance()))
             .fallbackHandlerRegistry(lateServices)
@@ -158,6 +180,7 @@ public final class ClassifierServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       exporter.close();
+      security.close();
       shutdownEventLoops();
       throw new IOException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
@@ -247,6 +270,9 @@ public final class ClassifierServer implements AutoCloseable {
     if (exporter != null) {
       exporter.close();
     }
+    if (security != null) {
+      security.close();
+    }
     shutdownEventLoops();
     stopped = true;
   }
@@ -289,6 +315,11 @@ public final class ClassifierServer implements AutoCloseable {
     return config;
   }
 
+  /** The security runtime (TLS material and its reloader). */
+  public ServerSecurity security() {
+    return security;
+  }
+
   /** One line saying what is served where. */
   public String describe() {
     StringBuilder sb =
@@ -298,9 +329,13 @@ public final class ClassifierServer implements AutoCloseable {
             .append(port())
             .append(" (")
             .append(transportName)
+            .append(", ")
+            .append(security.describe())
             .append("), ");
     if (metricsPort() >= 0) {
-      sb.append("metrics on http://")
+      sb.append(config.security().tlsEnabled() && config.security().tls().metrics()
+              ? "metrics on https://"
+              : "metrics on http://")
           .append(config.host())
           .append(':')
           .append(metricsPort())
@@ -360,6 +395,7 @@ public final class ClassifierServer implements AutoCloseable {
       service.close(); // its image-decoding pool
     }
     exporter.close();
+    security.close();
     shutdownEventLoops();
   }
 

@@ -7,6 +7,7 @@ import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.engine.EngineOptions;
+import dev.classifier.server.security.SecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -125,8 +127,11 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--transport", description = "auto, epoll or nio (default auto).")
   String transport;
 
+  @Mixin SecurityOptions securityOptions = new SecurityOptions();
+
   public static void main(String[] args) {
-    int code = new CommandLine(new ServerMain()).execute(args);
+    int code =
+        new CommandLine(new ServerMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     if (code != 0) {
       System.exit(code);
     }
@@ -183,6 +188,7 @@ public final class ServerMain implements Callable<Integer> {
     for (ModelConfig m : base) {
       effective.add(override(m));
     }
+    b.security(securityOptions.apply(c.security()));
     return b.models(effective).build();
   }
 

@@ -58,12 +58,12 @@ public final class ConfigReader {
           e);
     }
     ConfigNode top = new ConfigNode(root == null || root.isMissingNode() ? null : root, "");
-    top.allowOnly("server", "defaultModel", "models");
+    top.allowOnly("server", "defaultModel", "models", "security");
     ConfigNode s =
         top.child("server")
             .allowOnly(
                 "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
-                "maxMessageBytes", "shutdownGraceSeconds", "transport");
+                "maxMessageBytes", "shutdownGraceSeconds", "transport", "connection");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -91,7 +91,9 @@ public final class ConfigReader {
                 s.string("transport", ServerConfig.DEFAULT_TRANSPORT),
                 s.integer("metricsPort", ServerConfig.DEFAULT_METRICS_PORT),
                 s.bool("jmx", true),
-                s.bool("accessLog", false)));
+                s.bool("accessLog", false),
+                ConnectionPolicyReader.read(s.child("connection")),
+                SecurityConfigReader.read(top.child("security"), baseDir)));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {

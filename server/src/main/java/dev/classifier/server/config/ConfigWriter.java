@@ -37,7 +37,9 @@ public final class ConfigWriter {
     server.put("maxMessageBytes", c.maxMessageBytes());
     server.put("shutdownGraceSeconds", c.shutdownGrace().toSeconds());
     server.put("transport", c.transport());
+    server.put("connection", ConnectionPolicyReader.toMap(c.connection()));
     root.put("server", server);
+    root.put("security", SecurityConfigReader.toMap(c.security()));
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());
     }

@@ -1,5 +1,6 @@
 package dev.classifier.server.config;
 
+import dev.classifier.server.security.SecurityConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
+ * @param connection keepalive, connection age and per-connection limits; null = the defaults
+ * @param security TLS, authentication, admin listener, insecure override; null = none (loopback only)
  */
 public record ServerConfig(
     String host,
@@ -30,7 +33,9 @@ public record ServerConfig(
     String transport,
     int metricsPort,
     boolean jmx,
-    boolean accessLog) {
+    boolean accessLog,
+    ConnectionPolicy connection,
+    SecurityConfig security) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -74,6 +79,8 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
     }
+    connection = connection == null ? ConnectionPolicy.defaults() : connection;
+    security = security == null ? SecurityConfig.none() : security;
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -88,7 +95,7 @@ public record ServerConfig(
       String transport) {
     this(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false);
+        -1, false, false, null, null);
   }
 
   /**
@@ -124,6 +131,8 @@ public record ServerConfig(
     private int metricsPort;
     private boolean jmx;
     private boolean accessLog;
+    private ConnectionPolicy connection;
+    private SecurityConfig security;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -137,6 +146,8 @@ public record ServerConfig(
       metricsPort = c.metricsPort;
       jmx = c.jmx;
       accessLog = c.accessLog;
+      connection = c.connection;
+      security = c.security;
     }
 
     public Builder host(String value) {
@@ -194,10 +205,20 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder connection(ConnectionPolicy value) {
+      connection = value;
+      return this;
+    }
+
+    public Builder security(SecurityConfig value) {
+      security = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog);
+          transport, metricsPort, jmx, accessLog, connection, security);
     }
   }
 }

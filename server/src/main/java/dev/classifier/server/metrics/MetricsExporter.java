@@ -2,6 +2,7 @@ package dev.classifier.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
+import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -40,6 +41,13 @@ public final class MetricsExporter implements AutoCloseable {
    */
   public static MetricsExporter start(MetricRegistry registry, String host, int port, boolean withJmx)
       throws IOException {
+    return start(registry, host, port, withJmx, null);
+  }
+
+  /** As {@link #start(MetricRegistry, String, int, boolean)}, over HTTPS when {@code https} is set. */
+  public static MetricsExporter start(
+      MetricRegistry registry, String host, int port, boolean withJmx, HttpsConfigurator https)
+      throws IOException {
     HTTPServer http = null;
     if (port >= 0) {
       PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -48,7 +56,11 @@ public final class MetricsExporter implements AutoCloseable {
               registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
       JvmMetrics.builder().register(prometheus);
       try {
-        http = HTTPServer.builder().hostname(host).port(port).registry(prometheus).buildAndStart();
+        HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port).registry(prometheus);
+        if (https != null) {
+          b.httpsConfigurator(https);
+        }
+        http = b.buildAndStart();
       } catch (IOException | UncheckedIOException e) {
         throw new IOException(
             "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
