@@ -75,6 +75,8 @@ class KubernetesManifestsTest {
     assertThat(yaml).as("ConfigMap key " + configPath.getFileName()).isNotNull();
     ServerConfig config = ConfigReader.fromYaml(yaml, Path.of("/etc/classifier"));
     assertThat(config.host()).as("must listen beyond loopback in a pod").isEqualTo("0.0.0.0");
+    // behind the regular Service (L4), connection age is what re-spreads long-lived clients
+    assertThat(config.connection().maxConnectionAge()).isNotNull().isPositive();
 
     // ports: config = container = probes = Services = NetworkPolicy
     int grpc = port(c, "grpc");
