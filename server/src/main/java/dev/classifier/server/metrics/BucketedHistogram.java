@@ -1,6 +1,6 @@
 package dev.classifier.server.metrics;
 
-import com.codahale.metrics.Metric;
+import com.codahale.metrics.Gauge;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * sum by (le) (rate(..._bucket[1m])))}). Values are recorded as longs in a base unit (nanoseconds,
  * images) and exported multiplied by {@link #scale()} (seconds, images). Recording is lock-free
  * (one {@link LongAdder} per bucket).
+ *
+ * <p>It is a {@link Gauge} of its observation count only because Dropwizard's registry accepts no
+ * other custom metric type once a listener (the JMX reporter) is attached; JMX shows that count.
  */
-public final class BucketedHistogram implements Metric {
+public final class BucketedHistogram implements Gauge<Long> {
   /** Latency-like boundaries, in seconds: 0.5 ms to 10 s. */
   public static final double[] SECONDS_BUCKETS = {
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10
@@ -78,6 +81,16 @@ public final class BucketedHistogram implements Metric {
     int i = Arrays.binarySearch(bounds, value);
     counts[i >= 0 ? i : -i - 1].increment();
     sum.add(value);
+  }
+
+  /** The number of observations (the Dropwizard/JMX view). */
+  @Override
+  public Long getValue() {
+    long total = 0;
+    for (LongAdder c : counts) {
+      total += c.sum();
+    }
+    return total;
   }
 
   public double scale() {

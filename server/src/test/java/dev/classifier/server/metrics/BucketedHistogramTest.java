@@ -18,6 +18,20 @@ class BucketedHistogramTest {
     assertThat(s.upperBounds()).containsExactly(1, 2, 4, Double.POSITIVE_INFINITY);
     assertThat(s.count()).isEqualTo(7);
     assertThat(s.sum()).isEqualTo(115);
+    assertThat(h.getValue()).isEqualTo(7);
+  }
+
+  @Test
+  void registersInARegistryWithAJmxListener() {
+    com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
+    try (com.codahale.metrics.jmx.JmxReporter jmx =
+        com.codahale.metrics.jmx.JmxReporter.forRegistry(registry).inDomain("bucketed-test").build()) {
+      jmx.start();
+      BucketedHistogram h =
+          Histograms.register(registry, "a.b_buckets", BucketedHistogram.SIZE_BUCKETS, false);
+      assertThat(Histograms.register(registry, "a.b_buckets", BucketedHistogram.SIZE_BUCKETS, false))
+          .isSameAs(h);
+    }
   }
 
   @Test
