@@ -55,7 +55,7 @@ public final class ClassifierClient implements AutoCloseable {
 
   /** Connects in plaintext to {@code target} ("host:port") with a per-call deadline. */
   public static ClassifierClient connect(String target, Duration deadline) {
-    return connect(target, deadline, ConnectionSecurity.plaintext());
+    return connect(target, deadline, ConnectionSecurity.plaintext(), ChannelOptions.defaults());
   }
 
   /**
@@ -64,12 +64,31 @@ public final class ClassifierClient implements AutoCloseable {
    */
   public static ClassifierClient connect(
       String target, Duration deadline, ConnectionSecurity security) {
-    ManagedChannel channel =
+    return connect(target, deadline, security, ChannelOptions.defaults());
+  }
+
+  /** Connects in plaintext with load balancing and retries ({@link ChannelOptions}). */
+  public static ClassifierClient connect(String target, Duration deadline, ChannelOptions options) {
+    return connect(target, deadline, ConnectionSecurity.plaintext(), options);
+  }
+
+  /**
+   * Connects with {@code security} (TLS, client certificate, token), load balancing and retries
+   * ({@link ChannelOptions}). {@code target} is "host:port", {@code dns:///name:port} or {@code
+   * static:///h1:p,h2:p} ({@link StaticNameResolverProvider}).
+   */
+  public static ClassifierClient connect(
+      String target, Duration deadline, ConnectionSecurity security, ChannelOptions options) {
+    StaticNameResolverProvider.register();
+    NettyChannelBuilder b =
         security
             .apply(NettyChannelBuilder.forTarget(target))
             .maxInboundMessageSize(64 * 1024 * 1024)
-            .build();
-    return new ClassifierClient(channel, true, deadline);
+            .defaultServiceConfig(options.serviceConfig());
+    if (options.retryAttempts() > 0) {
+      b.enableRetry();
+    }
+    return new ClassifierClient(b.build(), true, deadline);
   }
 
   public ManagedChannel channel() {

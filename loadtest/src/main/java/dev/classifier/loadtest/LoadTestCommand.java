@@ -1,5 +1,6 @@
 package dev.classifier.loadtest;
 
+import dev.classifier.client.ChannelOptions;
 import dev.classifier.client.ClassifierClient;
 import dev.classifier.client.cli.SecurityOptions;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
@@ -54,8 +55,24 @@ import picocli.CommandLine.ParameterException;
       "in-process ONNX Runtime, batching-off and gRPC echo baselines. Writes JSON, CSV and HTML."
     })
 public final class LoadTestCommand implements Callable<Integer> {
-  @Option(names = "--server", description = "host:port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--server",
+      description =
+          "host:port, dns:///name:port or static:///h1:p,h2:p (several replicas; use with --lb"
+              + " round_robin) (default: ${DEFAULT-VALUE}).")
   String server = "127.0.0.1:50051";
+
+  @Option(
+      names = "--lb",
+      description = "Client-side load balancing: pick_first or round_robin (default: ${DEFAULT-VALUE}).")
+  String loadBalancing = ChannelOptions.PICK_FIRST;
+
+  @Option(
+      names = "--retry-attempts",
+      description =
+          "Retries of a unary call failing UNAVAILABLE or RESOURCE_EXHAUSTED, with backoff (gRPC"
+              + " service config; 0..4) (default: ${DEFAULT-VALUE}).")
+  int retryAttempts = 0;
 
   @Option(names = "--model", description = "Model name; default: the server's default.")
   String model = "";
@@ -249,6 +266,11 @@ public final class LoadTestCommand implements Callable<Integer> {
       throw badArgument(
           "--channels, --concurrency, --images-per-request and --rate must be positive");
     }
+    try {
+      ChannelOptions.of(loadBalancing, retryAttempts);
+    } catch (IllegalArgumentException e) {
+      throw badArgument("--lb / --retry-attempts: " + e.getMessage());
+    }
   }
 
   private ParameterException badArgument(String message) {
@@ -276,7 +298,8 @@ public final class LoadTestCommand implements Callable<Integer> {
           ClassifierClient.connect(
               target,
               deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null,
-              sec));
+              sec,
+              ChannelOptions.of(loadBalancing, retryAttempts)));
     }
     return list;
   }

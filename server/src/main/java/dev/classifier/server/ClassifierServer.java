@@ -18,6 +18,7 @@ import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.CallCounter;
 import dev.classifier.server.metrics.DecodeGauges;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
+import dev.classifier.server.metrics.HealthGauges;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
 import dev.classifier.server.metrics.QueueGauges;
@@ -139,6 +140,8 @@ public final class ClassifierServer implements AutoCloseable {
         health.modelNotReady(mc.name());
       }
     }
+    HealthGauges.register(
+        metrics, health.service(), List.of(ServingHealth.LIVENESS, ServingHealth.READINESS));
     boolean epoll =
         switch (config.transport()) {
           case "epoll" -> true;
@@ -227,6 +230,8 @@ public final class ClassifierServer implements AutoCloseable {
       loaded.forEach(ServedModel::close);
       throw e;
     }
+    HealthGauges.register(
+        metrics, health.service(), registry.all().stream().map(ServedModel::name).toList());
     for (ServedModel m : registry.all()) {
       String name = m.name();
       QueueGauges.register(

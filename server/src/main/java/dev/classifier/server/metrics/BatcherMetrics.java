@@ -41,6 +41,9 @@ public final class BatcherMetrics implements BatcherListener {
   private final Histogram batchSize;
   private final Timer queueWait;
   private final Timer compute;
+  private final BucketedHistogram batchSizeBuckets;
+  private final BucketedHistogram queueWaitBuckets;
+  private final BucketedHistogram computeBuckets;
   private final Counter batchFailures;
   private final Counter expired;
   private final Counter cancelled;
@@ -65,6 +68,15 @@ public final class BatcherMetrics implements BatcherListener {
     this.batchSize = registry.histogram(MetricNames.model(model, "batch_size"));
     this.queueWait = registry.timer(MetricNames.model(model, "queue_wait"));
     this.compute = registry.timer(MetricNames.model(model, "compute"));
+    this.batchSizeBuckets =
+        Histograms.register(
+            registry, MetricNames.buckets(model, "batch_size"), BucketedHistogram.SIZE_BUCKETS, false);
+    this.queueWaitBuckets =
+        Histograms.register(
+            registry, MetricNames.buckets(model, "queue_wait"), BucketedHistogram.SECONDS_BUCKETS, true);
+    this.computeBuckets =
+        Histograms.register(
+            registry, MetricNames.buckets(model, "compute"), BucketedHistogram.SECONDS_BUCKETS, true);
     this.batchFailures = registry.counter(MetricNames.model(model, "batch_failures"));
     this.watchdogTimeouts = registry.counter(MetricNames.model(model, "watchdog_timeouts"));
     this.expired = rejectCounter(registry, model, EXPIRED);
@@ -117,15 +129,18 @@ public final class BatcherMetrics implements BatcherListener {
   public void onBatchFormed(
       Instance instance, int size, CloseReason reason, long[] queueWaitNanos) {
     batchSize.update(size);
+    batchSizeBuckets.update(size);
     closeReasons.get(reason).inc();
     for (long w : queueWaitNanos) {
       queueWait.update(w, TimeUnit.NANOSECONDS);
+      queueWaitBuckets.update(w);
     }
   }
 
   @Override
   public void onBatchCompleted(Instance instance, int size, long runNanos, Throwable failure) {
     compute.update(runNanos, TimeUnit.NANOSECONDS);
+    computeBuckets.update(runNanos);
     InstanceMetrics i = instance(instance);
     i.compute().update(runNanos, TimeUnit.NANOSECONDS);
     i.busy().record(runNanos);

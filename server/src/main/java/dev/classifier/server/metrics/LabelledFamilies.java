@@ -9,6 +9,10 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSna
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -31,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * classifier_images}). This collector runs the bridge once per Dropwizard metric (conversion,
  * units, naming and labels stay the bridge's) and merges the resulting snapshots of one family
  * into one, concatenating their data points.
+ *
+ * <p>{@link BucketedHistogram}s, which the bridge does not know, are converted here into
+ * Prometheus histograms, named and labelled by the same mapper.
  */
 final class LabelledFamilies implements MultiCollector {
   private final MetricRegistry registry;
@@ -47,7 +54,15 @@ final class LabelledFamilies implements MultiCollector {
     Map<String, List<MetricSnapshot>> byFamily = new TreeMap<>();
     Set<String> names = registry.getNames();
     perMetric.keySet().retainAll(names);
+    Map<String, com.codahale.metrics.Metric> all = registry.getMetrics();
     for (String name : names) {
+      if (all.get(name) instanceof BucketedHistogram h) {
+        MetricSnapshot s = histogram(name, h);
+        byFamily
+            .computeIfAbsent(s.getMetadata().getPrometheusName(), k -> new ArrayList<>())
+            .add(s);
+        continue;
+      }
       DropwizardExports one =
           perMetric.computeIfAbsent(
               name, n -> new DropwizardExports(registry, (metric, m) -> metric.equals(n), mapper));
@@ -64,6 +79,19 @@ final class LabelledFamilies implements MultiCollector {
     return out.build();
   }
 
+  private HistogramSnapshot histogram(String name, BucketedHistogram h) {
+    BucketedHistogram.Snapshot s = h.snapshot();
+    HistogramDataPointSnapshot point =
+        HistogramDataPointSnapshot.builder()
+            .classicHistogramBuckets(ClassicHistogramBuckets.of(s.upperBounds(), s.counts()))
+            .sum(s.sum())
+            .labels(mapper.getLabels(name, List.of(), List.of()))
+            .build();
+    return new HistogramSnapshot(
+        new MetricMetadata(mapper.getName(name), "Generated from Dropwizard metric " + name),
+        List.of(point));
+  }
+
   private static MetricSnapshot merge(List<MetricSnapshot> family) {
     MetricSnapshot first = family.get(0);
     if (family.size() == 1) {
@@ -74,6 +102,10 @@ final class LabelledFamilies implements MultiCollector {
     }
     if (first instanceof GaugeSnapshot) {
       return new GaugeSnapshot(first.getMetadata(), points(family, GaugeDataPointSnapshot.class));
+    }
+    if (first instanceof HistogramSnapshot) {
+      return new HistogramSnapshot(
+          first.getMetadata(), points(family, HistogramDataPointSnapshot.class));
     }
     if (first instanceof SummarySnapshot) {
       return new SummarySnapshot(first.getMetadata(), points(family, SummaryDataPointSnapshot.class));

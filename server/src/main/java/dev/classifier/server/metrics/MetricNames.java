@@ -21,6 +21,7 @@ public final class MetricNames {
   static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
   static final String DECODE = "classifier.decode";
+  static final String HEALTH = "classifier.health";
 
   private MetricNames() {}
 
@@ -67,6 +68,19 @@ public final class MetricNames {
     return MetricRegistry.name(DECODE, metric);
   }
 
+  /** {@code classifier.health.<service>} (gauge 1/0, {@link HealthGauges}). */
+  public static String health(String service) {
+    return MetricRegistry.name(HEALTH, segment(service));
+  }
+
+  /**
+   * The {@link BucketedHistogram} beside a per-model timer or histogram: {@code
+   * classifier.model.<model>.<metric>_buckets}.
+   */
+  public static String buckets(String model, String metric) {
+    return model(model, metric + "_buckets");
+  }
+
   /** {@code classifier.streams.<metric>}. */
   public static String streams(String metric) {
     return MetricRegistry.name(STREAMS, metric);
@@ -97,6 +111,11 @@ public final class MetricNames {
         perModel("queue_wait", "classifier_queue_wait_seconds"),
         perModel("compute", "classifier_compute_seconds"),
         perModel("batch_size", "classifier_batch_size"),
+        // histograms (buckets, _sum, _count) that add up across replicas
+        perModel("latency_buckets", "classifier_request_duration_seconds"),
+        perModel("queue_wait_buckets", "classifier_queue_wait_duration_seconds"),
+        perModel("compute_buckets", "classifier_compute_duration_seconds"),
+        perModel("batch_size_buckets", "classifier_batch_images"),
         perModel("batch_failures", "classifier_batch_failures"),
         perModel("reloads", "classifier_reloads"),
         perModel("watchdog_timeouts", "classifier_watchdog_timeouts"),
@@ -115,7 +134,8 @@ public final class MetricNames {
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
         new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
-        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()));
+        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()),
+        new MapperConfig(HEALTH + ".*", "classifier_health_serving", Map.of("service", "${0}")));
   }
 
   private static MapperConfig perModel(String metric, String family) {

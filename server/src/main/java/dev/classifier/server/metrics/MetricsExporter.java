@@ -5,6 +5,7 @@ import com.codahale.metrics.jmx.JmxReporter;
 import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,9 @@ import java.io.UncheckedIOException;
 /**
  * Publishes a Dropwizard registry: over HTTP in the Prometheus text format at {@code /metrics}
  * (through the Prometheus Dropwizard bridge with the label mapping of {@link MetricNames}; see
- * {@link LabelledFamilies}) and,
+ * {@link LabelledFamilies}) together with the JVM and process metrics of the Prometheus JVM
+ * instrumentation (heap and pools, GC, threads, buffer pools i.e. direct memory, classes, CPU,
+ * open files: {@code jvm_*}, {@code process_*}) and,
  * optionally, as JMX MBeans in the {@code classifier} domain. The HTTP server runs on its own
  * small thread pool, never on the gRPC event loops.
  */
@@ -51,6 +54,7 @@ public final class MetricsExporter implements AutoCloseable {
       prometheus.register(
           new LabelledFamilies(
               registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
+      JvmMetrics.builder().register(prometheus);
       try {
         HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port).registry(prometheus);
         if (https != null) {

@@ -13,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 final class RequestMetrics {
   private final Meter requests;
   private final Timer latency;
+  private final BucketedHistogram latencyBuckets;
   private final Counter invalid;
 
   RequestMetrics(MetricRegistry registry, String model) {
     this.requests = registry.meter(MetricNames.model(model, "requests"));
     this.latency = registry.timer(MetricNames.model(model, "latency"));
+    this.latencyBuckets =
+        Histograms.register(
+            registry, MetricNames.buckets(model, "latency"), BucketedHistogram.SECONDS_BUCKETS, true);
     this.invalid = BatcherMetrics.rejectCounter(registry, model, BatcherMetrics.INVALID);
   }
 
@@ -28,6 +32,7 @@ final class RequestMetrics {
   void answered(boolean ok, boolean invalidArgument, long nanos) {
     if (ok) {
       latency.update(nanos, TimeUnit.NANOSECONDS);
+      latencyBuckets.update(nanos);
     } else if (invalidArgument) {
       invalid.inc();
     }

@@ -9,7 +9,10 @@
  * requests and end-to-end latency, optional access log), {@link
  * dev.classifier.server.metrics.QueueGauges} and {@link
  * dev.classifier.server.metrics.StreamGauges}. {@link
- * dev.classifier.server.metrics.MetricsExporter} serves {@code /metrics} (Prometheus text format)
- * and JMX. The full list is in {@code docs/OPERATIONS.md}.
+ * dev.classifier.server.metrics.MetricsExporter} serves {@code /metrics} (Prometheus text format,
+ * plus the JVM and process metrics of the Prometheus JVM instrumentation) and JMX. {@link
+ * dev.classifier.server.metrics.BucketedHistogram} is a Dropwizard metric with fixed buckets,
+ * exported as a Prometheus histogram so that latencies and batch sizes add up across replicas;
+ * {@link dev.classifier.server.metrics.HealthGauges} exports the health service's answers. The full list is in {@code docs/OPERATIONS.md}.
  */
 package dev.classifier.server.metrics;
