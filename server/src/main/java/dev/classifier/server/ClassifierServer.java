@@ -7,8 +7,13 @@ import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.batching.Ticker;
+import dev.classifier.server.grpc.BatcherAdmission;
 import dev.classifier.server.grpc.ClassifierService;
+import dev.classifier.server.kserve.InferenceService;
+import dev.classifier.server.kserve.InferenceStatistics;
 import dev.classifier.server.health.ServingHealth;
+import dev.classifier.server.metrics.BatcherListeners;
 import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
 import dev.classifier.server.metrics.MetricNames;
@@ -50,8 +55,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server: listens first (health, reflection and metrics answer while models load, all
- * NOT_SERVING but liveness), then loads and warms every model and starts serving classifier.v1
- * and classifier.v1.Admin on Netty (native epoll on Linux, NIO elsewhere).
+ * NOT_SERVING but liveness), then loads and warms every model and starts serving classifier.v1,
+ * classifier.v1.Admin and the Open Inference Protocol ({@code inference.GRPCInferenceService}) on
+ * Netty (native epoll on Linux, NIO elsewhere).
  *
  * <p>Handlers never block, so they run directly on the event loops ({@code directExecutor}); all
  * inference happens on the batchers' worker threads, reloads on the reloader's thread.
@@ -68,6 +74,8 @@ public final class ClassifierServer implements AutoCloseable {
   private final ServingHealth health = new ServingHealth();
   private final MutableHandlerRegistry lateServices = new MutableHandlerRegistry();
   private final Map<String, BatcherMetrics> batcherMetrics = new ConcurrentHashMap<>();
+  private final InferenceStatistics statistics =
+      new InferenceStatistics(System::currentTimeMillis);
   private GrpcMetricsInterceptor interceptor;
   private volatile ModelRegistry registry;
   private ModelReloader reloader;
@@ -168,7 +176,9 @@ public final class ClassifierServer implements AutoCloseable {
       throw new IllegalStateException("call listen() first");
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ModelLoader loader = new ModelLoader(env, this::batcherMetrics);
+    ModelLoader loader =
+        new ModelLoader(
+            env, n -> BatcherListeners.both(batcherMetrics(n), statistics.listener(n)));
     List<ServedModel> loaded = new ArrayList<>();
     Map<String, ModelConfig> configs = new LinkedHashMap<>();
     try {
@@ -207,6 +217,14 @@ public final class ClassifierServer implements AutoCloseable {
             name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
     lateServices.addService(intercepted(service));
     lateServices.addService(intercepted(new AdminService(reloader)));
+    lateServices.addService(
+        intercepted(
+            new InferenceService(
+                registry,
+                new BatcherAdmission(registry, Ticker.system()),
+                InferenceService.Readiness.of(health::isLive, health::isReady),
+                statistics,
+                config.streamWindow())));
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }

@@ -11,7 +11,28 @@ final class Admission {
   private Admission() {}
 
   static SubmitOptions options(Ticker ticker, int priority, long payloadBytes) {
-    Deadline deadline = Context.current().getDeadline();
+    return options(ticker, priority, payloadBytes, 0);
+  }
+
+  /**
+   * As {@link #options(Ticker, int, long)}, with a request timeout ({@code timeoutNanos > 0}) that
+   * shortens the call's deadline when it ends earlier.
+   */
+  static SubmitOptions options(Ticker ticker, int priority, long payloadBytes, long timeoutNanos) {
+    SubmitOptions o = options(ticker, priority, payloadBytes, Context.current().getDeadline());
+    if (timeoutNanos <= 0) {
+      return o;
+    }
+    long now = ticker.nanoTime();
+    long byTimeout =
+        now > Long.MAX_VALUE - timeoutNanos ? SubmitOptions.NO_DEADLINE : now + timeoutNanos;
+    return o.deadlineNanos() == SubmitOptions.NO_DEADLINE || byTimeout - o.deadlineNanos() < 0
+        ? new SubmitOptions(priority, byTimeout, payloadBytes)
+        : o;
+  }
+
+  private static SubmitOptions options(
+      Ticker ticker, int priority, long payloadBytes, Deadline deadline) {
     long deadlineNanos = SubmitOptions.NO_DEADLINE;
     if (deadline != null) {
       long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);

@@ -1,0 +1,261 @@
+package dev.classifier.server.kserve;
+
+import dev.classifier.proto.inference.GRPCInferenceServiceGrpc;
+import dev.classifier.proto.inference.ModelConfigRequest;
+import dev.classifier.proto.inference.ModelConfigResponse;
+import dev.classifier.proto.inference.ModelInferRequest;
+import dev.classifier.proto.inference.ModelInferResponse;
+import dev.classifier.proto.inference.ModelMetadataRequest;
+import dev.classifier.proto.inference.ModelMetadataResponse;
+import dev.classifier.proto.inference.ModelReadyRequest;
+import dev.classifier.proto.inference.ModelReadyResponse;
+import dev.classifier.proto.inference.ModelStatisticsRequest;
+import dev.classifier.proto.inference.ModelStatisticsResponse;
+import dev.classifier.proto.inference.ModelStreamInferResponse;
+import dev.classifier.proto.inference.ServerLiveRequest;
+import dev.classifier.proto.inference.ServerLiveResponse;
+import dev.classifier.proto.inference.ServerMetadataRequest;
+import dev.classifier.proto.inference.ServerMetadataResponse;
+import dev.classifier.proto.inference.ServerReadyRequest;
+import dev.classifier.proto.inference.ServerReadyResponse;
+import dev.classifier.server.grpc.ImageAdmission;
+import dev.classifier.server.grpc.Statuses;
+import dev.classifier.server.model.ModelNotFoundException;
+import dev.classifier.server.model.ModelRegistry;
+import dev.classifier.server.model.ServedModel;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The Open Inference Protocol's {@code inference.GRPCInferenceService}, on the same server and
+ * port as classifier.v1. Handlers validate, submit through the shared {@link ImageAdmission} and
+ * return without blocking; answers are written when the batcher completes each request.
+ */
+public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  /** The server name ServerMetadata reports. */
+  public static final String SERVER_NAME = "classifier";
+
+  /** Protocol extensions this server implements (ServerMetadata.extensions). */
+  public static final List<String> EXTENSIONS =
+      List.of("classification", "model_configuration", "statistics", "schedule_policy");
+
+  private final ModelRegistry registry;
+  private final ImageAdmission admission;
+  private final Readiness readiness;
+  private final InferenceStatistics statistics;
+  private final int streamWindow;
+  private final String version;
+
+  /** Whether the server is live and ready (ServerLive, ServerReady, ModelReady). */
+  public interface Readiness {
+    boolean live();
+
+    boolean ready();
+
+    static Readiness of(BooleanSupplier live, BooleanSupplier ready) {
+      return new Readiness() {
+        @Override
+        public boolean live() {
+          return live.getAsBoolean();
+        }
+
+        @Override
+        public boolean ready() {
+          return ready.getAsBoolean();
+        }
+      };
+    }
+  }
+
+  /**
+   * @param registry the served models
+   * @param admission the admission path into the batchers shared with classifier.v1
+   * @param readiness server liveness and readiness
+   * @param statistics per-model statistics (ModelStatistics)
+   * @param streamWindow items a ModelStreamInfer stream may have received but not yet answered
+   */
+  public InferenceService(
+      ModelRegistry registry,
+      ImageAdmission admission,
+      Readiness readiness,
+      InferenceStatistics statistics,
+      int streamWindow) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.admission = Objects.requireNonNull(admission, "admission");
+    this.readiness = Objects.requireNonNull(readiness, "readiness");
+    this.statistics = Objects.requireNonNull(statistics, "statistics");
+    if (streamWindow < 1) {
+      throw new IllegalArgumentException("streamWindow must be >= 1, got " + streamWindow);
+    }
+    this.streamWindow = streamWindow;
+    String v = InferenceService.class.getPackage().getImplementationVersion();
+    this.version = v == null ? "dev" : v;
+  }
+
+  /**
+   * The model a request message names (for per-model interceptors such as authorisation), or null
+   * for a message that names none (server-wide calls; ModelStatistics with an empty name means
+   * every model). An empty name in ModelInfer selects the default model, as in classifier.v1.
+   */
+  public static String requestedModel(Object message) {
+    if (message instanceof ModelInferRequest r) {
+      return r.getModelName();
+    }
+    if (message instanceof ModelMetadataRequest r) {
+      return r.getName();
+    }
+    if (message instanceof ModelReadyRequest r) {
+      return r.getName();
+    }
+    if (message instanceof ModelConfigRequest r) {
+      return r.getName();
+    }
+    if (message instanceof ModelStatisticsRequest r) {
+      return r.getName().isEmpty() ? null : r.getName();
+    }
+    return null;
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> responses) {
+    responses.onNext(ServerLiveResponse.newBuilder().setLive(readiness.live()).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void serverReady(
+      ServerReadyRequest request, StreamObserver<ServerReadyResponse> responses) {
+    responses.onNext(ServerReadyResponse.newBuilder().setReady(readiness.ready()).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> responses) {
+    boolean ready;
+    try {
+      InferRequestReader.model(registry, request.getName(), request.getVersion());
+      ready = readiness.ready();
+    } catch (ModelNotFoundException e) {
+      ready = false;
+    }
+    responses.onNext(ModelReadyResponse.newBuilder().setReady(ready).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> responses) {
+    responses.onNext(
+        ServerMetadataResponse.newBuilder()
+            .setName(SERVER_NAME)
+            .setVersion(version)
+            .addAllExtensions(EXTENSIONS)
+            .build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> responses) {
+    try {
+      ServedModel m = InferRequestReader.model(registry, request.getName(), request.getVersion());
+      responses.onNext(ModelDescriptions.metadata(m));
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(Statuses.toException(e));
+    }
+  }
+
+  @Override
+  public void modelConfig(
+      ModelConfigRequest request, StreamObserver<ModelConfigResponse> responses) {
+    try {
+      ServedModel m = InferRequestReader.model(registry, request.getName(), request.getVersion());
+      responses.onNext(
+          ModelConfigResponse.newBuilder().setConfig(ModelDescriptions.config(m)).build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(Statuses.toException(e));
+    }
+  }
+
+  @Override
+  public void modelStatistics(
+      ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> responses) {
+    try {
+      ModelStatisticsResponse.Builder b = ModelStatisticsResponse.newBuilder();
+      if (request.getName().isEmpty()) {
+        for (ServedModel m : registry.all()) {
+          b.addModelStats(statistics.of(m));
+        }
+      } else {
+        ServedModel m = InferRequestReader.model(registry, request.getName(), request.getVersion());
+        b.addModelStats(statistics.of(m));
+      }
+      responses.onNext(b.build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      responses.onError(Statuses.toException(e));
+    }
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
+    ServerCallStreamObserver<ModelInferResponse> call =
+        (ServerCallStreamObserver<ModelInferResponse>) responses;
+    CompletableFuture<ModelInferResponse> pending;
+    try {
+      pending = infer(request);
+    } catch (RuntimeException e) {
+      responses.onError(Statuses.toException(e));
+      return;
+    }
+    call.setOnCancelHandler(() -> pending.cancel(false));
+    pending.whenComplete(
+        (response, failure) -> {
+          if (call.isCancelled()) {
+            return;
+          }
+          if (failure != null) {
+            responses.onError(Statuses.toException(failure));
+          } else {
+            responses.onNext(response);
+            responses.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public StreamObserver<ModelInferRequest> modelStreamInfer(
+      StreamObserver<ModelStreamInferResponse> responses) {
+    StreamInferCall call =
+        new StreamInferCall(
+            (ServerCallStreamObserver<ModelStreamInferResponse>) responses, this::infer,
+            streamWindow);
+    call.start();
+    return call;
+  }
+
+  /**
+   * Validates and submits one request; the returned future completes with its response or fails,
+   * and cancelling it drops the queued work. Throws for a request rejected before admission.
+   */
+  CompletableFuture<ModelInferResponse> infer(ModelInferRequest request) {
+    InferPlan plan = InferRequestReader.read(request, registry);
+    CompletableFuture<ImageAdmission.Admitted> admitted =
+        admission.submit(plan.model(), plan.images(), plan.priority(), plan.timeoutNanos());
+    CompletableFuture<ModelInferResponse> response =
+        admitted.thenApply(a -> InferResponses.render(plan, a));
+    response.whenComplete(
+        (r, t) -> {
+          if (response.isCancelled()) {
+            admitted.cancel(false);
+          }
+        });
+    return response;
+  }
+}
