@@ -7,8 +7,6 @@ import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
-import dev.classifier.batching.Ticker;
-import dev.classifier.server.grpc.BatcherAdmission;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
@@ -220,8 +218,7 @@ public final class ClassifierServer implements AutoCloseable {
     lateServices.addService(
         intercepted(
             new InferenceService(
-                registry,
-                new BatcherAdmission(registry, Ticker.system()),
+                service.core(),
                 InferenceService.Readiness.of(health::isLive, health::isReady),
                 statistics,
                 config.streamWindow())));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ModelRegistry} atomically, then retires the old version: its batcher drains (queued and running
  * requests finish on the old session) and is closed. A request that resolved the old version just
  * before the swap and reaches its batcher after it closed is resubmitted to the new version by the
- * gRPC layer ({@code grpc.Handover}), so nothing is dropped. An optional hand-over delay keeps the
+ * core layer ({@code core.Handover}), so nothing is dropped. An optional hand-over delay keeps the
  * old version taking requests a little longer before it drains. A failed load leaves the old
  * version serving.
  */

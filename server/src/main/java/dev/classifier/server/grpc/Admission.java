@@ -6,33 +6,20 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 
-/** Builds batcher submit options from a call: its gRPC deadline, priority and payload size. */
-final class Admission {
+/**
+ * Builds batcher submit options from a call: its gRPC deadline, priority and payload size. Every
+ * gRPC front-end (classifier.v1, the Open Inference Protocol) takes its call deadline from here.
+ */
+public final class Admission {
   private Admission() {}
 
   static SubmitOptions options(Ticker ticker, int priority, long payloadBytes) {
-    return options(ticker, priority, payloadBytes, 0);
+    return new SubmitOptions(priority, deadlineNanos(ticker), payloadBytes);
   }
 
-  /**
-   * As {@link #options(Ticker, int, long)}, with a request timeout ({@code timeoutNanos > 0}) that
-   * shortens the call's deadline when it ends earlier.
-   */
-  static SubmitOptions options(Ticker ticker, int priority, long payloadBytes, long timeoutNanos) {
-    SubmitOptions o = options(ticker, priority, payloadBytes, Context.current().getDeadline());
-    if (timeoutNanos <= 0) {
-      return o;
-    }
-    long now = ticker.nanoTime();
-    long byTimeout =
-        now > Long.MAX_VALUE - timeoutNanos ? SubmitOptions.NO_DEADLINE : now + timeoutNanos;
-    return o.deadlineNanos() == SubmitOptions.NO_DEADLINE || byTimeout - o.deadlineNanos() < 0
-        ? new SubmitOptions(priority, byTimeout, payloadBytes)
-        : o;
-  }
-
-  private static SubmitOptions options(
-      Ticker ticker, int priority, long payloadBytes, Deadline deadline) {
+  /** The current call's deadline in {@code ticker} time, or {@link SubmitOptions#NO_DEADLINE}. */
+  public static long deadlineNanos(Ticker ticker) {
+    Deadline deadline = Context.current().getDeadline();
     long deadlineNanos = SubmitOptions.NO_DEADLINE;
     if (deadline != null) {
       long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
@@ -43,6 +30,6 @@ final class Admission {
               ? SubmitOptions.NO_DEADLINE
               : now + remaining;
     }
-    return new SubmitOptions(priority, deadlineNanos, payloadBytes);
+    return deadlineNanos;
   }
 }

@@ -1,6 +1,5 @@
 package dev.classifier.server.grpc;
 
-import dev.classifier.batching.SubmitOptions;
 import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
@@ -11,33 +10,35 @@ import dev.classifier.proto.v1.GetModelInfoRequest;
 import dev.classifier.proto.v1.ListModelsRequest;
 import dev.classifier.proto.v1.ListModelsResponse;
 import dev.classifier.proto.v1.ModelInfo;
-import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.InferenceResult;
+import dev.classifier.server.core.Answer;
+import dev.classifier.server.core.ImageDecoding;
+import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.core.InferenceRequest;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.List;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The classifier.v1 service. Handlers validate, enqueue and return; they never block, so the
- * server can run them directly on its transport threads. Answers are written when the batcher
- * completes each request, on the worker thread that ran its batch.
+ * The classifier.v1 service: a thin translator over {@link InferenceCore}. Each call becomes an
+ * {@link InferenceRequest}; the core validates, decodes and enqueues it and answers exactly once
+ * through an {@link Answer} whose rendering ({@link ResponseRendering}) and writing run inside the
+ * guard, so nothing that throws leaves a call unanswered. Handlers never block, so the server runs
+ * them directly on its transport threads; answers are written on the thread that completes them.
  *
- * <p>Encoded images ({@code ImageInput.encoded}) are decoded and preprocessed on the bounded
- * {@link ImageDecoding} stage, then submitted to the batcher; {@link #close} shuts down a decode
- * pool the service created itself.
+ * <p>{@link #close} shuts down the core's decode stage.
  */
 public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
     implements AutoCloseable {
+  private final InferenceCore core;
   private final ModelRegistry registry;
   private final int streamWindow;
-  private final Ticker ticker;
-  private final ImageDecoding decoding;
+  private final ResponseRendering rendering;
   private final StreamStats streamStats = new StreamStats();
 
   /**
@@ -54,21 +55,38 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
    * @param decoding the decode stage for encoded images (closed by {@link #close})
    */
   public ClassifierService(ModelRegistry registry, int streamWindow, ImageDecoding decoding) {
-    this.registry = registry;
+    this(new InferenceCore(registry, decoding, Ticker.system(), Duration.ZERO), streamWindow);
+  }
+
+  /**
+   * @param core the admission path (its decode stage is closed by {@link #close})
+   * @param streamWindow images a stream may have received but not yet answered
+   */
+  public ClassifierService(InferenceCore core, int streamWindow) {
+    this(core, streamWindow, new ResponseRendering());
+  }
+
+  ClassifierService(InferenceCore core, int streamWindow, ResponseRendering rendering) {
+    this.core = Objects.requireNonNull(core, "core");
+    this.registry = core.registry();
     this.streamWindow = streamWindow;
-    this.ticker = Ticker.system();
-    this.decoding = Objects.requireNonNull(decoding, "decoding");
+    this.rendering = rendering;
+  }
+
+  /** The protocol-neutral admission path this service translates to. */
+  public InferenceCore core() {
+    return core;
   }
 
   /** The decode stage for encoded images. */
   public ImageDecoding decoding() {
-    return decoding;
+    return core.decoding();
   }
 
   /** Stops the decode stage's own pool (queued decodes are dropped); call after the server stops. */
   @Override
   public void close() {
-    decoding.close();
+    core.decoding().close();
   }
 
   /** Counters of streaming calls (open streams, items cancelled with their stream, ...). */
@@ -80,59 +98,36 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
   public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> responses) {
     ServerCallStreamObserver<ClassifyResponse> call =
         (ServerCallStreamObserver<ClassifyResponse>) responses;
-    ServedModel model;
-    RequestInputs inputs = new RequestInputs();
-    int k;
-    SubmitOptions options;
+    Answer<ClassifyResponse> answer =
+        Answer.of(
+            rendering::unary,
+            new Answer.Delivery<>() {
+              @Override
+              public void result(ClassifyResponse response) {
+                if (!call.isCancelled()) {
+                  responses.onNext(response);
+                  responses.onCompleted();
+                }
+              }
+
+              @Override
+              public void failure(Throwable failure) {
+                if (!call.isCancelled()) {
+                  responses.onError(Statuses.toException(failure));
+                }
+              }
+            });
+    InferenceRequest translated;
     try {
-      model = registry.resolve(request.getModel());
-      if (request.getImagesCount() == 0) {
-        throw new InvalidRequestException("images is empty; send at least one image");
-      }
-      k =
-          RequestReader.topK(
-              request.hasTopK(), request.getTopK(), model.signature().numClasses());
-      int priority = RequestReader.priority(request.getPriority(), model.policy().priorityLevels());
-      options = Admission.options(ticker, priority, model.signature().imageBytes());
-      for (int i = 0; i < request.getImagesCount(); i++) {
-        RequestReader.read("images", i, request.getImages(i), model, decoding, inputs);
-      }
-    } catch (RuntimeException e) {
-      inputs.cancel();
-      responses.onError(Statuses.toException(e));
+      translated = GrpcRequests.unary(request, Admission.deadlineNanos(core.ticker()));
+    } catch (Throwable t) {
+      answer.onFailure(t);
       return;
     }
-    SubmitOptions o = options;
-    CompletableFuture<Handover.Outcome<List<InferenceResult>>> pending;
-    if (inputs.needsDecoding()) {
-      pending =
-          Chain.then(
-              inputs.whenDecoded(),
-              decoded ->
-                  Handover.submit(registry, model, mm -> mm.batcher().submitAll(decoded, o)));
-    } else {
-      List<InferenceInput> ready = inputs.ready();
-      pending = Handover.submit(registry, model, mm -> mm.batcher().submitAll(ready, o));
+    CompletableFuture<?> pending = core.submit(translated, answer);
+    if (!pending.isDone()) {
+      call.setOnCancelHandler(() -> pending.cancel(false));
     }
-    call.setOnCancelHandler(() -> pending.cancel(false));
-    pending.whenComplete(
-        (outcome, failure) -> {
-          if (call.isCancelled()) {
-            return;
-          }
-          if (failure != null) {
-            responses.onError(Statuses.toException(failure));
-            return;
-          }
-          ServedModel ran = outcome.model();
-          ClassifyResponse.Builder b =
-              ClassifyResponse.newBuilder().setModel(ran.name()).setModelVersion(ran.version());
-          for (InferenceResult r : outcome.value()) {
-            b.addResults(Predictions.classification(r, k, ran));
-          }
-          responses.onNext(b.build());
-          responses.onCompleted();
-        });
   }
 
   @Override
@@ -141,10 +136,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
     ClassifyStreamCall call =
         new ClassifyStreamCall(
             (ServerCallStreamObserver<ClassifyStreamResponse>) responses,
-            registry,
+            core,
+            rendering,
             streamWindow,
-            ticker,
-            decoding,
             streamStats);
     call.start();
     return call;

@@ -1,13 +1,10 @@
 package dev.classifier.server.grpc;
 
-import dev.classifier.batching.SubmitOptions;
-import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
-import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.InferenceResult;
-import dev.classifier.server.model.ModelRegistry;
-import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.core.Answer;
+import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.core.InferenceRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
@@ -32,10 +29,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> {
   private final ServerCallStreamObserver<ClassifyStreamResponse> out;
-  private final ModelRegistry registry;
+  private final InferenceCore core;
+  private final ResponseRendering rendering;
   private final int window;
-  private final Ticker ticker;
-  private final ImageDecoding decoding;
   private final ClassifierService.StreamStats stats;
 
   private final Object lock = new Object();
@@ -49,16 +45,14 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
 
   ClassifyStreamCall(
       ServerCallStreamObserver<ClassifyStreamResponse> out,
-      ModelRegistry registry,
+      InferenceCore core,
+      ResponseRendering rendering,
       int window,
-      Ticker ticker,
-      ImageDecoding decoding,
       ClassifierService.StreamStats stats) {
     this.out = out;
-    this.registry = registry;
+    this.core = core;
+    this.rendering = rendering;
     this.window = window;
-    this.ticker = ticker;
-    this.decoding = decoding;
     this.stats = stats;
   }
 
@@ -78,6 +72,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     int held;
     synchronized (lock) {
       if (finished) {
+        stats.itemsCancelled.increment(); // arrived after the stream ended: never answered
         return;
       }
       held = ++outstanding;
@@ -86,71 +81,46 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       stats.peakOutstanding.accumulateAndGet(held, Math::max);
     }
     String id = request.getRequestId();
-    ServedModel model;
-    int k;
-    RequestInputs inputs = new RequestInputs();
+    // every item gets exactly one entry (result or ItemError), which returns its window credit
+    Answer<ClassifyStreamResponse> answer =
+        Answer.of(
+            outcome -> rendering.item(id, outcome),
+            new Answer.Delivery<>() {
+              @Override
+              public void result(ClassifyStreamResponse response) {
+                answer(response);
+              }
+
+              @Override
+              public void failure(Throwable failure) {
+                answer(error(id, failure));
+              }
+            });
+    InferenceRequest item;
     try {
-      model = registry.resolve(request.getModel());
-      k = RequestReader.topK(request.hasTopK(), request.getTopK(), model.signature().numClasses());
-      int priority = RequestReader.priority(request.getPriority(), model.policy().priorityLevels());
-      if (!request.hasImage()) {
-        throw new InvalidRequestException("image is not set");
-      }
-      SubmitOptions options =
-          Admission.options(ticker, priority, model.signature().imageBytes());
-      RequestReader.read("image", -1, request.getImage(), model, decoding, inputs);
-      if (inputs.size() != 1) {
-        inputs.cancel();
-        throw new InvalidRequestException(
-            "a stream item carries exactly one image, got " + inputs.size());
-      }
-      ServedModel resolved = model;
-      // an item being decoded is outstanding (counted above) and cancellable like a queued one
-      CompletableFuture<Handover.Outcome<InferenceResult>> pending;
-      if (inputs.needsDecoding()) {
-        pending =
-            Chain.then(
-                inputs.whenDecoded(),
-                in ->
-                    Handover.submit(
-                        registry, resolved, mm -> mm.batcher().submit(in.get(0), options)));
-      } else {
-        InferenceInput in = inputs.ready().get(0);
-        pending = Handover.submit(registry, resolved, mm -> mm.batcher().submit(in, options));
-      }
-      boolean cancelNow = false;
-      synchronized (lock) {
-        if (finished) {
-          cancelNow = true; // the stream was cancelled while this item was being read
-        } else if (!pending.isDone()) {
-          inFlight.add(pending);
-        }
-      }
-      if (cancelNow) {
-        pending.cancel(false);
-      }
-      int topK = k;
-      pending.whenComplete(
-          (outcome, failure) -> {
-            synchronized (lock) {
-              inFlight.remove(pending);
-            }
-            if (failure != null) {
-              answer(error(id, failure));
-            } else {
-              ServedModel ran = outcome.model();
-              answer(
-                  ClassifyStreamResponse.newBuilder()
-                      .setRequestId(id)
-                      .setModel(ran.name())
-                      .setModelVersion(ran.version())
-                      .setResult(Predictions.classification(outcome.value(), topK, ran))
-                      .build());
-            }
-          });
-    } catch (RuntimeException e) {
-      answer(error(id, e));
+      item = GrpcRequests.item(request, Admission.deadlineNanos(core.ticker()));
+    } catch (Throwable t) {
+      answer.onFailure(t);
+      return;
     }
+    CompletableFuture<?> pending = core.submit(item, answer);
+    boolean cancelNow = false;
+    synchronized (lock) {
+      if (finished) {
+        cancelNow = true; // the stream was cancelled while this item was being read
+      } else if (!pending.isDone()) {
+        inFlight.add(pending);
+      }
+    }
+    if (cancelNow) {
+      pending.cancel(false);
+    }
+    pending.whenComplete(
+        (r, t) -> {
+          synchronized (lock) {
+            inFlight.remove(pending);
+          }
+        });
   }
 
   @Override
@@ -190,9 +160,14 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
         return;
       }
       int written = 0;
-      while (!ready.isEmpty() && out.isReady()) {
-        out.onNext(ready.poll());
-        written++;
+      try {
+        while (!ready.isEmpty() && out.isReady()) {
+          out.onNext(ready.poll());
+          written++;
+        }
+      } catch (Throwable t) { // the transport refused a write: end the stream, release its items
+        broken(t);
+        return;
       }
       outstanding -= written;
       stats.itemsAnswered.add(written);
@@ -208,24 +183,46 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     }
   }
 
+  /** Under the lock: the stream cannot be written any more; end it INTERNAL, once. */
+  private void broken(Throwable t) {
+    try {
+      out.onError(
+          Statuses.toException(
+              new dev.classifier.server.core.InternalFailure("writing a stream answer failed", t)));
+    } catch (Throwable ignored) {
+      // the call is already closed
+    }
+    for (CompletableFuture<?> f : releaseLocked()) {
+      f.cancel(false); // reentrant: their callbacks find the stream finished
+    }
+  }
+
   private void cancelled() {
     List<CompletableFuture<?>> toCancel;
     synchronized (lock) {
       if (finished) {
         return;
       }
-      finished = true;
-      stats.streamsOpen.decrement();
-      toCancel = new ArrayList<>(inFlight);
-      inFlight.clear();
-      ready.clear();
+      toCancel = releaseLocked();
     }
-    int cancelled = 0;
     for (CompletableFuture<?> f : toCancel) {
-      if (f.cancel(false)) {
-        cancelled++;
-      }
+      f.cancel(false);
     }
-    stats.itemsCancelled.add(cancelled);
+  }
+
+  /**
+   * Under the lock: ends the stream's bookkeeping once. Every item held (queued, decoding, or
+   * answered but not yet written) counts as cancelled, so the in-flight gauge returns to zero
+   * however the stream ended; returns the futures to cancel outside the lock.
+   */
+  private List<CompletableFuture<?>> releaseLocked() {
+    finished = true;
+    stats.streamsOpen.decrement();
+    stats.itemsCancelled.add(outstanding);
+    outstanding = 0;
+    List<CompletableFuture<?>> toCancel = new ArrayList<>(inFlight);
+    inFlight.clear();
+    ready.clear();
+    return toCancel;
   }
 }

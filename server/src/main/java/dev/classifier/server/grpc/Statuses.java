@@ -5,14 +5,16 @@ import dev.classifier.batching.DeadlineExpiredException;
 import dev.classifier.batching.QueueFullException;
 import dev.classifier.batching.RejectedException;
 import dev.classifier.proto.v1.ItemError;
+import dev.classifier.server.core.ClientText;
+import dev.classifier.server.core.Failures;
+import dev.classifier.server.core.InternalFailure;
+import dev.classifier.server.core.InvalidRequestException;
 import dev.classifier.server.model.ModelNotFoundException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place where failures become gRPC statuses (see docs/ARCHITECTURE.md, "Error mapping").
@@ -24,9 +26,22 @@ public final class Statuses {
 
   private Statuses() {}
 
-  /** The status for {@code failure}, with a description that says what happened. */
+  /**
+   * The status for {@code failure}, with a description that says what happened, at most {@link
+   * ClientText#MAX_DESCRIPTION} characters long. Never UNKNOWN: anything unexpected is INTERNAL.
+   */
   public static Status toStatus(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Status s = map(unwrap(failure));
+    String d = s.getDescription();
+    if (s.getCode() == Status.Code.UNKNOWN) {
+      s = Status.INTERNAL.withDescription(d).withCause(s.getCause());
+    }
+    return d != null && d.length() > ClientText.MAX_DESCRIPTION
+        ? s.withDescription(ClientText.cap(d, ClientText.MAX_DESCRIPTION))
+        : s;
+  }
+
+  private static Status map(Throwable t) {
     if (t instanceof StatusRuntimeException e) {
       return e.getStatus();
     }
@@ -61,8 +76,15 @@ public final class Statuses {
     if (t instanceof CancellationException) {
       return Status.CANCELLED.withDescription("request cancelled");
     }
+    if (t instanceof InternalFailure) {
+      return Status.INTERNAL.withDescription(t.getMessage()).withCause(t);
+    }
+    String m = t.getMessage();
     return Status.INTERNAL
-        .withDescription("inference failed: " + t.getClass().getSimpleName() + ": " + t.getMessage())
+        .withDescription(
+            "inference failed: "
+                + t.getClass().getSimpleName()
+                + (m == null ? "" : ": " + ClientText.cap(m, ClientText.MAX_DESCRIPTION)))
         .withCause(t);
   }
 
@@ -86,11 +108,6 @@ public final class Statuses {
   }
 
   static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
+    return Failures.unwrap(t);
   }
 }

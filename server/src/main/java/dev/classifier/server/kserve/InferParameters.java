@@ -1,7 +1,7 @@
 package dev.classifier.server.kserve;
 
 import dev.classifier.proto.inference.InferParameter;
-import dev.classifier.server.grpc.InvalidRequestException;
+import dev.classifier.server.core.InvalidRequestException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 

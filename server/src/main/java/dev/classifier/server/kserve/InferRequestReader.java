@@ -6,8 +6,9 @@ import dev.classifier.proto.inference.InferTensorContents;
 import dev.classifier.proto.inference.ModelInferRequest;
 import dev.classifier.proto.inference.ModelInferRequest.InferInputTensor;
 import dev.classifier.proto.inference.ModelInferRequest.InferRequestedOutputTensor;
-import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.grpc.InvalidRequestException;
+import dev.classifier.server.core.ImageSource;
+import dev.classifier.server.core.InferenceRequest;
+import dev.classifier.server.core.InvalidRequestException;
 import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
@@ -15,17 +16,20 @@ import dev.classifier.server.model.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * Validates a {@code ModelInferRequest} against its model and turns it into an {@link InferPlan}:
- * exactly the model's one input, its datatype, shape {@code [n, image dims...]} with the batch
- * dimension first, and either typed contents or one raw_input_contents entry of exactly the right
- * size (never both). Raw bytes are shared, never copied; typed contents are packed once into
- * little-endian bytes. Every rejection is an {@link InvalidRequestException} naming the field
- * (or a {@link ModelNotFoundException} for an unknown model or version).
+ * Translates a {@code ModelInferRequest} into an {@link InferPlan} for the shared core, checking
+ * what only this protocol has: exactly the model's one input by name, its datatype string, shape
+ * {@code [n, image dims...]} with the batch dimension first, either typed contents or one
+ * raw_input_contents entry of exactly the right size (never both), the requested outputs and the
+ * {@code priority}/{@code timeout} parameters. Everything else (the images against the model, the
+ * priority level, queue limits) the core validates as for classifier.v1. Raw bytes are shared,
+ * never copied; typed contents are packed once into little-endian bytes. Every rejection is an
+ * {@link InvalidRequestException} naming the field (or a {@link ModelNotFoundException} for an
+ * unknown model or version).
  */
 final class InferRequestReader {
   private InferRequestReader() {}
@@ -39,7 +43,13 @@ final class InferRequestReader {
     return m;
   }
 
-  static InferPlan read(ModelInferRequest r, ModelRegistry registry) {
+  /**
+   * @param callDeadlineNanos the call's deadline in the core's ticker time, or {@link
+   *     InferenceRequest#NO_DEADLINE}
+   * @param nowNanos the core's ticker now (the {@code timeout} parameter counts from here)
+   */
+  static InferPlan read(
+      ModelInferRequest r, ModelRegistry registry, long callDeadlineNanos, long nowNanos) {
     ServedModel model = model(registry, r.getModelName(), r.getModelVersion());
     ModelSignature s = model.signature();
     if (r.getInputsCount() != 1) {
@@ -89,19 +99,31 @@ final class InferRequestReader {
     } else {
       data = pack(input.getContents(), s, n);
     }
-    List<InferenceInput> images = new ArrayList<>(n);
-    int imageBytes = (int) s.imageBytes();
-    if (n == 1) {
-      images.add(new InferenceInput(data));
-    } else {
-      for (int i = 0; i < n; i++) {
-        images.add(new InferenceInput(data.substring(i * imageBytes, (i + 1) * imageBytes)));
-      }
-    }
     int priority = InferParameters.priority(r.getParametersMap(), model.policy().priorityLevels());
     long timeout = InferParameters.timeoutNanos(r.getParametersMap());
-    return new InferPlan(
-        model, r.getId(), images, priority, timeout, outputs(r, model), raw);
+    long deadline = callDeadlineNanos;
+    if (timeout > 0 && nowNanos <= Long.MAX_VALUE - timeout) {
+      long byTimeout = nowNanos + timeout;
+      if (deadline == InferenceRequest.NO_DEADLINE || byTimeout - deadline < 0) {
+        deadline = byTimeout;
+      }
+    }
+    long[] shape = new long[input.getShapeCount()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = input.getShape(i);
+    }
+    InferenceRequest request =
+        new InferenceRequest(
+            model.name(),
+            "inputs[0]",
+            false,
+            List.of(new ImageSource.Tensor(s.inputType().name(), shape, data)),
+            OptionalInt.empty(),
+            true,
+            priority,
+            deadline,
+            r.getId());
+    return new InferPlan(request, outputs(r, model), raw);
   }
 
   /** The batch size n of a shape [n, image dims...]. */

@@ -6,7 +6,7 @@ import dev.classifier.proto.inference.InferTensorContents;
 import dev.classifier.proto.inference.ModelInferResponse;
 import dev.classifier.proto.inference.ModelInferResponse.InferOutputTensor;
 import dev.classifier.server.engine.InferenceResult;
-import dev.classifier.server.grpc.ImageAdmission.Admitted;
+import dev.classifier.server.core.InferenceOutcome;
 import dev.classifier.server.grpc.Predictions;
 import dev.classifier.server.model.ServedModel;
 import java.io.ByteArrayOutputStream;
@@ -24,14 +24,14 @@ import java.util.List;
 final class InferResponses {
   private InferResponses() {}
 
-  static ModelInferResponse render(InferPlan plan, Admitted admitted) {
-    ServedModel ran = admitted.model();
-    List<InferenceResult> results = admitted.results();
+  static ModelInferResponse render(InferPlan plan, InferenceOutcome outcome) {
+    ServedModel ran = outcome.model();
+    List<InferenceResult> results = outcome.results();
     ModelInferResponse.Builder b =
         ModelInferResponse.newBuilder()
             .setModelName(ran.name())
             .setModelVersion(ran.version())
-            .setId(plan.id());
+            .setId(plan.request().requestId());
     for (OutputRequest o : plan.outputs()) {
       InferOutputTensor.Builder t = InferOutputTensor.newBuilder().setName(o.name());
       if (o.classification()) {

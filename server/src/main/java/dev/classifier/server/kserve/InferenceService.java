@@ -18,7 +18,9 @@ import dev.classifier.proto.inference.ServerMetadataRequest;
 import dev.classifier.proto.inference.ServerMetadataResponse;
 import dev.classifier.proto.inference.ServerReadyRequest;
 import dev.classifier.proto.inference.ServerReadyResponse;
-import dev.classifier.server.grpc.ImageAdmission;
+import dev.classifier.server.core.Answer;
+import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.grpc.Admission;
 import dev.classifier.server.grpc.Statuses;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
@@ -32,8 +34,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The Open Inference Protocol's {@code inference.GRPCInferenceService}, on the same server and
- * port as classifier.v1. Handlers validate, submit through the shared {@link ImageAdmission} and
- * return without blocking; answers are written when the batcher completes each request.
+ * port as classifier.v1: a translator over the same {@link InferenceCore} (one admission path,
+ * exactly-once answers, shared status mapping). Handlers translate, submit and return without
+ * blocking; answers are written when the batcher completes each request.
  */
 public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   /** The server name ServerMetadata reports. */
@@ -44,7 +47,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
       List.of("classification", "model_configuration", "statistics", "schedule_policy");
 
   private final ModelRegistry registry;
-  private final ImageAdmission admission;
+  private final InferenceCore core;
   private final Readiness readiness;
   private final InferenceStatistics statistics;
   private final int streamWindow;
@@ -72,20 +75,18 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   }
 
   /**
-   * @param registry the served models
-   * @param admission the admission path into the batchers shared with classifier.v1
+   * @param core the admission path shared with classifier.v1
    * @param readiness server liveness and readiness
    * @param statistics per-model statistics (ModelStatistics)
    * @param streamWindow items a ModelStreamInfer stream may have received but not yet answered
    */
   public InferenceService(
-      ModelRegistry registry,
-      ImageAdmission admission,
+      InferenceCore core,
       Readiness readiness,
       InferenceStatistics statistics,
       int streamWindow) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.admission = Objects.requireNonNull(admission, "admission");
+    this.core = Objects.requireNonNull(core, "core");
+    this.registry = core.registry();
     this.readiness = Objects.requireNonNull(readiness, "readiness");
     this.statistics = Objects.requireNonNull(statistics, "statistics");
     if (streamWindow < 1) {
@@ -207,26 +208,28 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
     ServerCallStreamObserver<ModelInferResponse> call =
         (ServerCallStreamObserver<ModelInferResponse>) responses;
-    CompletableFuture<ModelInferResponse> pending;
-    try {
-      pending = infer(request);
-    } catch (RuntimeException e) {
-      responses.onError(Statuses.toException(e));
-      return;
+    CompletableFuture<?> pending =
+        infer(
+            request,
+            new Answer.Delivery<>() {
+              @Override
+              public void result(ModelInferResponse response) {
+                if (!call.isCancelled()) {
+                  responses.onNext(response);
+                  responses.onCompleted();
+                }
+              }
+
+              @Override
+              public void failure(Throwable failure) {
+                if (!call.isCancelled()) {
+                  responses.onError(Statuses.toException(failure));
+                }
+              }
+            });
+    if (!pending.isDone()) {
+      call.setOnCancelHandler(() -> pending.cancel(false));
     }
-    call.setOnCancelHandler(() -> pending.cancel(false));
-    pending.whenComplete(
-        (response, failure) -> {
-          if (call.isCancelled()) {
-            return;
-          }
-          if (failure != null) {
-            responses.onError(Statuses.toException(failure));
-          } else {
-            responses.onNext(response);
-            responses.onCompleted();
-          }
-        });
   }
 
   @Override
@@ -241,21 +244,22 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   }
 
   /**
-   * Validates and submits one request; the returned future completes with its response or fails,
-   * and cancelling it drops the queued work. Throws for a request rejected before admission.
+   * Translates one request and submits it to the core, which answers exactly once through {@code
+   * delivery} (at once when the request is rejected). The returned future is done once the request
+   * is; cancelling it drops the queued work. Must run on the call's thread (its deadline applies).
    */
-  CompletableFuture<ModelInferResponse> infer(ModelInferRequest request) {
-    InferPlan plan = InferRequestReader.read(request, registry);
-    CompletableFuture<ImageAdmission.Admitted> admitted =
-        admission.submit(plan.model(), plan.images(), plan.priority(), plan.timeoutNanos());
-    CompletableFuture<ModelInferResponse> response =
-        admitted.thenApply(a -> InferResponses.render(plan, a));
-    response.whenComplete(
-        (r, t) -> {
-          if (response.isCancelled()) {
-            admitted.cancel(false);
-          }
-        });
-    return response;
+  CompletableFuture<?> infer(ModelInferRequest request, Answer.Delivery<ModelInferResponse> delivery) {
+    InferPlan[] plan = new InferPlan[1];
+    Answer<ModelInferResponse> answer =
+        Answer.of(outcome -> InferResponses.render(plan[0], outcome), delivery);
+    try {
+      plan[0] =
+          InferRequestReader.read(
+              request, registry, Admission.deadlineNanos(core.ticker()), core.ticker().nanoTime());
+    } catch (Throwable t) {
+      answer.onFailure(t);
+      return CompletableFuture.completedFuture(null);
+    }
+    return core.submit(plan[0].request(), answer);
   }
 }

@@ -3,6 +3,7 @@ package dev.classifier.server.kserve;
 import dev.classifier.proto.inference.ModelInferRequest;
 import dev.classifier.proto.inference.ModelInferResponse;
 import dev.classifier.proto.inference.ModelStreamInferResponse;
+import dev.classifier.server.core.Answer;
 import dev.classifier.server.grpc.Statuses;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -13,7 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * One ModelStreamInfer call, with the same flow control as classifier.v1's ClassifyStream: the
@@ -26,7 +27,9 @@ import java.util.function.Function;
  */
 final class StreamInferCall implements StreamObserver<ModelInferRequest> {
   private final ServerCallStreamObserver<ModelStreamInferResponse> out;
-  private final Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer;
+  private final BiFunction<
+          ModelInferRequest, Answer.Delivery<ModelInferResponse>, CompletableFuture<?>>
+      infer;
   private final int window;
 
   private final Object lock = new Object();
@@ -40,7 +43,8 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
 
   StreamInferCall(
       ServerCallStreamObserver<ModelStreamInferResponse> out,
-      Function<ModelInferRequest, CompletableFuture<ModelInferResponse>> infer,
+      BiFunction<ModelInferRequest, Answer.Delivery<ModelInferResponse>, CompletableFuture<?>>
+          infer,
       int window) {
     this.out = out;
     this.infer = infer;
@@ -63,17 +67,25 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
       }
       outstanding++;
     }
-    CompletableFuture<ModelInferResponse> pending;
-    try {
-      pending = infer.apply(request);
-    } catch (RuntimeException e) {
-      answer(error(request, e));
-      return;
-    }
+    // every item gets exactly one entry (result or error_message), which returns its window credit
+    CompletableFuture<?> pending =
+        infer.apply(
+            request,
+            new Answer.Delivery<>() {
+              @Override
+              public void result(ModelInferResponse response) {
+                answer(ModelStreamInferResponse.newBuilder().setInferResponse(response).build());
+              }
+
+              @Override
+              public void failure(Throwable failure) {
+                answer(error(request, failure));
+              }
+            });
     boolean cancelNow = false;
     synchronized (lock) {
       if (finished) {
-        cancelNow = true;
+        cancelNow = true; // the stream was cancelled while this item was being read
       } else if (!pending.isDone()) {
         inFlight.add(pending);
       }
@@ -82,14 +94,10 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
       pending.cancel(false);
     }
     pending.whenComplete(
-        (response, failure) -> {
+        (r, t) -> {
           synchronized (lock) {
             inFlight.remove(pending);
           }
-          answer(
-              failure != null
-                  ? error(request, failure)
-                  : ModelStreamInferResponse.newBuilder().setInferResponse(response).build());
         });
   }
 

@@ -15,6 +15,7 @@ import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Prediction;
 import dev.classifier.server.TestModels;
+import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.ManagedChannel;

@@ -1,9 +1,6 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
-import dev.classifier.proto.v1.DataType;
-import dev.classifier.proto.v1.ImageInput;
-import dev.classifier.proto.v1.Tensor;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelSignature;
@@ -32,18 +29,17 @@ public final class RequestReader {
   static void read(
       String name,
       int index,
-      ImageInput image,
+      ImageSource image,
       ServedModel model,
       ImageDecoding decoding,
       RequestInputs into) {
-    switch (image.getSourceCase()) {
-      case TENSOR -> readTensor(name, index, image.getTensor(), model.signature(), into);
-      case ENCODED ->
-          into.addDecoding(
-              decoding.decode(field(name, index) + ".encoded", image.getEncoded(), model));
-      case SOURCE_NOT_SET ->
-          throw new InvalidRequestException(
-              field(name, index) + " has neither a tensor nor encoded bytes");
+    if (image instanceof ImageSource.Tensor t) {
+      readTensor(name, index, t, model.signature(), into);
+    } else if (image instanceof ImageSource.Encoded e) {
+      into.addDecoding(decoding.decode(field(name, index) + ".encoded", e.bytes(), model));
+    } else {
+      throw new InvalidRequestException(
+          field(name, index) + " has neither a tensor nor encoded bytes");
     }
   }
 
@@ -51,15 +47,16 @@ public final class RequestReader {
     return index < 0 ? name : name + "[" + index + "]";
   }
 
-  static void readTensor(String name, int index, Tensor t, ModelSignature s, RequestInputs into) {
-    checkDtype(name, index, t.getDtype(), s.inputType());
+  static void readTensor(
+      String name, int index, ImageSource.Tensor t, ModelSignature s, RequestInputs into) {
+    checkDtype(name, index, t.dtype(), s.inputType());
     int count = imageCount(t, s);
     if (count < 0) {
       throw wrongShape(field(name, index) + ".tensor", t, s);
     }
     long imageBytes = s.imageBytes();
     long expected = imageBytes * count;
-    ByteString data = t.getData();
+    ByteString data = t.data();
     if (data.size() != expected) {
       throw new InvalidRequestException(
           field(name, index)
@@ -91,30 +88,31 @@ public final class RequestReader {
    * How many images a tensor of this shape holds: 1 for the image shape, n for [n, image shape]
    * (1 <= n <= Integer.MAX_VALUE), -1 for any other shape. Reads the shape in place.
    */
-  private static int imageCount(Tensor t, ModelSignature s) {
+  private static int imageCount(ImageSource.Tensor t, ModelSignature s) {
     int rank = s.imageRank();
-    int sent = t.getShapeCount();
+    int sent = t.shape().length;
     if (sent == rank) {
       return sameImageShape(t, 0, s) ? 1 : -1;
     }
     if (sent == rank + 1 && sameImageShape(t, 1, s)) {
-      long n = t.getShape(0);
+      long n = t.shape()[0];
       return n >= 1 && n <= Integer.MAX_VALUE ? (int) n : -1;
     }
     return -1;
   }
 
-  private static boolean sameImageShape(Tensor t, int from, ModelSignature s) {
+  private static boolean sameImageShape(ImageSource.Tensor t, int from, ModelSignature s) {
     for (int i = 0; i < s.imageRank(); i++) {
-      if (t.getShape(from + i) != s.imageDim(i)) {
+      if (t.shape()[from + i] != s.imageDim(i)) {
         return false;
       }
     }
     return true;
   }
 
-  private static InvalidRequestException wrongShape(String field, Tensor t, ModelSignature s) {
-    long[] shape = t.getShapeList().stream().mapToLong(Long::longValue).toArray();
+  private static InvalidRequestException wrongShape(
+      String field, ImageSource.Tensor t, ModelSignature s) {
+    long[] shape = t.shape();
     long[] image = s.imageShape();
     if (shape.length == image.length + 1
         && shape[0] > Integer.MAX_VALUE
@@ -136,24 +134,28 @@ public final class RequestReader {
             + " for n images");
   }
 
-  private static void checkDtype(String name, int index, DataType sent, ElementType wanted) {
-    if (sent.name().equals(wanted.name())) {
+  private static void checkDtype(String name, int index, String sent, ElementType wanted) {
+    if (wanted.name().equals(sent)) {
       return;
     }
     String field = field(name, index) + ".tensor";
-    switch (sent) {
-      case DATA_TYPE_UNSPECIFIED ->
+    switch (sent == null ? "DATA_TYPE_UNSPECIFIED" : sent) {
+      case "DATA_TYPE_UNSPECIFIED", "" ->
           throw new InvalidRequestException(
               field + ".dtype is not set; this model takes " + wanted);
-      case FLOAT16 ->
+      case "FLOAT16" ->
           throw new InvalidRequestException(
               field + ".dtype FLOAT16 is reserved and not supported yet; this model takes " + wanted);
-      case FLOAT32, UINT8 ->
+      case "FLOAT32", "UINT8" ->
           throw new InvalidRequestException(
               field + ".dtype is " + sent + " but this model takes " + wanted);
       default ->
           throw new InvalidRequestException(
-              field + ".dtype has unknown value " + sent + "; this model takes " + wanted);
+              field
+                  + ".dtype has unknown value "
+                  + ClientText.quote(sent)
+                  + "; this model takes "
+                  + wanted);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -32,7 +32,7 @@ final class Chain {
           CompletableFuture<B> second;
           try {
             second = next.apply(a);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // an Error too: the caller's future must complete
             result.completeExceptionally(e);
             return;
           }

@@ -1,7 +1,8 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import java.awt.image.BufferedImage;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
@@ -47,6 +48,7 @@ public final class ImageDecoding implements AutoCloseable {
   private final Semaphore pending;
   private final int maxPendingImages;
   private final ImageDecoder decoder;
+  private final Decoder decode;
   private final LongAdder decoded = new LongAdder();
   private final LongAdder skipped = new LongAdder();
   private final ConcurrentMap<Preprocessing, ImagePreprocessor> preprocessors =
@@ -58,11 +60,26 @@ public final class ImageDecoding implements AutoCloseable {
    * @param maxPixels largest accepted width x height of one encoded image
    */
   public ImageDecoding(Executor executor, int maxPendingImages, long maxPixels) {
-    this(executor, null, maxPendingImages, maxPixels);
+    this(executor, null, maxPendingImages, maxPixels, null);
+  }
+
+  /** As above, with {@code decoder} in place of the imaging decoder (a fault-injection seam). */
+  public ImageDecoding(Executor executor, int maxPendingImages, long maxPixels, Decoder decoder) {
+    this(executor, null, maxPendingImages, maxPixels, decoder);
+  }
+
+  /** Turns encoded bytes into an image; may throw anything (the stage answers for it). */
+  @FunctionalInterface
+  public interface Decoder {
+    BufferedImage decode(byte[] encoded) throws ImageDecodeException;
   }
 
   private ImageDecoding(
-      Executor executor, ExecutorService owned, int maxPendingImages, long maxPixels) {
+      Executor executor,
+      ExecutorService owned,
+      int maxPendingImages,
+      long maxPixels,
+      Decoder decoder) {
     if (executor == null) {
       throw new IllegalArgumentException("executor must not be null");
     }
@@ -74,6 +91,7 @@ public final class ImageDecoding implements AutoCloseable {
     this.maxPendingImages = maxPendingImages;
     this.pending = new Semaphore(maxPendingImages);
     this.decoder = new ImageDecoder(maxPixels);
+    this.decode = decoder != null ? decoder : this.decoder::decode;
   }
 
   /**
@@ -87,7 +105,8 @@ public final class ImageDecoding implements AutoCloseable {
         new ThreadPoolExecutor(
             cores, cores, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads());
     pool.allowCoreThreadTimeOut(true);
-    return new ImageDecoding(pool, pool, cores * DEFAULT_PENDING_PER_CORE, DEFAULT_MAX_PIXELS);
+    return new ImageDecoding(
+        pool, pool, cores * DEFAULT_PENDING_PER_CORE, DEFAULT_MAX_PIXELS, null);
   }
 
   private static ThreadFactory daemonThreads() {
@@ -135,7 +154,10 @@ public final class ImageDecoding implements AutoCloseable {
     if (spec == null) {
       return CompletableFuture.failedFuture(
           new InvalidRequestException(
-              field + ": model '" + model.name() + "' has no image preprocessing spec; send a tensor"));
+              field
+                  + ": model "
+                  + ClientText.quote(model.name())
+                  + " has no image preprocessing spec; send a tensor"));
     }
     if (encoded.isEmpty()) {
       return CompletableFuture.failedFuture(new InvalidRequestException(field + " is empty"));
@@ -153,8 +175,9 @@ public final class ImageDecoding implements AutoCloseable {
               decoded.increment();
               result.complete(run(field, encoded, spec, model));
             }
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+          } catch (Throwable t) { // an Error too: the request is answered, never left pending
+            result.completeExceptionally(
+                t instanceof RuntimeException ? t : new InternalFailure("image decode failed", t));
           } finally {
             pending.release();
           }
@@ -183,7 +206,7 @@ public final class ImageDecoding implements AutoCloseable {
     try {
       ImagePreprocessor pre =
           preprocessors.computeIfAbsent(spec, p -> new ImagePreprocessor(p.toSpec()));
-      tensor = pre.apply(decoder.decode(encoded.toByteArray()));
+      tensor = pre.apply(decode.decode(encoded.toByteArray()));
     } catch (ImageDecodeException e) {
       throw new InvalidRequestException(field + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {

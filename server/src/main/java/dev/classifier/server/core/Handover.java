@@ -1,4 +1,4 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import dev.classifier.batching.BatcherClosedException;
 import dev.classifier.server.model.ModelNotFoundException;
@@ -38,7 +38,13 @@ final class Handover {
       Function<ServedModel, CompletableFuture<T>> submit,
       CompletableFuture<Outcome<T>> result,
       boolean mayRetry) {
-    CompletableFuture<T> current = submit.apply(model);
+    CompletableFuture<T> current;
+    try {
+      current = submit.apply(model);
+    } catch (Throwable t) { // the future must complete whatever the submission throws
+      result.completeExceptionally(t);
+      return;
+    }
     result.whenComplete(
         (r, t) -> {
           if (result.isCancelled()) {
@@ -52,7 +58,7 @@ final class Handover {
             return;
           }
           ServedModel successor =
-              mayRetry && Statuses.unwrap(failure) instanceof BatcherClosedException
+              mayRetry && Failures.unwrap(failure) instanceof BatcherClosedException
                   ? successor(registry, model)
                   : null;
           if (successor == null || result.isDone()) {

@@ -1,4 +1,4 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 import dev.classifier.server.engine.InferenceInput;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.classifier.server.grpc;
+package dev.classifier.server.core;
 
 /** The request is malformed (shape, dtype, byte length, top_k, ...): INVALID_ARGUMENT. */
 public final class InvalidRequestException extends RuntimeException {

@@ -1,0 +1,66 @@
+package dev.classifier.server.grpc;
+
+import dev.classifier.proto.v1.ClassifyRequest;
+import dev.classifier.proto.v1.ClassifyStreamRequest;
+import dev.classifier.proto.v1.ImageInput;
+import dev.classifier.proto.v1.Tensor;
+import dev.classifier.server.core.ImageSource;
+import dev.classifier.server.core.InferenceRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/** Translates classifier.v1 messages into protocol-neutral {@link InferenceRequest}s. */
+final class GrpcRequests {
+  private GrpcRequests() {}
+
+  static InferenceRequest unary(ClassifyRequest r, long deadlineNanos) {
+    List<ImageSource> images = new ArrayList<>(r.getImagesCount());
+    for (int i = 0; i < r.getImagesCount(); i++) {
+      images.add(source(r.getImages(i)));
+    }
+    return new InferenceRequest(
+        r.getModel(),
+        "images",
+        false,
+        images,
+        r.hasTopK() ? OptionalInt.of(r.getTopK()) : OptionalInt.empty(),
+        false,
+        r.getPriority(),
+        deadlineNanos,
+        "");
+  }
+
+  static InferenceRequest item(ClassifyStreamRequest r, long deadlineNanos) {
+    return new InferenceRequest(
+        r.getModel(),
+        "image",
+        true,
+        r.hasImage() ? List.of(source(r.getImage())) : List.of(),
+        r.hasTopK() ? OptionalInt.of(r.getTopK()) : OptionalInt.empty(),
+        false,
+        r.getPriority(),
+        deadlineNanos,
+        r.getRequestId());
+  }
+
+  static ImageSource source(ImageInput image) {
+    return switch (image.getSourceCase()) {
+      case TENSOR -> tensor(image.getTensor());
+      case ENCODED -> new ImageSource.Encoded(image.getEncoded());
+      case SOURCE_NOT_SET -> new ImageSource.Missing();
+    };
+  }
+
+  private static ImageSource.Tensor tensor(Tensor t) {
+    long[] shape = new long[t.getShapeCount()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = t.getShape(i);
+    }
+    String dtype = t.getDtype() == null ? "UNRECOGNIZED" : t.getDtype().name();
+    if (t.getDtype() == dev.classifier.proto.v1.DataType.UNRECOGNIZED) {
+      dtype = Integer.toString(t.getDtypeValue());
+    }
+    return new ImageSource.Tensor(dtype, shape, t.getData());
+  }
+}
