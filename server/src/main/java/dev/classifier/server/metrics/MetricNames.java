@@ -45,14 +45,14 @@ public final class MetricNames {
         metric);
   }
 
-  /** {@code classifier.grpc_requests.<method>.<code>}. */
-  public static String grpcRequests(String method, String code) {
-    return MetricRegistry.name(GRPC_REQUESTS, segment(method), code);
+  /** {@code classifier.grpc_requests.<protocol>.<method>.<code>}. */
+  public static String grpcRequests(String protocol, String method, String code) {
+    return MetricRegistry.name(GRPC_REQUESTS, segment(protocol), segment(method), code);
   }
 
-  /** {@code classifier.grpc_latency.<method>}. */
-  public static String grpcLatency(String method) {
-    return MetricRegistry.name(GRPC_LATENCY, segment(method));
+  /** {@code classifier.grpc_latency.<protocol>.<method>}. */
+  public static String grpcLatency(String protocol, String method) {
+    return MetricRegistry.name(GRPC_LATENCY, segment(protocol), segment(method));
   }
 
   /** {@code classifier.streams.<metric>}. */
@@ -94,11 +94,13 @@ public final class MetricNames {
         perInstance("compute", "classifier_instance_compute_seconds"),
         perInstance("busy_ratio", "classifier_instance_busy_ratio"),
         new MapperConfig(
-            GRPC_REQUESTS + ".*.*",
+            GRPC_REQUESTS + ".*.*.*",
             "classifier_grpc_requests",
-            Map.of("method", "${0}", "code", "${1}")),
+            Map.of("protocol", "${0}", "method", "${1}", "code", "${2}")),
         new MapperConfig(
-            GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
+            GRPC_LATENCY + ".*.*",
+            "classifier_grpc_latency_seconds",
+            Map.of("protocol", "${0}", "method", "${1}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
   }
 
