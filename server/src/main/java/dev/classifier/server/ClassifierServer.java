@@ -10,9 +10,11 @@ import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherListeners;
 import dev.classifier.server.metrics.BatcherMetrics;
+import dev.classifier.server.metrics.CallCounter;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
@@ -146,6 +148,13 @@ public final class ClassifierServer implements AutoCloseable {
       channelType = NioServerSocketChannel.class;
       transportName = "nio";
     }
+    io.grpc.ServerServiceDefinition healthService = intercepted(health.service());
+    io.grpc.ServerServiceDefinition reflection =
+        intercepted(ProtoReflectionServiceV1.newInstance());
+    java.util.Set<String> direct = new java.util.HashSet<>();
+    for (io.grpc.ServerServiceDefinition d : List.of(healthService, reflection)) {
+      d.getMethods().forEach(m -> direct.add(m.getMethodDescriptor().getFullMethodName()));
+    }
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
@@ -153,8 +162,11 @@ public final class ClassifierServer implements AutoCloseable {
             .workerEventLoopGroup(workers)
             .directExecutor()
             .maxInboundMessageSize(config.maxMessageBytes())
-            .addService(intercepted(health.service()))
-            .addService(intercepted(ProtoReflectionServiceV1.newInstance()))
+            .addStreamTracerFactory(
+                new CallCounter(
+                    metrics, m -> direct.contains(m) || lateServices.lookupMethod(m) != null))
+            .addService(healthService)
+            .addService(reflection)
             .fallbackHandlerRegistry(lateServices)
             .build();
     try {
@@ -229,8 +241,9 @@ public final class ClassifierServer implements AutoCloseable {
     return this;
   }
 
+  /** With lenient request parsing (malformed messages answered INVALID_ARGUMENT) and metrics. */
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
-    return ServerInterceptors.intercept(s, interceptor);
+    return ServerInterceptors.intercept(LenientRequests.wrap(s.bindService()), interceptor);
   }
 
   private BatcherMetrics batcherMetrics(String model) {

@@ -2,6 +2,7 @@ package dev.classifier.server;
 
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.server.grpc.ClassifierService;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.ManagedChannel;
@@ -23,7 +24,12 @@ public final class InProcessClassifier implements AutoCloseable {
     registry = new ModelRegistry(models, null);
     service = new ClassifierService(registry, streamWindow);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(LenientRequests.wrap(service.bindService()))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

@@ -3,9 +3,12 @@ package dev.classifier.server.admin;
 import dev.classifier.proto.v1.AdminGrpc;
 import dev.classifier.proto.v1.ReloadModelRequest;
 import dev.classifier.proto.v1.ReloadModelResponse;
+import dev.classifier.server.core.ClientText;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.model.ModelNotFoundException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 
@@ -23,7 +26,24 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
   @Override
   public void reloadModel(
       ReloadModelRequest request, StreamObserver<ReloadModelResponse> responses) {
-    Path path = request.hasPath() ? Path.of(request.getPath()) : null;
+    if (LenientRequests.isMalformed(request)) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(LenientRequests.description(request))
+              .asRuntimeException());
+      return;
+    }
+    Path path;
+    try {
+      path = request.hasPath() ? Path.of(request.getPath()) : null;
+    } catch (InvalidPathException e) {
+      responses.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "path " + ClientText.quote(request.getPath()) + " is not a valid file path")
+              .asRuntimeException());
+      return;
+    }
     reloader
         .reload(request.getModel(), path)
         .whenComplete(
@@ -58,6 +78,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     } else {
       s = Status.INTERNAL;
     }
-    return s.withDescription(t.getMessage()).withCause(t);
+    return s.withDescription(ClientText.cap(t.getMessage(), ClientText.MAX_DESCRIPTION))
+        .withCause(t);
   }
 }

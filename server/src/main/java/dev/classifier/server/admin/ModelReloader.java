@@ -1,6 +1,7 @@
 package dev.classifier.server.admin;
 
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.core.ClientText;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -108,7 +109,7 @@ public final class ModelReloader implements AutoCloseable {
     ModelConfig config = configs.get(name);
     if (config == null || (path == null && config.embedded())) {
       throw new IllegalStateException(
-          "model '" + name + "' is the embedded model; give a path to reload it from a file");
+          "model " + ClientText.quote(name) + " is the embedded model; give a path to reload it");
     }
     ModelConfig next = config.withName(name);
     if (path != null) {
@@ -120,7 +121,8 @@ public final class ModelReloader implements AutoCloseable {
     } catch (Exception e) {
       throw new CompletionException(
           new IllegalArgumentException(
-              "cannot load a new version of model '" + name + "': " + e.getMessage(), e));
+              "cannot load a new version of model " + ClientText.quote(name) + ": " + e.getMessage(),
+              e));
     }
     ServedModel old;
     synchronized (this) {

@@ -16,6 +16,7 @@ import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.core.InferenceRequest;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.core.InvalidRequestException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -117,6 +118,10 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
                 }
               }
             });
+    if (LenientRequests.isMalformed(request)) {
+      answer.onFailure(new InvalidRequestException(LenientRequests.description(request)));
+      return;
+    }
     InferenceRequest translated;
     try {
       translated = GrpcRequests.unary(request, Admission.deadlineNanos(core.ticker()));
@@ -147,6 +152,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
   @Override
   public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
     try {
+      if (LenientRequests.isMalformed(request)) {
+        throw new InvalidRequestException(LenientRequests.description(request));
+      }
       ServedModel m = registry.resolve(request.getModel());
       responses.onNext(ModelInfos.describe(m, m.name().equals(registry.defaultName())));
       responses.onCompleted();
@@ -157,6 +165,11 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
 
   @Override
   public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responses) {
+    if (LenientRequests.isMalformed(request)) {
+      responses.onError(
+          Statuses.toException(new InvalidRequestException(LenientRequests.description(request))));
+      return;
+    }
     ListModelsResponse.Builder b =
         ListModelsResponse.newBuilder().setDefaultModel(registry.defaultName());
     for (ServedModel m : registry.all()) {

@@ -5,6 +5,7 @@ import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.server.core.Answer;
 import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.core.InferenceRequest;
+import dev.classifier.server.core.InvalidRequestException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
@@ -68,6 +69,10 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
 
   @Override
   public void onNext(ClassifyStreamRequest request) {
+    if (LenientRequests.isMalformed(request)) {
+      malformed(request);
+      return;
+    }
     stats.itemsReceived.increment();
     int held;
     synchronized (lock) {
@@ -180,6 +185,30 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       if (written > 0 && !halfClosed) {
         out.request(written);
       }
+    }
+  }
+
+  /**
+   * A message that did not parse: the stream's framing can no longer be trusted to carry the
+   * client's intent, so the call ends INVALID_ARGUMENT and its held items are released.
+   */
+  private void malformed(ClassifyStreamRequest marker) {
+    List<CompletableFuture<?>> toCancel;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      toCancel = releaseLocked();
+      try {
+        out.onError(
+            Statuses.toException(
+                new InvalidRequestException(LenientRequests.description(marker))));
+      } catch (Throwable ignored) {
+        // the call is already closed
+      }
+    }
+    for (CompletableFuture<?> f : toCancel) {
+      f.cancel(false);
     }
   }
 

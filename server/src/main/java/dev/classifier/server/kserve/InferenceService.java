@@ -20,7 +20,9 @@ import dev.classifier.proto.inference.ServerReadyRequest;
 import dev.classifier.proto.inference.ServerReadyResponse;
 import dev.classifier.server.core.Answer;
 import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.core.InvalidRequestException;
 import dev.classifier.server.grpc.Admission;
+import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.grpc.Statuses;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
@@ -121,6 +123,13 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     return null;
   }
 
+  /** Rejects the marker of a request that did not parse (see {@link LenientRequests}). */
+  private static void wellFormed(Object request) {
+    if (LenientRequests.isMalformed(request)) {
+      throw new InvalidRequestException(LenientRequests.description(request));
+    }
+  }
+
   @Override
   public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> responses) {
     responses.onNext(ServerLiveResponse.newBuilder().setLive(readiness.live()).build());
@@ -137,6 +146,12 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> responses) {
     boolean ready;
+    try {
+      wellFormed(request);
+    } catch (InvalidRequestException e) {
+      responses.onError(Statuses.toException(e));
+      return;
+    }
     try {
       InferRequestReader.model(registry, request.getName(), request.getVersion());
       ready = readiness.ready();
@@ -163,6 +178,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> responses) {
     try {
+      wellFormed(request);
       ServedModel m = InferRequestReader.model(registry, request.getName(), request.getVersion());
       responses.onNext(ModelDescriptions.metadata(m));
       responses.onCompleted();
@@ -175,6 +191,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   public void modelConfig(
       ModelConfigRequest request, StreamObserver<ModelConfigResponse> responses) {
     try {
+      wellFormed(request);
       ServedModel m = InferRequestReader.model(registry, request.getName(), request.getVersion());
       responses.onNext(
           ModelConfigResponse.newBuilder().setConfig(ModelDescriptions.config(m)).build());
@@ -188,6 +205,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
   public void modelStatistics(
       ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> responses) {
     try {
+      wellFormed(request);
       ModelStatisticsResponse.Builder b = ModelStatisticsResponse.newBuilder();
       if (request.getName().isEmpty()) {
         for (ServedModel m : registry.all()) {
@@ -253,6 +271,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     Answer<ModelInferResponse> answer =
         Answer.of(outcome -> InferResponses.render(plan[0], outcome), delivery);
     try {
+      wellFormed(request);
       plan[0] =
           InferRequestReader.read(
               request, registry, Admission.deadlineNanos(core.ticker()), core.ticker().nanoTime());

@@ -1,6 +1,5 @@
 package dev.classifier.server.metrics;
 
-import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.classifier.proto.inference.ModelInferRequest;
@@ -8,6 +7,7 @@ import dev.classifier.proto.inference.ModelStreamInferResponse;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
+import dev.classifier.server.grpc.LenientRequests;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -20,18 +20,17 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts every gRPC call by protocol, method and status code ({@code
- * classifier_grpc_requests_total}), times it ({@code classifier_grpc_latency_seconds}), records
- * per-model request counts and end-to-end latency (unary calls and each stream item, of
- * classifier.v1 and of the Open Inference Protocol alike) and, when enabled, writes one access-log
- * line per call to the {@code classifier.access} logger. Never blocks, and names and registers
+ * Times every gRPC call answered by its handler ({@code classifier_grpc_latency_seconds}, by
+ * protocol and method), records per-model request counts and end-to-end latency (unary calls and
+ * each stream item, of classifier.v1 and of the Open Inference Protocol alike) and, when enabled, writes one access-log
+ * line per call to the {@code classifier.access} logger. Calls are counted by status code in
+ * {@link CallCounter}, which also sees calls the transport ends. Never blocks, and names and registers
  * metrics once per method, status code and model: a call costs map hits and counter updates.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
@@ -39,7 +38,6 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public static final String ACCESS_LOGGER = "classifier.access";
 
   private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
-  private static final int CODES = Status.Code.values().length;
 
   private final MetricRegistry registry;
   private final Function<String, String> servedModel;
@@ -156,28 +154,16 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         : perModel.computeIfAbsent(requested, r -> new RequestMetrics(registry, name));
   }
 
-  /** One method's call counters (by status code, registered on first use) and latency timer. */
+  /** One method's latency timer (calls are counted by {@link CallCounter}). */
   private final class MethodMetrics {
     private final String name;
-    private final Timer latency;
-    private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(CODES);
-
     private final String protocol;
+    private final Timer latency;
 
     MethodMetrics(String fullMethodName) {
       this.name = shortMethod(fullMethodName);
       this.protocol = protocol(fullMethodName);
       this.latency = registry.timer(MetricNames.grpcLatency(protocol, name));
-    }
-
-    Counter calls(Status.Code code) {
-      Counter c = byCode.get(code.ordinal());
-      if (c == null) {
-        // the registry hands every racer the same counter
-        c = registry.counter(MetricNames.grpcRequests(protocol, name, code.name()));
-        byCode.set(code.ordinal(), c);
-      }
-      return c;
     }
   }
 
@@ -203,6 +189,9 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     }
 
     void received(Object message) {
+      if (LenientRequests.isMalformed(message)) {
+        return; // no model to attribute it to; the call's status counts it
+      }
       if (message instanceof ClassifyRequest r) {
         unaryReceived(r.getModel(), r.getImagesCount());
       } else if (message instanceof ClassifyStreamRequest r) {
@@ -264,7 +253,6 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
       closed = true;
       items.clear();
       long nanos = nanoClock.getAsLong() - startNanos;
-      method.calls(status.getCode()).inc();
       method.latency.update(nanos, TimeUnit.NANOSECONDS);
       RequestMetrics m = unaryModel;
       if (m != null) {

@@ -18,6 +18,7 @@ public final class MetricNames {
   static final String INSTANCE = "classifier.instance";
   static final String GRPC_REQUESTS = "classifier.grpc_requests";
   static final String GRPC_LATENCY = "classifier.grpc_latency";
+  static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
 
   private MetricNames() {}
@@ -48,6 +49,13 @@ public final class MetricNames {
   /** {@code classifier.grpc_requests.<protocol>.<method>.<code>}. */
   public static String grpcRequests(String protocol, String method, String code) {
     return MetricRegistry.name(GRPC_REQUESTS, segment(protocol), segment(method), code);
+  }
+
+  /**
+   * {@code classifier.grpc_received.<protocol>.<method>}: calls opened (see {@link CallCounter}).
+   */
+  public static String grpcReceived(String protocol, String method) {
+    return MetricRegistry.name(GRPC_RECEIVED, segment(protocol), segment(method));
   }
 
   /** {@code classifier.grpc_latency.<protocol>.<method>}. */
@@ -100,6 +108,10 @@ public final class MetricNames {
         new MapperConfig(
             GRPC_LATENCY + ".*.*",
             "classifier_grpc_latency_seconds",
+            Map.of("protocol", "${0}", "method", "${1}")),
+        new MapperConfig(
+            GRPC_RECEIVED + ".*.*",
+            "classifier_grpc_received",
             Map.of("protocol", "${0}", "method", "${1}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
   }

@@ -1,5 +1,6 @@
 package dev.classifier.server.model;
 
+import dev.classifier.server.core.ClientText;
 import java.util.Collection;
 
 /** A request named a model the server does not serve. */
@@ -7,7 +8,11 @@ public final class ModelNotFoundException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public ModelNotFoundException(String name, Collection<String> served) {
-    super("model '" + name + "' is not served; served models: " + String.join(", ", served));
+    super(
+        "model "
+            + ClientText.quote(name)
+            + " is not served; served models: "
+            + String.join(", ", served));
   }
 
   /** A served model asked for in a version it is not served in. */

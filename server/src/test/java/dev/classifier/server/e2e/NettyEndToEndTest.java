@@ -14,6 +14,7 @@ import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.Prediction;
+import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
@@ -49,7 +50,12 @@ class NettyEndToEndTest {
     BatchPolicy policy =
         BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(2)).build();
     server =
-        new ClassifierServer(ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))).start();
+        new ClassifierServer(
+                ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
+                    .toBuilder()
+                    .metricsPort(0)
+                    .build())
+            .start();
     client = ClassifierClient.connect("127.0.0.1:" + server.port(), Duration.ofSeconds(30));
     reference =
         OrtEnvironment.getEnvironment()
@@ -65,6 +71,7 @@ class NettyEndToEndTest {
   @AfterAll
   static void stop() throws Exception {
     client.close();
+    Accounting.settled(server).assertBalanced();
     server.stop(Duration.ofSeconds(5));
     reference.close();
   }

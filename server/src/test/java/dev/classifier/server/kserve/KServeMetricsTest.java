@@ -14,12 +14,15 @@ import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
+import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
+import dev.classifier.server.RawCalls;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.ops.Scrape;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +130,28 @@ class KServeMetricsTest {
         assertThat(s.value("classifier_requests_total{" + m + "}")).isEqualTo(8);
         assertThat(s.value("classifier_rejected_total{" + m + ",reason=\"invalid\"}")).isEqualTo(2);
         assertThat(s.value("classifier_latency_seconds_count{" + m + "}")).isEqualTo(6);
+
+        // bytes that are no ModelInferRequest: INVALID_ARGUMENT (unary), an error entry (stream)
+        byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x01, 0x02};
+        Status unary = RawCalls.unary(channel, "inference.GRPCInferenceService/ModelInfer", garbage);
+        assertThat(unary.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        RawCalls.StreamResult streamed =
+            RawCalls.bidi(
+                channel,
+                "inference.GRPCInferenceService/ModelStreamInfer",
+                List.of(garbage, infer(784 * 4).toByteArray()));
+        assertThat(streamed.status().getCode()).isEqualTo(Status.Code.OK);
+        assertThat(streamed.responses()).hasSize(2);
+        List<String> errors = new java.util.ArrayList<>();
+        for (byte[] b : streamed.responses()) {
+          errors.add(ModelStreamInferResponse.parseFrom(b).getErrorMessage());
+        }
+        assertThat(errors).anyMatch(e -> e.startsWith("INVALID_ARGUMENT: the request is not a valid"));
+        assertThat(errors).contains("");
+        // every call received was answered once; nothing left in flight
+        Accounting a = Accounting.settled(server);
+        assertThat(a.received("GRPCInferenceService/ModelInfer")).isEqualTo(4);
+        assertThat(a.answered("GRPCInferenceService/ModelInfer", "INVALID_ARGUMENT")).isEqualTo(2);
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }

@@ -10,6 +10,7 @@ import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
+import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
@@ -131,6 +132,7 @@ class MetricsEndpointTest {
                 s.value(
                     "classifier_grpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"Classifier/Classify\",protocol=\"classifier\"}"))
             .isEqualTo(INVALID);
+        Accounting.settled(server).assertBalanced();
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }

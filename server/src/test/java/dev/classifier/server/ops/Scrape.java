@@ -40,6 +40,11 @@ public final class Scrape {
     return new Scrape(r.body());
   }
 
+  /** Every series, keyed as exposed (name and labels). */
+  public Map<String, Double> series() {
+    return java.util.Collections.unmodifiableMap(series);
+  }
+
   public String text() {
     return text;
   }
