@@ -35,6 +35,12 @@ public final class CallCounter extends ServerStreamTracer.Factory {
   public CallCounter(MetricRegistry registry, Predicate<String> served) {
     this.registry = registry;
     this.served = served;
+    // registered up front, so the families exist (at 0) before the first call
+    for (String protocol :
+        java.util.List.of(
+            GrpcMetricsInterceptor.CLASSIFIER, GrpcMetricsInterceptor.KSERVE, "grpc")) {
+      unknown.put(protocol, new Method(protocol, UNKNOWN));
+    }
   }
 
   @Override
