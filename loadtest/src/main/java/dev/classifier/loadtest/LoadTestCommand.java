@@ -19,6 +19,9 @@ import dev.classifier.loadtest.schedule.ArrivalSchedule;
 import dev.classifier.loadtest.transport.EchoSender;
 import dev.classifier.loadtest.transport.EchoServer;
 import dev.classifier.loadtest.transport.Inputs;
+import dev.classifier.loadtest.transport.KServeRequests;
+import dev.classifier.loadtest.transport.KServeStreamSender;
+import dev.classifier.loadtest.transport.KServeUnarySender;
 import dev.classifier.loadtest.transport.RequestSender;
 import dev.classifier.loadtest.transport.StreamSender;
 import dev.classifier.loadtest.transport.UnarySender;
@@ -82,6 +85,12 @@ public final class LoadTestCommand implements Callable<Integer> {
 
   @Option(names = "--transport", description = "unary, stream or both (default: ${DEFAULT-VALUE}).")
   String transport = "unary";
+
+  @Option(names = "--protocol", description = "classifier (classifier.v1), kserve (Open Inference Protocol ModelInfer / ModelStreamInfer) or both (default: ${DEFAULT-VALUE}).")
+  String protocol = "classifier";
+
+  @Option(names = "--kserve-contents", description = "kserve: raw (raw_input_contents), typed (fp32/uint contents) or both (default: ${DEFAULT-VALUE}).")
+  String kserveContents = "raw";
 
   @Option(names = "--channels", description = "gRPC channels (one stream per channel) (default: ${DEFAULT-VALUE}).")
   int channels = 1;
@@ -262,6 +271,12 @@ public final class LoadTestCommand implements Callable<Integer> {
       throw badArgument(
           "--transport must be unary, stream or both, got " + transport);
     }
+    if (!List.of("classifier", "kserve", "both").contains(protocol)) {
+      throw badArgument("--protocol must be classifier, kserve or both, got " + protocol);
+    }
+    if (!List.of("raw", "typed", "both").contains(kserveContents)) {
+      throw badArgument("--kserve-contents must be raw, typed or both, got " + kserveContents);
+    }
     if (channels < 1 || concurrency < 1 || imagesPerRequest < 1 || rate <= 0) {
       throw badArgument(
           "--channels, --concurrency, --images-per-request and --rate must be positive");
@@ -277,8 +292,26 @@ public final class LoadTestCommand implements Callable<Integer> {
     return new ParameterException(new CommandLine(this), message);
   }
 
+  /**
+   * Transport names: "unary" and "stream" for classifier.v1; "kserve-unary-raw",
+   * "kserve-stream-typed", ... for the Open Inference Protocol.
+   */
   private List<String> transports() {
-    return transport.equals("both") ? List.of("unary", "stream") : List.of(transport);
+    List<String> base = transport.equals("both") ? List.of("unary", "stream") : List.of(transport);
+    List<String> out = new ArrayList<>();
+    if (!protocol.equals("kserve")) {
+      out.addAll(base);
+    }
+    if (!protocol.equals("classifier")) {
+      List<String> contents =
+          kserveContents.equals("both") ? List.of("raw", "typed") : List.of(kserveContents);
+      for (String t : base) {
+        for (String c : contents) {
+          out.add("kserve-" + t + "-" + c);
+        }
+      }
+    }
+    return out;
   }
 
   private List<Integer> closedPoints() {
@@ -305,6 +338,27 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private RequestSender sender(List<ClassifierClient> clients, String t, int inFlight) {
+    if (t.startsWith("kserve-")) {
+      KServeRequests.Contents contents =
+          t.endsWith("-typed") ? KServeRequests.Contents.TYPED : KServeRequests.Contents.RAW;
+      boolean stream = t.startsWith("kserve-stream");
+      List<dev.classifier.proto.inference.ModelInferRequest> requests =
+          KServeRequests.build(
+              info.getName(),
+              info.getInput().getName(),
+              info.getOutput().getName(),
+              topK,
+              inputs,
+              stream ? 1 : imagesPerRequest,
+              contents);
+      if (stream) {
+        int window = Math.max(1, (inFlight + clients.size() - 1) / clients.size());
+        return new KServeStreamSender(clients, requests, contents, window);
+      }
+      return new KServeUnarySender(
+          clients, requests, imagesPerRequest, contents,
+          deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null);
+    }
     if (t.equals("stream")) {
       int window = Math.max(1, (inFlight + clients.size() - 1) / clients.size());
       return new StreamSender(clients, model, topK, inputs, window);

@@ -12,8 +12,11 @@ import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.grpc.ClassifierService;
+import dev.classifier.server.kserve.InferenceService;
+import dev.classifier.server.kserve.InferenceStatistics;
 import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.health.ServingHealth;
+import dev.classifier.server.metrics.BatcherListeners;
 import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.CallCounter;
 import dev.classifier.server.metrics.DecodeGauges;
@@ -62,8 +65,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server: listens first (health, reflection and metrics answer while models load, all
- * NOT_SERVING but liveness), then loads and warms every model and starts serving classifier.v1
- * and classifier.v1.Admin on Netty (native epoll on Linux, NIO elsewhere).
+ * NOT_SERVING but liveness), then loads and warms every model and starts serving classifier.v1,
+ * classifier.v1.Admin and the Open Inference Protocol ({@code inference.GRPCInferenceService}) on
+ * Netty (native epoll on Linux, NIO elsewhere).
  *
  * <p>Handlers never block, so they run directly on the event loops ({@code directExecutor}); all
  * inference happens on the batchers' worker threads, reloads on the reloader's thread.
@@ -80,6 +84,8 @@ public final class ClassifierServer implements AutoCloseable {
   private final ServingHealth health = new ServingHealth();
   private final MutableHandlerRegistry lateServices = new MutableHandlerRegistry();
   private final Map<String, BatcherMetrics> batcherMetrics = new ConcurrentHashMap<>();
+  private final InferenceStatistics statistics =
+      new InferenceStatistics(System::currentTimeMillis);
   private GrpcMetricsInterceptor interceptor;
   private volatile ModelRegistry registry;
   private ModelReloader reloader;
@@ -215,7 +221,11 @@ public final class ClassifierServer implements AutoCloseable {
       throw new IllegalStateException("call listen() first");
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ModelLoader loader = new ModelLoader(env, this::batcherMetrics, health::modelNotReady);
+    ModelLoader loader =
+        new ModelLoader(
+            env,
+            n -> BatcherListeners.both(batcherMetrics(n), statistics.listener(n)),
+            health::modelNotReady);
     List<ServedModel> loaded = new ArrayList<>();
     Map<String, ModelConfig> configs = new LinkedHashMap<>();
     try {
@@ -269,6 +279,13 @@ public final class ClassifierServer implements AutoCloseable {
         b -> b.channelType(channelType).bossEventLoopGroup(boss).workerEventLoopGroup(workers),
         config.connection(),
         intercepted(new AdminService(reloader, security.modelPaths())));
+    lateServices.addService(
+        intercepted(
+            new InferenceService(
+                service.core(),
+                InferenceService.Readiness.of(health::isLive, health::isReady),
+                statistics,
+                config.streamWindow())));
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }

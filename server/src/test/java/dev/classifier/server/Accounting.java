@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  */
 public final class Accounting {
   private static final Pattern RECEIVED =
-      Pattern.compile("classifier_grpc_received_total\\{method=\"([^\"]*)\"}");
+      Pattern.compile(
+          "classifier_grpc_received_total\\{method=\"([^\"]*)\"(?:,protocol=\"[^\"]*\")?}");
   private static final Pattern ANSWERED =
       Pattern.compile(
-          "classifier_grpc_requests_total\\{code=\"([^\"]*)\",method=\"([^\"]*)\"}");
+          "classifier_grpc_requests_total\\{code=\"([^\"]*)\",method=\"([^\"]*)\""
+              + "(?:,protocol=\"[^\"]*\")?}");
   private static final String[] IN_PROGRESS = {
     "classifier_streams_open",
     "classifier_streams_in_flight",

@@ -6,8 +6,11 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 
-/** Builds batcher submit options from a call: its gRPC deadline, priority and payload size. */
-final class Admission {
+/**
+ * Builds batcher submit options from a call: its gRPC deadline, priority and payload size. Every
+ * gRPC front-end (classifier.v1, the Open Inference Protocol) takes its call deadline from here.
+ */
+public final class Admission {
   private Admission() {}
 
   static SubmitOptions options(Ticker ticker, int priority, long payloadBytes) {
@@ -15,7 +18,7 @@ final class Admission {
   }
 
   /** The current call's deadline in {@code ticker} time, or {@link SubmitOptions#NO_DEADLINE}. */
-  static long deadlineNanos(Ticker ticker) {
+  public static long deadlineNanos(Ticker ticker) {
     Deadline deadline = Context.current().getDeadline();
     long deadlineNanos = SubmitOptions.NO_DEADLINE;
     if (deadline != null) {

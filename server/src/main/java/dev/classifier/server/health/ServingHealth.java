@@ -23,6 +23,8 @@ public final class ServingHealth {
   public static final String CLASSIFIER_SERVICE = "classifier.v1.Classifier";
 
   private final HealthStatusManager health = new HealthStatusManager();
+  private volatile boolean ready;
+  private volatile boolean draining;
 
   /** Listening, models not loaded yet. */
   public ServingHealth() {
@@ -51,11 +53,23 @@ public final class ServingHealth {
 
   /** Every model serves. */
   public void ready() {
+    ready = true;
     setReady(ServingStatus.SERVING);
+  }
+
+  /** True once every model serves, until shutdown begins (Open Inference Protocol ServerReady). */
+  public boolean isReady() {
+    return ready && !draining;
+  }
+
+  /** True until shutdown begins (Open Inference Protocol ServerLive). */
+  public boolean isLive() {
+    return !draining;
   }
 
   /** Shutdown began: everything NOT_SERVING, and stays so. */
   public void draining() {
+    draining = true;
     health.enterTerminalState();
   }
 

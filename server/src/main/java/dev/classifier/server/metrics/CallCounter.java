@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * Counts every gRPC call from the transport's view, so nothing escapes: {@code
- * classifier_grpc_received_total{method}} when the stream opens and {@code
- * classifier_grpc_requests_total{method,code}} exactly once when it closes, whatever ends it (the
+ * classifier_grpc_received_total{protocol,method}} when the stream opens and {@code
+ * classifier_grpc_requests_total{protocol,method,code}} exactly once when it closes, whatever ends it (the
  * handler's status, a malformed or over-size message, client cancel (RST_STREAM), deadline,
  * GOAWAY or a dropped connection). Once every call has ended, received equals the sum over codes.
  * Method names the server does not serve share the label {@code unknown} (bounded cardinality).
@@ -28,13 +28,19 @@ public final class CallCounter extends ServerStreamTracer.Factory {
   private final MetricRegistry registry;
   private final Predicate<String> served;
   private final Map<String, Method> methods = new ConcurrentHashMap<>();
-  private final Method unknown;
+  /** By protocol: at most one series per protocol label for methods not served. */
+  private final Map<String, Method> unknown = new ConcurrentHashMap<>();
 
   /** @param served whether a full method name is served (else counted as {@link #UNKNOWN}) */
   public CallCounter(MetricRegistry registry, Predicate<String> served) {
     this.registry = registry;
     this.served = served;
-    this.unknown = new Method(UNKNOWN);
+    // registered up front, so the families exist (at 0) before the first call
+    for (String protocol :
+        java.util.List.of(
+            GrpcMetricsInterceptor.CLASSIFIER, GrpcMetricsInterceptor.KSERVE, "grpc")) {
+      unknown.put(protocol, new Method(protocol, UNKNOWN));
+    }
   }
 
   @Override
@@ -44,8 +50,12 @@ public final class CallCounter extends ServerStreamTracer.Factory {
       m =
           served.test(fullMethodName)
               ? methods.computeIfAbsent(
-                  fullMethodName, n -> new Method(GrpcMetricsInterceptor.shortMethod(n)))
-              : unknown;
+                  fullMethodName,
+                  n ->
+                      new Method(
+                          GrpcMetricsInterceptor.protocol(n), GrpcMetricsInterceptor.shortMethod(n)))
+              : unknown.computeIfAbsent(
+                  GrpcMetricsInterceptor.protocol(fullMethodName), p -> new Method(p, UNKNOWN));
     }
     m.received.inc();
     Method method = m;
@@ -61,19 +71,21 @@ public final class CallCounter extends ServerStreamTracer.Factory {
   }
 
   private final class Method {
+    final String protocol;
     final String name;
     final Counter received;
     final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(CODES);
 
-    Method(String name) {
+    Method(String protocol, String name) {
+      this.protocol = protocol;
       this.name = name;
-      this.received = registry.counter(MetricNames.grpcReceived(name));
+      this.received = registry.counter(MetricNames.grpcReceived(protocol, name));
     }
 
     Counter answered(Status.Code code) {
       Counter c = byCode.get(code.ordinal());
       if (c == null) {
-        c = registry.counter(MetricNames.grpcRequests(name, code.name()));
+        c = registry.counter(MetricNames.grpcRequests(protocol, name, code.name()));
         byCode.set(code.ordinal(), c);
       }
       return c;

@@ -2,6 +2,8 @@ package dev.classifier.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import dev.classifier.proto.inference.ModelInferRequest;
+import dev.classifier.proto.inference.ModelStreamInferResponse;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
@@ -10,6 +12,7 @@ import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -23,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Times every gRPC call answered by its handler ({@code classifier_grpc_latency_seconds}), records per-model request counts and
- * end-to-end latency (unary calls and each stream item) and, when enabled, writes one access-log
+ * Times every gRPC call answered by its handler ({@code classifier_grpc_latency_seconds}, by
+ * protocol and method), records per-model request counts and end-to-end latency (unary calls and
+ * each stream item, of classifier.v1 and of the Open Inference Protocol alike) and, when enabled, writes one access-log
  * line per call to the {@code classifier.access} logger. Calls are counted by status code in
  * {@link CallCounter}, which also sees calls the transport ends. Never blocks, and names and registers
  * metrics once per method, status code and model: a call costs map hits and counter updates.
@@ -69,6 +73,19 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     this.nanoClock = nanoClock;
   }
 
+  /** The protocol label of {@code protocol}: "kserve", "classifier" or "grpc" (health, ...). */
+  public static final String KSERVE = "kserve";
+
+  public static final String CLASSIFIER = "classifier";
+
+  /** The protocol a method belongs to: {@value #KSERVE}, {@value #CLASSIFIER} or "grpc". */
+  static String protocol(String fullMethodName) {
+    if (fullMethodName.startsWith("inference.")) {
+      return KSERVE;
+    }
+    return fullMethodName.startsWith("classifier.") ? CLASSIFIER : "grpc";
+  }
+
   /** "classifier.v1.Classifier/Classify" becomes "Classifier/Classify". */
   static String shortMethod(String fullMethodName) {
     int slash = fullMethodName.indexOf('/');
@@ -81,13 +98,25 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     CallRecord record =
-        new CallRecord(methodMetrics(call.getMethodDescriptor().getFullMethodName()), nanoClock.getAsLong());
+        new CallRecord(
+            methodMetrics(call.getMethodDescriptor().getFullMethodName()),
+            call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY,
+            nanoClock.getAsLong());
     ServerCall<Q, A> observed =
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void sendMessage(A message) {
             if (message instanceof ClassifyStreamResponse r) {
-              record.itemAnswered(r);
+              record.itemAnswered(
+                  r.getRequestId(),
+                  r.hasResult(),
+                  r.hasError()
+                      && r.getError().getCode() == Status.Code.INVALID_ARGUMENT.value());
+            } else if (message instanceof ModelStreamInferResponse r) {
+              record.itemAnswered(
+                  r.getInferResponse().getId(),
+                  r.getErrorMessage().isEmpty(),
+                  r.getErrorMessage().startsWith(Status.Code.INVALID_ARGUMENT.name()));
             }
             super.sendMessage(message);
           }
@@ -128,11 +157,13 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   /** One method's latency timer (calls are counted by {@link CallCounter}). */
   private final class MethodMetrics {
     private final String name;
+    private final String protocol;
     private final Timer latency;
 
     MethodMetrics(String fullMethodName) {
       this.name = shortMethod(fullMethodName);
-      this.latency = registry.timer(MetricNames.grpcLatency(name));
+      this.protocol = protocol(fullMethodName);
+      this.latency = registry.timer(MetricNames.grpcLatency(protocol, name));
     }
   }
 
@@ -142,6 +173,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   /** What one call has seen; its methods may run on the transport and on worker threads. */
   private final class CallRecord {
     private final MethodMetrics method;
+    private final boolean unary;
     private final long startNanos;
     private final Map<String, Item> items = new ConcurrentHashMap<>();
     private volatile RequestMetrics unaryModel;
@@ -150,8 +182,9 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     private volatile int images;
     private volatile boolean closed;
 
-    CallRecord(MethodMetrics method, long startNanos) {
+    CallRecord(MethodMetrics method, boolean unary, long startNanos) {
       this.method = method;
+      this.unary = unary;
       this.startNanos = startNanos;
     }
 
@@ -160,22 +193,44 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         return; // no model to attribute it to; the call's status counts it
       }
       if (message instanceof ClassifyRequest r) {
-        modelName = r.getModel();
-        images = r.getImagesCount();
-        unaryModel = modelMetrics(r.getModel());
-        if (unaryModel != null) {
-          unaryModel.received();
-        }
+        unaryReceived(r.getModel(), r.getImagesCount());
       } else if (message instanceof ClassifyStreamRequest r) {
-        modelName = r.getModel();
-        images++;
-        RequestMetrics m = modelMetrics(r.getModel());
-        streamModel = m;
-        if (m != null) {
-          m.received();
-          if (!closed) {
-            items.putIfAbsent(r.getRequestId(), new Item(nanoClock.getAsLong(), m));
-          }
+        itemReceived(r.getModel(), r.getRequestId());
+      } else if (message instanceof ModelInferRequest r) {
+        if (unary) {
+          unaryReceived(r.getModelName(), images(r));
+        } else {
+          itemReceived(r.getModelName(), r.getId());
+        }
+      }
+    }
+
+    /** The batch dimension of a ModelInferRequest's first input (0 if it has none). */
+    private static int images(ModelInferRequest r) {
+      if (r.getInputsCount() == 0 || r.getInputs(0).getShapeCount() == 0) {
+        return 0;
+      }
+      return (int) Math.max(0, Math.min(Integer.MAX_VALUE, r.getInputs(0).getShape(0)));
+    }
+
+    private void unaryReceived(String model, int imageCount) {
+      modelName = model;
+      images = imageCount;
+      unaryModel = modelMetrics(model);
+      if (unaryModel != null) {
+        unaryModel.received();
+      }
+    }
+
+    private void itemReceived(String model, String id) {
+      modelName = model;
+      images++;
+      RequestMetrics m = modelMetrics(model);
+      streamModel = m;
+      if (m != null) {
+        m.received();
+        if (!closed) {
+          items.putIfAbsent(id, new Item(nanoClock.getAsLong(), m));
         }
       }
     }
@@ -184,16 +239,14 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
      * Attributes the answer to the model its item asked for (error answers name no model), or,
      * for an id not tracked (a duplicate), to the stream's latest model without a latency.
      */
-    void itemAnswered(ClassifyStreamResponse r) {
-      Item item = items.remove(r.getRequestId());
+    void itemAnswered(String id, boolean ok, boolean invalid) {
+      Item item = items.remove(id);
       RequestMetrics m = item != null ? item.model() : streamModel;
       if (m == null) {
         return;
       }
       long nanos = item == null ? 0 : nanoClock.getAsLong() - item.startNanos();
-      boolean invalid =
-          r.hasError() && r.getError().getCode() == Status.Code.INVALID_ARGUMENT.value();
-      m.answered(r.hasResult() && item != null, invalid, nanos);
+      m.answered(ok && item != null, invalid, nanos);
     }
 
     void closed(Status status, ServerCall<?, ?> call) {

@@ -48,19 +48,21 @@ public final class MetricNames {
         metric);
   }
 
-  /** {@code classifier.grpc_requests.<method>.<code>}. */
-  public static String grpcRequests(String method, String code) {
-    return MetricRegistry.name(GRPC_REQUESTS, segment(method), code);
+  /** {@code classifier.grpc_requests.<protocol>.<method>.<code>}. */
+  public static String grpcRequests(String protocol, String method, String code) {
+    return MetricRegistry.name(GRPC_REQUESTS, segment(protocol), segment(method), code);
   }
 
-  /** {@code classifier.grpc_received.<method>}: calls opened (see {@link CallCounter}). */
-  public static String grpcReceived(String method) {
-    return MetricRegistry.name(GRPC_RECEIVED, segment(method));
+  /**
+   * {@code classifier.grpc_received.<protocol>.<method>}: calls opened (see {@link CallCounter}).
+   */
+  public static String grpcReceived(String protocol, String method) {
+    return MetricRegistry.name(GRPC_RECEIVED, segment(protocol), segment(method));
   }
 
-  /** {@code classifier.grpc_latency.<method>}. */
-  public static String grpcLatency(String method) {
-    return MetricRegistry.name(GRPC_LATENCY, segment(method));
+  /** {@code classifier.grpc_latency.<protocol>.<method>}. */
+  public static String grpcLatency(String protocol, String method) {
+    return MetricRegistry.name(GRPC_LATENCY, segment(protocol), segment(method));
   }
 
   /** {@code classifier.decode.<metric>}: the encoded-image decode stage. */
@@ -127,12 +129,17 @@ public final class MetricNames {
         perInstance("busy_ratio", "classifier_instance_busy_ratio"),
         perInstance("wedged", "classifier_instance_wedged"),
         new MapperConfig(
-            GRPC_REQUESTS + ".*.*",
+            GRPC_REQUESTS + ".*.*.*",
             "classifier_grpc_requests",
-            Map.of("method", "${0}", "code", "${1}")),
+            Map.of("protocol", "${0}", "method", "${1}", "code", "${2}")),
         new MapperConfig(
-            GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
-        new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
+            GRPC_LATENCY + ".*.*",
+            "classifier_grpc_latency_seconds",
+            Map.of("protocol", "${0}", "method", "${1}")),
+        new MapperConfig(
+            GRPC_RECEIVED + ".*.*",
+            "classifier_grpc_received",
+            Map.of("protocol", "${0}", "method", "${1}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
         new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()),
         new MapperConfig(HEALTH + ".*", "classifier_health_serving", Map.of("service", "${0}")));

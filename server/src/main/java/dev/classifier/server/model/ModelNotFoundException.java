@@ -14,4 +14,9 @@ public final class ModelNotFoundException extends RuntimeException {
             + " is not served; served models: "
             + String.join(", ", served));
   }
+
+  /** A served model asked for in a version it is not served in. */
+  public ModelNotFoundException(String name, String version, String served) {
+    super("model '" + name + "' has no version '" + version + "'; serving version " + served);
+  }
 }

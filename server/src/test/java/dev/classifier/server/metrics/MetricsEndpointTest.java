@@ -126,11 +126,11 @@ class MetricsEndpointTest {
             .isBetween(0.0, 1.0);
 
         // gRPC per method and code
-        assertThat(s.value("classifier_grpc_requests_total{code=\"OK\",method=\"Classifier/Classify\"}"))
+        assertThat(s.value("classifier_grpc_requests_total{code=\"OK\",method=\"Classifier/Classify\",protocol=\"classifier\"}"))
             .isEqualTo(ok);
         assertThat(
                 s.value(
-                    "classifier_grpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"Classifier/Classify\"}"))
+                    "classifier_grpc_requests_total{code=\"INVALID_ARGUMENT\",method=\"Classifier/Classify\",protocol=\"classifier\"}"))
             .isEqualTo(INVALID);
         Accounting.settled(server).assertBalanced();
       } finally {
