@@ -19,9 +19,14 @@ import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.warmup.ServingWarmup;
+import dev.classifier.server.warmup.WarmupGate;
+import dev.classifier.server.warmup.WarmupReport;
 import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -35,6 +40,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +85,9 @@ public final class ClassifierServer implements AutoCloseable {
   private EventLoopGroup workers;
   private String transportName;
   private boolean stopped;
+  private ServingWarmup warmup;
+  private volatile WarmupReport warmupReport = WarmupReport.none();
+  private volatile long servingAfterMillis = -1;
 
   public ClassifierServer(ServerConfig config) {
     this(config, new MetricRegistry());
@@ -112,6 +122,12 @@ public final class ClassifierServer implements AutoCloseable {
         MetricsExporter.start(metrics, config.host(), config.metricsPort(), config.jmx());
     interceptor =
         new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
+    warmup =
+        new ServingWarmup(
+            config.warmup(),
+            new WarmupGate(WarmupGate.CLASSIFIER_METHODS, config.warmup().retryAfter()),
+            this::loopbackChannel,
+            System::nanoTime);
     for (ModelConfig mc : config.models()) {
       if (mc.name() != null) {
         health.modelNotReady(mc.name());
@@ -204,14 +220,71 @@ public final class ClassifierServer implements AutoCloseable {
             configs,
             ModelReloader.DEFAULT_HANDOVER,
             config.shutdownGrace(),
-            name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
-    lateServices.addService(intercepted(service));
+            name -> {
+              metrics.counter(MetricNames.model(name, "reloads")).inc();
+              warmAfterReload(name);
+            });
+    // metrics outermost (shed calls are counted, warm-up calls are not), then the warm-up gate
+    lateServices.addService(ServerInterceptors.intercept(service, warmup.gate(), interceptor));
     lateServices.addService(intercepted(new AdminService(reloader)));
+    try {
+      warmupReport = warmup.atStart(List.copyOf(registry.all()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("warm-up interrupted; serving without it");
+    }
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }
     health.ready();
+    servingAfterMillis =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     return this;
+  }
+
+  /** The warm-up pass after a hot reload of {@code model} (on the reload thread). */
+  private void warmAfterReload(String model) {
+    try {
+      WarmupReport r = warmup.afterReload(registry.resolve(model));
+      LOG.info("model '{}' reloaded; {}", model, r.summary());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("warm-up after reloading model '{}' failed: {}", model, e.toString());
+    }
+  }
+
+  /**
+   * A plaintext channel to this server over loopback (the bound address, or 127.0.0.1 when bound
+   * to every interface): warm-up calls take the same transport, services and interceptors as
+   * clients' calls.
+   */
+  private ManagedChannel loopbackChannel() {
+    String target = config.host();
+    try {
+      if (InetAddress.getByName(target).isAnyLocalAddress()) {
+        target = "127.0.0.1";
+      }
+    } catch (IOException e) {
+      target = "127.0.0.1";
+    }
+    return NettyChannelBuilder.forAddress(target, port())
+        .usePlaintext()
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .build();
+  }
+
+  /** The warm-up pass at start-up ({@link WarmupReport#none()} when off or not yet run). */
+  public WarmupReport warmupReport() {
+    return warmupReport;
+  }
+
+  /**
+   * Adds a kind of synthetic warm-up request (another protocol's inference call); call before
+   * {@link #loadModels()}.
+   */
+  public ServingWarmup warmup() {
+    return warmup;
   }
 
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
@@ -302,6 +375,10 @@ public final class ClassifierServer implements AutoCloseable {
           .append("/metrics");
     } else {
       sb.append("metrics off");
+    }
+    sb.append("; ").append(warmupReport.summary());
+    if (servingAfterMillis >= 0) {
+      sb.append(", SERVING ").append(servingAfterMillis).append(" ms after JVM start");
     }
     sb.append("; models:");
     for (ServedModel m : registry.all()) {

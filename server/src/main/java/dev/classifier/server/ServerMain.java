@@ -6,6 +6,7 @@ import dev.classifier.server.config.ConfigReader;
 import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.config.WarmupConfig;
 import dev.classifier.server.engine.EngineOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +126,17 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--transport", description = "auto, epoll or nio (default auto).")
   String transport;
 
+  @Option(
+      names = "--warmup",
+      negatable = true,
+      description = "Warm the serving path with synthetic requests before SERVING (default on).")
+  Boolean warmup;
+
+  @Option(
+      names = "--warmup-max-millis",
+      description = "Longest warm-up per model (default 15000).")
+  Long warmupMaxMillis;
+
   public static void main(String[] args) {
     int code = new CommandLine(new ServerMain()).execute(args);
     if (code != 0) {
@@ -167,6 +179,9 @@ public final class ServerMain implements Callable<Integer> {
     if (transport != null) {
       b.transport(transport);
     }
+    if (warmup != null || warmupMaxMillis != null) {
+      b.warmup(warmupOverride(c.warmup()));
+    }
     List<ModelConfig> base = c.models();
     if (!models.isEmpty()) {
       base = new ArrayList<>();
@@ -184,6 +199,21 @@ public final class ServerMain implements Callable<Integer> {
       effective.add(override(m));
     }
     return b.models(effective).build();
+  }
+
+  private WarmupConfig warmupOverride(WarmupConfig w) {
+    WarmupConfig out = warmup == null ? w : w.withEnabled(warmup);
+    if (warmupMaxMillis != null) {
+      if (warmupMaxMillis < out.minDuration().toMillis()) {
+        throw new IllegalArgumentException(
+            "--warmup-max-millis must be >= server.warmup.minMillis ("
+                + out.minDuration().toMillis()
+                + "), got "
+                + warmupMaxMillis);
+      }
+      out = out.withMaxDuration(Duration.ofMillis(warmupMaxMillis));
+    }
+    return out;
   }
 
   private ModelConfig override(ModelConfig m) {

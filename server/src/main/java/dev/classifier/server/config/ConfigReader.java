@@ -63,7 +63,7 @@ public final class ConfigReader {
         top.child("server")
             .allowOnly(
                 "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
-                "maxMessageBytes", "shutdownGraceSeconds", "transport");
+                "maxMessageBytes", "shutdownGraceSeconds", "transport", "warmup");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -91,7 +91,29 @@ public final class ConfigReader {
                 s.string("transport", ServerConfig.DEFAULT_TRANSPORT),
                 s.integer("metricsPort", ServerConfig.DEFAULT_METRICS_PORT),
                 s.bool("jmx", true),
-                s.bool("accessLog", false)));
+                s.bool("accessLog", false),
+                warmup(s.child("warmup"))));
+  }
+
+  static WarmupConfig warmup(ConfigNode w) {
+    w.allowOnly(
+        "enabled", "minRequests", "minMillis", "maxMillis", "window", "tolerancePercent",
+        "concurrency", "retryAfterMillis");
+    WarmupConfig d = WarmupConfig.defaults();
+    long minMillis = w.longValue("minMillis", d.minDuration().toMillis());
+    long maxMillis = w.longValue("maxMillis", d.maxDuration().toMillis());
+    long retryMillis = w.longValue("retryAfterMillis", d.retryAfter().toMillis());
+    return w.build(
+        () ->
+            new WarmupConfig(
+                w.bool("enabled", true),
+                w.integer("minRequests", d.minRequests()),
+                Duration.ofMillis(minMillis),
+                Duration.ofMillis(maxMillis),
+                w.integer("window", d.window()),
+                w.number("tolerancePercent", d.tolerancePercent()),
+                w.integer("concurrency", d.concurrency()),
+                Duration.ofMillis(retryMillis)));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {

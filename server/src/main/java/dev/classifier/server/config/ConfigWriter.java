@@ -37,6 +37,17 @@ public final class ConfigWriter {
     server.put("maxMessageBytes", c.maxMessageBytes());
     server.put("shutdownGraceSeconds", c.shutdownGrace().toSeconds());
     server.put("transport", c.transport());
+    WarmupConfig w = c.warmup();
+    Map<String, Object> warmup = new LinkedHashMap<>();
+    warmup.put("enabled", w.enabled());
+    warmup.put("minRequests", w.minRequests());
+    warmup.put("minMillis", w.minDuration().toMillis());
+    warmup.put("maxMillis", w.maxDuration().toMillis());
+    warmup.put("window", w.window());
+    warmup.put("tolerancePercent", w.tolerancePercent());
+    warmup.put("concurrency", w.concurrency());
+    warmup.put("retryAfterMillis", w.retryAfter().toMillis());
+    server.put("warmup", warmup);
     root.put("server", server);
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
+ * @param warmup how the serving path is warmed before readiness ({@code server.warmup})
  */
 public record ServerConfig(
     String host,
@@ -30,7 +31,8 @@ public record ServerConfig(
     String transport,
     int metricsPort,
     boolean jmx,
-    boolean accessLog) {
+    boolean accessLog,
+    WarmupConfig warmup) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -74,6 +76,25 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
     }
+    Objects.requireNonNull(warmup, "warmup");
+  }
+
+  /** The settings without warm-up (tests). */
+  public ServerConfig(
+      String host,
+      int port,
+      List<ModelConfig> models,
+      String defaultModel,
+      int streamWindow,
+      int maxMessageBytes,
+      Duration shutdownGrace,
+      String transport,
+      int metricsPort,
+      boolean jmx,
+      boolean accessLog) {
+    this(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
+        metricsPort, jmx, accessLog, WarmupConfig.disabled());
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -93,7 +114,7 @@ public record ServerConfig(
 
   /**
    * Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace, no metrics
-   * endpoint (tests); {@code toBuilder().metricsPort(...)} turns it on.
+   * endpoint, no warm-up (tests); {@code toBuilder().metricsPort(...)} turns it on.
    */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
@@ -124,6 +145,7 @@ public record ServerConfig(
     private int metricsPort;
     private boolean jmx;
     private boolean accessLog;
+    private WarmupConfig warmup;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -137,6 +159,7 @@ public record ServerConfig(
       metricsPort = c.metricsPort;
       jmx = c.jmx;
       accessLog = c.accessLog;
+      warmup = c.warmup;
     }
 
     public Builder host(String value) {
@@ -194,10 +217,15 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder warmup(WarmupConfig value) {
+      warmup = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog);
+          transport, metricsPort, jmx, accessLog, warmup);
     }
   }
 }

@@ -6,6 +6,7 @@ import com.codahale.metrics.Timer;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
+import dev.classifier.server.warmup.WarmupGate;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -82,6 +83,9 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   @Override
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    if (WarmupGate.isWarmupCall(headers)) {
+      return next.startCall(call, headers); // the server's own warm-up is not client traffic
+    }
     CallRecord record =
         new CallRecord(methodMetrics(call.getMethodDescriptor().getFullMethodName()), nanoClock.getAsLong());
     ServerCall<Q, A> observed =
