@@ -104,6 +104,13 @@ public final class ServerMain implements Callable<Integer> {
   Integer maxQueueSize;
 
   @Option(
+      names = "--max-queued-work-millis",
+      description =
+          "Reject (RESOURCE_EXHAUSTED, retry hint) a request that would wait behind more than this"
+              + " much estimated queued work; 0 = no bound (default 0).")
+  Long maxQueuedWorkMillis;
+
+  @Option(
       names = "--instances",
       description = "Model instances (concurrent batches) per device (default 1).")
   Integer instances;
@@ -230,6 +237,13 @@ public final class ServerMain implements Callable<Integer> {
     }
     if (maxQueueSize != null) {
       policy.maxQueueSize(maxQueueSize);
+    }
+    if (maxQueuedWorkMillis != null) {
+      if (maxQueuedWorkMillis < 0) {
+        throw new IllegalArgumentException(
+            "--max-queued-work-millis must be >= 0, got " + maxQueuedWorkMillis);
+      }
+      policy.maxQueuedWork(Duration.ofMillis(maxQueuedWorkMillis));
     }
     BatchPolicy batching;
     try {

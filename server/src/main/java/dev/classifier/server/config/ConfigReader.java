@@ -178,10 +178,12 @@ public final class ConfigReader {
   static BatchPolicy batching(ConfigNode b) {
     b.allowOnly(
         "maxBatchSize", "maxQueueDelayMicros", "preferredBatchSizes", "maxQueueSize",
-        "maxQueuedBytes", "defaultTimeoutMillis", "priorityLevels", "adaptive");
+        "maxQueuedBytes", "defaultTimeoutMillis", "priorityLevels", "adaptive",
+        "maxQueuedWorkMillis");
     BatchPolicy defaults = BatchPolicy.builder().build();
     long delayMicros = b.longValue("maxQueueDelayMicros", 0);
     long timeoutMillis = b.longValue("defaultTimeoutMillis", 0);
+    long queuedWorkMillis = b.longValue("maxQueuedWorkMillis", 0);
     ConfigNode a =
         b.child("adaptive")
             .allowOnly(
@@ -209,6 +211,7 @@ public final class ConfigReader {
                 b.longValue("maxQueuedBytes", defaults.maxQueuedBytes()),
                 Duration.ofMillis(timeoutMillis),
                 b.integer("priorityLevels", defaults.priorityLevels()),
-                adaptive));
+                adaptive,
+                Duration.ofMillis(queuedWorkMillis)));
   }
 }

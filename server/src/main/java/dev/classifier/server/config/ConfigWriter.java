@@ -98,6 +98,7 @@ public final class ConfigWriter {
     b.put("preferredBatchSizes", p.preferredBatchSizes());
     b.put("maxQueueSize", p.maxQueueSize());
     b.put("maxQueuedBytes", p.maxQueuedBytes());
+    b.put("maxQueuedWorkMillis", p.maxQueuedWork().toMillis());
     b.put("defaultTimeoutMillis", p.defaultTimeout().toMillis());
     b.put("priorityLevels", p.priorityLevels());
     AdaptiveBatching a = p.adaptive();

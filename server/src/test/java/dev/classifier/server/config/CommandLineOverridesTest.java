@@ -80,7 +80,7 @@ class CommandLineOverridesTest {
   }
 
   @Test
-  void warmUpSettingsRoundTripAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
+  void warmUpAndQueuedWorkSettingsRoundTripAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(
         file,
@@ -89,8 +89,13 @@ class CommandLineOverridesTest {
           warmup: {minRequests: 50, minMillis: 10, maxMillis: 3000, window: 5,
                    tolerancePercent: 20, concurrency: 2, retryAfterMillis: 40}
         """);
-    Run r = run("--config", file.toString(), "--warmup-max-millis", "700", "--print-config");
+    Run r =
+        run(
+            "--config", file.toString(), "--warmup-max-millis", "700",
+            "--max-queued-work-millis", "250", "--print-config");
     assertThat(r.code()).as(r.err()).isZero();
+    assertThat(ConfigReader.fromYaml(r.out(), dir).models().get(0).batching().maxQueuedWork())
+        .isEqualTo(java.time.Duration.ofMillis(250));
     WarmupConfig w = ConfigReader.fromYaml(r.out(), dir).warmup();
     assertThat(w.enabled()).isTrue();
     assertThat(w.minRequests()).isEqualTo(50);
