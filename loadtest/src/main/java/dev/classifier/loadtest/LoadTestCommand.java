@@ -11,9 +11,11 @@ import dev.classifier.loadtest.report.Findings;
 import dev.classifier.loadtest.report.HtmlReport;
 import dev.classifier.loadtest.report.JsonReport;
 import dev.classifier.loadtest.report.Report;
+import dev.classifier.loadtest.scenario.ClientWarmup;
 import dev.classifier.loadtest.scenario.MaxRateSearch;
 import dev.classifier.loadtest.scenario.RunExecutor;
 import dev.classifier.loadtest.schedule.ArrivalSchedule;
+import dev.classifier.loadtest.transport.ClassifierEchoServer;
 import dev.classifier.loadtest.transport.EchoSender;
 import dev.classifier.loadtest.transport.EchoServer;
 import dev.classifier.loadtest.transport.Inputs;
@@ -118,6 +120,14 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--warmup-ms", description = "Unmeasured warm-up per run (default: ${DEFAULT-VALUE}).")
   long warmupMs = 2000;
 
+  @Option(names = "--client-warmup-ms", description = "Warm this load tester's own sending path for this long before the first run, "
+      + "against --warmup-target, never the server under test; 0 = off (default: ${DEFAULT-VALUE}).")
+  long clientWarmupMs = 5000;
+
+  @Option(names = "--warmup-target", description = "host:port of a warm server to warm the client against (same model name); "
+      + "default: an in-process echo classifier.")
+  String warmupTarget;
+
   @Option(names = "--window-ms", description = "Measurement window (default: ${DEFAULT-VALUE}).")
   long windowMs = 2000;
 
@@ -167,6 +177,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   String title;
 
   private Progress progress;
+  private String clientWarmupDone = "off";
   private ModelInfo info;
   private List<ImageInput> inputs;
 
@@ -193,6 +204,7 @@ public final class LoadTestCommand implements Callable<Integer> {
       if (inProcess) {
         inProc.addAll(runInProcess("before"));
       }
+      warmClient();
       List<RunResult> runs = new ArrayList<>();
       MaxRateSearch.Found found = null;
       for (String t : transports()) {
@@ -230,6 +242,41 @@ public final class LoadTestCommand implements Callable<Integer> {
         c.close();
       }
     }
+  }
+
+  /**
+   * Runs the main scenario's load shape (open loop at its rate, else a closed loop) against the
+   * warm-up target for {@code --client-warmup-ms}, split over the transports.
+   */
+  private void warmClient() throws Exception {
+    if (clientWarmupMs <= 0) {
+      return;
+    }
+    ClassifierEchoServer echo = warmupTarget == null ? ClassifierEchoServer.start(info) : null;
+    String target = echo != null ? echo.target() : warmupTarget;
+    List<ClassifierClient> warm = connect(target);
+    boolean open = scenario.equals("open") || scenario.equals("find-max-rate");
+    double warmRate = scenario.equals("find-max-rate") && rateHigh > 0 ? rateHigh : rate;
+    long sent = 0;
+    try {
+      for (String t : transports()) {
+        try (RequestSender s = sender(warm, t, open ? maxOutstanding : concurrency)) {
+          ClientWarmup.Result r = ClientWarmup.run(s,
+              open ? ArrivalSchedule.of(arrival, warmRate, seed + 1) : null, concurrency,
+              maxOutstanding, Duration.ofMillis(clientWarmupMs / transports().size()), progress);
+          sent += r.requests();
+        }
+      }
+    } finally {
+      for (ClassifierClient c : warm) {
+        c.close();
+      }
+      if (echo != null) {
+        echo.close();
+      }
+    }
+    clientWarmupDone = String.format(Locale.ROOT, "%d ms, %d requests against %s", clientWarmupMs,
+        sent, echo != null ? "an in-process echo classifier" : warmupTarget);
   }
 
   private void validate() {
@@ -377,6 +424,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         + info.getInput().getDtype() + ", server max batch " + info.getBatching().getMaxBatchSize()
         + ", instances " + info.getBatching().getInstances());
     env.put("scenario", scenario + ", transport " + transport + ", channels " + channels);
+    env.put("client warm-up", clientWarmupDone + " (not the server under test)");
     env.put("inputs", images == null ? syntheticCount + " synthetic tensors (seed " + seed + ")"
         : inputs.size() + " images from " + images);
     env.put("measurement", String.format(Locale.ROOT,
