@@ -32,12 +32,12 @@ public record WarmupConfig(
     int concurrency,
     Duration retryAfter) {
 
-  public static final int DEFAULT_MIN_REQUESTS = 2000;
-  public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_MAX_DURATION = Duration.ofSeconds(15);
+  public static final int DEFAULT_MIN_REQUESTS = 20_000;
+  public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_MAX_DURATION = Duration.ofSeconds(20);
   public static final int DEFAULT_WINDOW = 200;
   public static final double DEFAULT_TOLERANCE_PERCENT = 10;
-  public static final int DEFAULT_CONCURRENCY = 4;
+  public static final int DEFAULT_CONCURRENCY = 16;
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofMillis(500);
 
   public WarmupConfig {
