@@ -13,6 +13,7 @@ import dev.classifier.loadtest.report.JsonReport;
 import dev.classifier.loadtest.report.Report;
 import dev.classifier.loadtest.scenario.ClientWarmup;
 import dev.classifier.loadtest.scenario.MaxRateSearch;
+import dev.classifier.loadtest.scenario.ReadinessWait;
 import dev.classifier.loadtest.scenario.RunExecutor;
 import dev.classifier.loadtest.schedule.ArrivalSchedule;
 import dev.classifier.loadtest.transport.ClassifierEchoServer;
@@ -128,6 +129,11 @@ public final class LoadTestCommand implements Callable<Integer> {
       + "default: an in-process echo classifier.")
   String warmupTarget;
 
+  @Option(names = "--await-ready-seconds", description = "Cold-start runs: after the client warm-up, wait up to this long for "
+      + "--server to report readiness (grpc.health 'ready' SERVING, polled every 10 ms), then measure at once. "
+      + "Needs --warmup-target (the model is described by it). 0 = off (default: ${DEFAULT-VALUE}).")
+  long awaitReadySeconds = 0;
+
   @Option(names = "--window-ms", description = "Measurement window (default: ${DEFAULT-VALUE}).")
   long windowMs = 2000;
 
@@ -190,10 +196,11 @@ public final class LoadTestCommand implements Callable<Integer> {
     List<ClassifierClient> clients = connect(server);
     List<ClassifierClient> offClients = batchingOffServer == null ? List.of() : connect(batchingOffServer);
     try {
-      try {
-        info = clients.get(0).modelInfo(model);
+      String describer = awaitReadySeconds > 0 ? warmupTarget : server;
+      try (ClassifierClient d = ClassifierClient.connect(describer)) {
+        info = d.modelInfo(model);
       } catch (StatusRuntimeException e) {
-        System.err.println("cannot reach " + server + ": " + e.getStatus());
+        System.err.println("cannot reach " + describer + ": " + e.getStatus());
         return 3;
       }
       inputs = images == null ? Inputs.synthetic(info, syntheticCount, seed)
@@ -205,6 +212,13 @@ public final class LoadTestCommand implements Callable<Integer> {
         inProc.addAll(runInProcess("before"));
       }
       warmClient();
+      if (awaitReadySeconds > 0) {
+        progress.accept("waiting for " + server + " to be ready");
+        if (!ReadinessWait.await(clients.get(0).channel(), Duration.ofSeconds(awaitReadySeconds))) {
+          System.err.println(server + " was not ready within " + awaitReadySeconds + " s");
+          return 3;
+        }
+      }
       List<RunResult> runs = new ArrayList<>();
       MaxRateSearch.Found found = null;
       for (String t : transports()) {
@@ -287,6 +301,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     if (!List.of("unary", "stream", "both").contains(transport)) {
       throw badArgument(
           "--transport must be unary, stream or both, got " + transport);
+    }
+    if (awaitReadySeconds > 0 && warmupTarget == null) {
+      throw badArgument("--await-ready-seconds needs --warmup-target (a warm server with the same model)");
     }
     if (channels < 1 || concurrency < 1 || imagesPerRequest < 1 || rate <= 0) {
       throw badArgument(
