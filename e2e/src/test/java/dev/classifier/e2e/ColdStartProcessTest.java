@@ -45,7 +45,7 @@ class ColdStartProcessTest {
 
   @Test
   void freshServerTakesAWarmClientsOpenLoopFromTheFirstSecond() throws Exception {
-    try (Jars.ServerProcess warm = new Jars.ServerProcess("--intra-op-threads", "1");
+    try (Jars.ServerProcess warm = new Jars.ServerProcess("--intra-op-threads", "1", "--warmup");
         ClassifierClient toWarm = ClassifierClient.connect(warm.target())) {
       assertThat(warm.banner).contains("warm-up ");
       ModelInfo info = toWarm.modelInfo("");
@@ -73,7 +73,7 @@ class ColdStartProcessTest {
       assertThat(warmRun.errorCount()).as("errors against the warm server").isZero();
       double warmP99 = warmRun.latency().p99Millis();
 
-      try (Jars.ServerProcess fresh = new Jars.ServerProcess("--intra-op-threads", "1");
+      try (Jars.ServerProcess fresh = new Jars.ServerProcess("--intra-op-threads", "1", "--warmup");
           ClassifierClient toFresh = ClassifierClient.connect(fresh.target())) {
         // the banner is printed once the server is SERVING: load it at once, no warm-up
         RunResult cold;

@@ -48,6 +48,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +90,7 @@ public final class ClassifierServer implements AutoCloseable {
   private ServingWarmup warmup;
   private volatile WarmupReport warmupReport = WarmupReport.none();
   private volatile long servingAfterMillis = -1;
+  private CompletableFuture<OrtEnvironment> ortPreload;
 
   public ClassifierServer(ServerConfig config) {
     this(config, new MetricRegistry());
@@ -98,8 +101,25 @@ public final class ClassifierServer implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Listens, then loads every model. Models are NOT_SERVING until warmed up. */
+  /**
+   * Listens, then loads every model. Models are NOT_SERVING until warmed up. ONNX Runtime's native
+   * library (about a second to unpack and load) loads on a background thread meanwhile, overlapping
+   * the transport and metrics start-up.
+   */
   public synchronized ClassifierServer start() throws IOException, OrtException {
+    ortPreload = new CompletableFuture<>();
+    Thread preload =
+        new Thread(
+            () -> {
+              try {
+                ortPreload.complete(OrtEnvironment.getEnvironment());
+              } catch (Throwable t) {
+                ortPreload.completeExceptionally(t);
+              }
+            },
+            "classifier-ort-preload");
+    preload.setDaemon(true);
+    preload.start();
     listen();
     try {
       loadModels();
@@ -183,7 +203,13 @@ public final class ClassifierServer implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("call listen() first");
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env;
+    try {
+      env = ortPreload != null ? ortPreload.join() : OrtEnvironment.getEnvironment();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "cannot load ONNX Runtime: " + e.getCause(), e.getCause());
+    }
     ModelLoader loader = new ModelLoader(env, this::batcherMetrics);
     List<ServedModel> loaded = new ArrayList<>();
     Map<String, ModelConfig> configs = new LinkedHashMap<>();
