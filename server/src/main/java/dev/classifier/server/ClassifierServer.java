@@ -91,6 +91,13 @@ public final class ClassifierServer implements AutoCloseable {
   private volatile WarmupReport warmupReport = WarmupReport.none();
   private volatile long servingAfterMillis = -1;
   private CompletableFuture<OrtEnvironment> ortPreload;
+  private final java.util.concurrent.ExecutorService reloadWarmup =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "classifier-reload-warmup");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ClassifierServer(ServerConfig config) {
     this(config, new MetricRegistry());
@@ -268,15 +275,25 @@ public final class ClassifierServer implements AutoCloseable {
     return this;
   }
 
-  /** The warm-up pass after a hot reload of {@code model} (on the reload thread). */
+  /**
+   * The warm-up pass after a hot reload of {@code model}, on its own thread so that neither the
+   * reload's answer nor the old version's retirement waits for it.
+   */
   private void warmAfterReload(String model) {
     try {
-      WarmupReport r = warmup.afterReload(registry.resolve(model));
-      LOG.info("model '{}' reloaded; {}", model, r.summary());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("warm-up after reloading model '{}' failed: {}", model, e.toString());
+      reloadWarmup.execute(
+          () -> {
+            try {
+              WarmupReport r = warmup.afterReload(registry.resolve(model));
+              LOG.info("model '{}' reloaded; {}", model, r.summary());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+              LOG.warn("warm-up after reloading model '{}' failed: {}", model, e.toString());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down: no warm-up
     }
   }
 
@@ -306,8 +323,10 @@ public final class ClassifierServer implements AutoCloseable {
   }
 
   /**
-   * Adds a kind of synthetic warm-up request (another protocol's inference call); call before
-   * {@link #loadModels()}.
+   * The serving-path warm-up, between {@link #listen()} and {@link #loadModels()}: another protocol
+   * adds its synthetic request ({@code addWarmer}), registers its inference methods with {@code
+   * gate().gate(...)} and intercepts its service with {@code gate()} (inside the metrics
+   * interceptor, as the classifier service is).
    */
   public ServingWarmup warmup() {
     return warmup;
@@ -436,6 +455,7 @@ public final class ClassifierServer implements AutoCloseable {
     if (reloader != null) {
       reloader.close(grace);
     }
+    reloadWarmup.shutdownNow();
     if (registry != null) {
       long left = Math.max(0, deadline - System.nanoTime());
       try {

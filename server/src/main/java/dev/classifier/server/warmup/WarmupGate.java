@@ -8,7 +8,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 
 /**
@@ -35,7 +37,7 @@ public final class WarmupGate implements ServerInterceptor {
   public static final Set<String> CLASSIFIER_METHODS =
       Set.of("classifier.v1.Classifier/Classify", "classifier.v1.Classifier/ClassifyStream");
 
-  private final Set<String> gatedMethods;
+  private final Set<String> gatedMethods = ConcurrentHashMap.newKeySet();
   private final Duration retryAfter;
   private volatile boolean open;
 
@@ -44,8 +46,13 @@ public final class WarmupGate implements ServerInterceptor {
    * @param retryAfter the hint given with each shed call
    */
   public WarmupGate(Set<String> gatedMethods, Duration retryAfter) {
-    this.gatedMethods = Set.copyOf(gatedMethods);
+    this.gatedMethods.addAll(gatedMethods);
     this.retryAfter = retryAfter;
+  }
+
+  /** Also sheds these methods while warming up (another protocol's inference calls). */
+  public void gate(String... fullMethodNames) {
+    gatedMethods.addAll(List.of(fullMethodNames));
   }
 
   /** Warm: client calls pass from now on. */
