@@ -157,6 +157,65 @@ class ServerWarmupTest {
     }
   }
 
+  @Test
+  void aHotReloadIsFollowedByAWarmUpPassOfTheNewVersion() throws Exception {
+    WarmupConfig warmup =
+        new WarmupConfig(
+            true, 50, Duration.ZERO, Duration.ofSeconds(60), 10, 50, 2, Duration.ofMillis(250));
+    MetricRegistry metrics = new MetricRegistry();
+    ClassifierServer server =
+        new ClassifierServer(
+            ServerConfig.of(
+                    0,
+                    List.of(
+                        TestModels.fixtureModel(
+                                "probabilities.onnx", BatchPolicy.builder().build(), 1)
+                            .withName("probs")))
+                .toBuilder()
+                .shutdownGrace(Duration.ofSeconds(5))
+                .warmup(warmup)
+                .build(),
+            metrics);
+    server.listen();
+    java.util.Queue<ServedModel> modelsWarmed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    server
+        .warmup()
+        .addWarmer(
+            ch ->
+                new Warmer() {
+                  @Override
+                  public String name() {
+                    return "recording";
+                  }
+
+                  @Override
+                  public CompletableFuture<?> send(ServedModel model) {
+                    modelsWarmed.add(model);
+                    return CompletableFuture.completedFuture(null);
+                  }
+
+                  @Override
+                  public void close() {}
+                });
+    try {
+      server.loadModels();
+      int atStart = modelsWarmed.size();
+      assertThat(atStart).isPositive();
+      ServedModel before = server.registry().resolve("probs");
+
+      server.reloader().reload("probs", null).get(60, TimeUnit.SECONDS);
+      ServedModel fresh = server.registry().resolve("probs");
+      assertThat(fresh).isNotSameAs(before);
+      // the pass after the reload sends synthetic requests for the new version
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> modelsWarmed.stream().skip(atStart).anyMatch(m -> m == fresh));
+      assertThat(metrics.meter(MetricNames.model("probs", "requests")).getCount()).isZero();
+    } finally {
+      server.stop(Duration.ofSeconds(5));
+    }
+  }
+
   private static ServingStatus check(HealthGrpc.HealthBlockingStub health, String name) {
     return health.check(HealthCheckRequest.newBuilder().setService(name).build()).getStatus();
   }
