@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param defaultTimeout applied when a submission has no deadline; ZERO means none
  * @param priorityLevels number of priority levels, {@code >= 1}; level 0 is the highest
  * @param adaptive adaptive batch sizing, never null
+ * @param maxQueuedWork bound on the estimated time to drain the queue (queued requests times the
+ *     measured per-request run time, over the instances); a request that would exceed it is
+ *     rejected as QUEUE_FULL with a retry hint; ZERO means no bound
  */
 public record BatchPolicy(
     int maxBatchSize,
@@ -28,7 +31,8 @@ public record BatchPolicy(
     long maxQueuedBytes,
     Duration defaultTimeout,
     int priorityLevels,
-    AdaptiveBatching adaptive) {
+    AdaptiveBatching adaptive,
+    Duration maxQueuedWork) {
 
   public BatchPolicy {
     if (maxBatchSize < 1) {
@@ -75,6 +79,25 @@ public record BatchPolicy(
               + "), got "
               + adaptive.minBatchSize());
     }
+    Objects.requireNonNull(maxQueuedWork, "maxQueuedWork");
+    if (maxQueuedWork.isNegative()) {
+      throw new IllegalArgumentException("maxQueuedWork must be >= 0, got " + maxQueuedWork);
+    }
+  }
+
+  /** A policy without a queued-work bound. */
+  public BatchPolicy(
+      int maxBatchSize,
+      Duration maxQueueDelay,
+      List<Integer> preferredBatchSizes,
+      int maxQueueSize,
+      long maxQueuedBytes,
+      Duration defaultTimeout,
+      int priorityLevels,
+      AdaptiveBatching adaptive) {
+    this(
+        maxBatchSize, maxQueueDelay, preferredBatchSizes, maxQueueSize, maxQueuedBytes,
+        defaultTimeout, priorityLevels, adaptive, Duration.ZERO);
   }
 
   /** A builder with defaults: see {@link Builder}. */
@@ -92,12 +115,14 @@ public record BatchPolicy(
         .maxQueuedBytes(maxQueuedBytes)
         .defaultTimeout(defaultTimeout)
         .priorityLevels(priorityLevels)
-        .adaptive(adaptive);
+        .adaptive(adaptive)
+        .maxQueuedWork(maxQueuedWork);
   }
 
   /**
    * Fluent builder. Defaults: maxBatchSize 8, maxQueueDelay 0, no preferred sizes, maxQueueSize
-   * 1024, maxQueuedBytes 256 MiB, defaultTimeout ZERO (none), priorityLevels 1, adaptive disabled.
+   * 1024, maxQueuedBytes 256 MiB, defaultTimeout ZERO (none), priorityLevels 1, adaptive disabled,
+   * maxQueuedWork ZERO (no bound on the estimated time to drain the queue).
    * Validation happens in {@link #build()}.
    */
   public static final class Builder {
@@ -109,6 +134,7 @@ public record BatchPolicy(
     private Duration defaultTimeout = Duration.ZERO;
     private int priorityLevels = 1;
     private AdaptiveBatching adaptive = AdaptiveBatching.disabled();
+    private Duration maxQueuedWork = Duration.ZERO;
 
     private Builder() {}
 
@@ -157,6 +183,15 @@ public record BatchPolicy(
       return this;
     }
 
+    /**
+     * Rejects a request (RESOURCE_EXHAUSTED with a retry hint) when the queue, with it, would
+     * take longer than this to drain by the instances' run-time estimates; ZERO = no bound.
+     */
+    public Builder maxQueuedWork(Duration value) {
+      this.maxQueuedWork = value;
+      return this;
+    }
+
     public BatchPolicy build() {
       return new BatchPolicy(
           maxBatchSize,
@@ -166,7 +201,8 @@ public record BatchPolicy(
           maxQueuedBytes,
           defaultTimeout,
           priorityLevels,
-          adaptive);
+          adaptive,
+          maxQueuedWork);
     }
   }
 }

@@ -49,6 +49,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   private final long defaultTimeoutNanos;
   private final long watchdogNanos;
   private final java.util.function.Consumer<String> onNoHealthyInstance;
+  private final long maxQueuedWorkNanos;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -107,6 +108,7 @@ public final class Batcher<I, O> implements AutoCloseable {
     this.defaultTimeoutNanos = saturatedNanos(policy.defaultTimeout());
     this.watchdogNanos = b.watchdog == null ? 0 : saturatedNanos(b.watchdog);
     this.onNoHealthyInstance = b.onNoHealthyInstance;
+    this.maxQueuedWorkNanos = saturatedNanos(policy.maxQueuedWork());
     this.queue = new TaskQueue<>(policy.priorityLevels());
     this.slots = createSlots(instances, b.runnerFactory, policy);
     this.idle = new ArrayDeque<>(instances.size());
@@ -389,6 +391,27 @@ public final class Batcher<I, O> implements AutoCloseable {
               + " requests queued",
           retryHint());
     }
+    if (maxQueuedWorkNanos > 0) {
+      long perItem = perItemEstimate();
+      // requests already queued plus these, shared by the instances; an empty queue always
+      // admits (a request alone over the bound could otherwise never succeed)
+      if (perItem > 0
+          && !queue.isEmpty()
+          && (double) (queue.size() + count) * perItem / slots.length > maxQueuedWorkNanos) {
+        return new QueueFullException(
+            Reason.QUEUE_FULL,
+            "queued work of batcher '"
+                + name
+                + "' would exceed maxQueuedWork="
+                + policy.maxQueuedWork().toMillis()
+                + " ms ("
+                + queue.size()
+                + " requests queued, about "
+                + perItem / 1000
+                + " us each)",
+            retryHint());
+      }
+    }
     if (queue.bytes() > policy.maxQueuedBytes() - bytesEach * count) {
       return new QueueFullException(
           Reason.BYTES_EXHAUSTED,
@@ -407,6 +430,16 @@ public final class Batcher<I, O> implements AutoCloseable {
 
   /** Under the lock: estimated time to drain the queue, or the max queue delay if unmeasured. */
   private Duration retryHint() {
+    long perItem = perItemEstimate();
+    if (perItem == 0) {
+      return policy.maxQueueDelay();
+    }
+    long drainNanos = (long) ((double) queue.size() * perItem / slots.length);
+    return Duration.ofNanos(Math.max(drainNanos, policy.maxQueueDelay().toNanos()));
+  }
+
+  /** Under the lock: mean measured run time per item over the measured instances, or 0. */
+  private long perItemEstimate() {
     long perItemSum = 0;
     int measured = 0;
     for (Slot<I, O> s : slots) {
@@ -415,12 +448,7 @@ public final class Batcher<I, O> implements AutoCloseable {
         measured++;
       }
     }
-    if (measured == 0) {
-      return policy.maxQueueDelay();
-    }
-    long perItem = perItemSum / measured;
-    long drainNanos = (long) ((double) queue.size() * perItem / slots.length);
-    return Duration.ofNanos(Math.max(drainNanos, policy.maxQueueDelay().toNanos()));
+    return measured == 0 ? 0 : perItemSum / measured;
   }
 
   private BatcherClosedException closedRejection() {

@@ -55,6 +55,56 @@ class BatcherQueueLimitsTest {
     assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(8));
   }
 
+  /** One instance measured at 4 ms per item (fake clock), then busy again with request 1. */
+  private static Harness measuredAndBusy(BatchPolicy policy) {
+    Harness h = new Harness(policy);
+    h.runner.behaviour =
+        (i, instance, batch) -> {
+          h.clock.jump(Duration.ofMillis(4));
+          RecordingRunner.COMPLETE_ALL.apply(i, instance, batch);
+        };
+    h.submit(0);
+    h.executor.runAll();
+    h.submit(1);
+    assertThat(h.executor.pending()).isEqualTo(1);
+    return h;
+  }
+
+  @Test
+  void queuedWorkBoundRejectsWhatWouldWaitTooLongWithADrainHint() {
+    Harness h =
+        measuredAndBusy(
+            BatchPolicy.builder().maxBatchSize(1).maxQueuedWork(Duration.ofMillis(10)).build());
+    // queued work with each request: 1 x 4 ms, 2 x 4 ms (both <= 10 ms), then 3 x 4 = 12 ms
+    assertThat(h.submit(2)).isNotDone();
+    assertThat(h.submit(3)).isNotDone();
+
+    RejectedException e = (RejectedException) failureOf(h.submit(4));
+
+    assertThat(e).isInstanceOf(QueueFullException.class).hasMessageContaining("maxQueuedWork=10 ms");
+    assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL);
+    assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(8)); // the two queued, 4 ms each
+    assertThat(h.batcher.queuedRequests()).isEqualTo(2);
+    h.executor.runAll(); // drains: 1, then 2 and 3
+    assertThat(h.batcher.queuedRequests()).isZero();
+  }
+
+  @Test
+  void queuedWorkBoundAdmitsIntoAnEmptyQueueAndIgnoresAnUnmeasuredInstance() {
+    Harness h =
+        measuredAndBusy(
+            BatchPolicy.builder().maxBatchSize(1).maxQueuedWork(Duration.ofMillis(1)).build());
+    // 4 ms alone exceeds 1 ms, but an empty queue always admits (it could never succeed else)
+    assertThat(h.submit(2)).isNotDone();
+    assertThat(failureOf(h.submit(3))).hasMessageContaining("maxQueuedWork=1 ms");
+
+    Harness unmeasured =
+        busy(BatchPolicy.builder().maxBatchSize(1).maxQueuedWork(Duration.ofNanos(1)).build());
+    assertThat(unmeasured.submit(1)).isNotDone();
+    assertThat(unmeasured.submit(2)).isNotDone();
+    assertThat(unmeasured.batcher.queuedRequests()).isEqualTo(2);
+  }
+
   @Test
   void byteBudgetRejectsImmediatelyWithATypedException() {
     Harness h = busy(BatchPolicy.builder().maxQueuedBytes(100).build());

@@ -80,7 +80,7 @@ final class Jars {
   /**
    * A server process that has printed its listening line. Unless the arguments say otherwise, its
    * metrics endpoint gets an ephemeral port (so that parallel test servers never collide on the
-   * default 9090).
+   * default 9090) and its serving-path warm-up is capped at 2 s.
    */
   static final class ServerProcess implements AutoCloseable {
     final Process process;
@@ -96,6 +96,10 @@ final class Jars {
       }
       if (!List.of(args).contains("--metrics-port")) {
         all.addAll(List.of("--metrics-port", "0"));
+      }
+      if (List.of(args).stream().noneMatch(a -> a.startsWith("--warmup") || a.equals("--no-warmup"))) {
+        // a short serving-path warm-up (2 s); tests about warm-up pass --warmup for the defaults
+        all.addAll(List.of("--warmup-max-millis", "2000"));
       }
       all.addAll(List.of(args));
       process =

@@ -13,9 +13,12 @@ import dev.classifier.loadtest.report.Findings;
 import dev.classifier.loadtest.report.HtmlReport;
 import dev.classifier.loadtest.report.JsonReport;
 import dev.classifier.loadtest.report.Report;
+import dev.classifier.loadtest.scenario.ClientWarmup;
 import dev.classifier.loadtest.scenario.MaxRateSearch;
+import dev.classifier.loadtest.scenario.ReadinessWait;
 import dev.classifier.loadtest.scenario.RunExecutor;
 import dev.classifier.loadtest.schedule.ArrivalSchedule;
+import dev.classifier.loadtest.transport.ClassifierEchoServer;
 import dev.classifier.loadtest.transport.EchoSender;
 import dev.classifier.loadtest.transport.EchoServer;
 import dev.classifier.loadtest.transport.Inputs;
@@ -146,6 +149,19 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--warmup-ms", description = "Unmeasured warm-up per run (default: ${DEFAULT-VALUE}).")
   long warmupMs = 2000;
 
+  @Option(names = "--client-warmup-ms", description = "Warm this load tester's own sending path for this long before the first run, "
+      + "against --warmup-target, never the server under test; 0 = off (default: ${DEFAULT-VALUE}).")
+  long clientWarmupMs = 5000;
+
+  @Option(names = "--warmup-target", description = "host:port of a warm server to warm the client against (same model name); "
+      + "default: an in-process echo classifier.")
+  String warmupTarget;
+
+  @Option(names = "--await-ready-seconds", description = "Cold-start runs: after the client warm-up, wait up to this long for "
+      + "--server to report readiness (grpc.health 'ready' SERVING, polled every 10 ms), then measure at once. "
+      + "Needs --warmup-target (the model is described by it). 0 = off (default: ${DEFAULT-VALUE}).")
+  long awaitReadySeconds = 0;
+
   @Option(names = "--window-ms", description = "Measurement window (default: ${DEFAULT-VALUE}).")
   long windowMs = 2000;
 
@@ -197,6 +213,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   String title;
 
   private Progress progress;
+  private String clientWarmupDone = "off";
   private ModelInfo info;
   private List<ImageInput> inputs;
 
@@ -209,10 +226,11 @@ public final class LoadTestCommand implements Callable<Integer> {
     List<ClassifierClient> clients = connect(server);
     List<ClassifierClient> offClients = batchingOffServer == null ? List.of() : connect(batchingOffServer);
     try {
-      try {
-        info = clients.get(0).modelInfo(model);
+      String describer = awaitReadySeconds > 0 ? warmupTarget : server;
+      try (ClassifierClient d = ClassifierClient.connect(describer)) {
+        info = d.modelInfo(model);
       } catch (StatusRuntimeException e) {
-        System.err.println("cannot reach " + server + ": " + e.getStatus());
+        System.err.println("cannot reach " + describer + ": " + e.getStatus());
         return 3;
       }
       inputs = images == null ? Inputs.synthetic(info, syntheticCount, seed)
@@ -222,6 +240,14 @@ public final class LoadTestCommand implements Callable<Integer> {
       List<InProcessOnnx.Result> inProc = new ArrayList<>();
       if (inProcess) {
         inProc.addAll(runInProcess("before"));
+      }
+      warmClient();
+      if (awaitReadySeconds > 0) {
+        progress.accept("waiting for " + server + " to be ready");
+        if (!ReadinessWait.await(clients.get(0).channel(), Duration.ofSeconds(awaitReadySeconds))) {
+          System.err.println(server + " was not ready within " + awaitReadySeconds + " s");
+          return 3;
+        }
       }
       List<RunResult> runs = new ArrayList<>();
       MaxRateSearch.Found found = null;
@@ -262,6 +288,41 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Runs the main scenario's load shape (open loop at its rate, else a closed loop) against the
+   * warm-up target for {@code --client-warmup-ms}, split over the transports.
+   */
+  private void warmClient() throws Exception {
+    if (clientWarmupMs <= 0) {
+      return;
+    }
+    ClassifierEchoServer echo = warmupTarget == null ? ClassifierEchoServer.start(info) : null;
+    String target = echo != null ? echo.target() : warmupTarget;
+    List<ClassifierClient> warm = connect(target);
+    boolean open = scenario.equals("open") || scenario.equals("find-max-rate");
+    double warmRate = scenario.equals("find-max-rate") && rateHigh > 0 ? rateHigh : rate;
+    long sent = 0;
+    try {
+      for (String t : transports()) {
+        try (RequestSender s = sender(warm, t, open ? maxOutstanding : concurrency)) {
+          ClientWarmup.Result r = ClientWarmup.run(s,
+              open ? ArrivalSchedule.of(arrival, warmRate, seed + 1) : null, concurrency,
+              maxOutstanding, Duration.ofMillis(clientWarmupMs / transports().size()), progress);
+          sent += r.requests();
+        }
+      }
+    } finally {
+      for (ClassifierClient c : warm) {
+        c.close();
+      }
+      if (echo != null) {
+        echo.close();
+      }
+    }
+    clientWarmupDone = String.format(Locale.ROOT, "%d ms, %d requests against %s", clientWarmupMs,
+        sent, echo != null ? "an in-process echo classifier" : warmupTarget);
+  }
+
   private void validate() {
     if (!List.of("closed", "sweep", "open", "find-max-rate", "offline").contains(scenario)) {
       throw badArgument(
@@ -276,6 +337,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
     if (!List.of("raw", "typed", "both").contains(kserveContents)) {
       throw badArgument("--kserve-contents must be raw, typed or both, got " + kserveContents);
+    }
+    if (awaitReadySeconds > 0 && warmupTarget == null) {
+      throw badArgument("--await-ready-seconds needs --warmup-target (a warm server with the same model)");
     }
     if (channels < 1 || concurrency < 1 || imagesPerRequest < 1 || rate <= 0) {
       throw badArgument(
@@ -468,6 +532,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         + info.getInput().getDtype() + ", server max batch " + info.getBatching().getMaxBatchSize()
         + ", instances " + info.getBatching().getInstances());
     env.put("scenario", scenario + ", transport " + transport + ", channels " + channels);
+    env.put("client warm-up", clientWarmupDone + " (not the server under test)");
     env.put("inputs", images == null ? syntheticCount + " synthetic tensors (seed " + seed + ")"
         : inputs.size() + " images from " + images);
     env.put("measurement", String.format(Locale.ROOT,

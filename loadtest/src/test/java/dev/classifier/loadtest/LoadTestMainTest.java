@@ -17,7 +17,7 @@ class LoadTestMainTest {
 
   private static final String[] FAST = {
     "--warmup-ms", "100", "--window-ms", "200", "--min-windows", "2", "--max-windows", "2",
-    "--stability-windows", "2"
+    "--stability-windows", "2", "--client-warmup-ms", "100"
   };
 
   private String[] args(String target, String... more) {

@@ -33,9 +33,16 @@ import dev.classifier.server.model.ServedModel;
 import dev.classifier.server.security.ConnectionPolicies;
 import dev.classifier.server.security.ModelRules;
 import dev.classifier.server.security.ServerSecurity;
+import dev.classifier.server.warmup.ServingWarmup;
+import dev.classifier.server.warmup.WarmupGate;
+import dev.classifier.server.warmup.WarmupReport;
 import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -49,6 +56,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +65,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +108,18 @@ public final class ClassifierServer implements AutoCloseable {
   private String transportName;
   private Class<? extends ServerChannel> channelType;
   private boolean stopped;
+  private ServingWarmup warmup;
+  private Server warmupServer;
+  private volatile WarmupReport warmupReport = WarmupReport.none();
+  private volatile long servingAfterMillis = -1;
+  private CompletableFuture<OrtEnvironment> ortPreload;
+  private final java.util.concurrent.ExecutorService reloadWarmup =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "classifier-reload-warmup");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ClassifierServer(ServerConfig config) {
     this(config, new MetricRegistry());
@@ -108,8 +130,25 @@ public final class ClassifierServer implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Listens, then loads every model. Models are NOT_SERVING until warmed up. */
+  /**
+   * Listens, then loads every model. Models are NOT_SERVING until warmed up. ONNX Runtime's native
+   * library (about a second to unpack and load) loads on a background thread meanwhile, overlapping
+   * the transport and metrics start-up.
+   */
   public synchronized ClassifierServer start() throws IOException, OrtException {
+    ortPreload = new CompletableFuture<>();
+    Thread preload =
+        new Thread(
+            () -> {
+              try {
+                ortPreload.complete(OrtEnvironment.getEnvironment());
+              } catch (Throwable t) {
+                ortPreload.completeExceptionally(t);
+              }
+            },
+            "classifier-ort-preload");
+    preload.setDaemon(true);
+    preload.start();
     listen();
     try {
       loadModels();
@@ -130,7 +169,11 @@ public final class ClassifierServer implements AutoCloseable {
     }
     security =
         ServerSecurity.start(
-            config.security(), config.host(), this::servedName, ModelRules.classifierV1());
+            config.security(),
+            config.host(),
+            this::servedName,
+            ModelRules.classifierV1().withOpenInference(),
+            WarmupGate::isWarmupCall);
     try {
       exporter =
           MetricsExporter.start(
@@ -141,6 +184,17 @@ public final class ClassifierServer implements AutoCloseable {
     }
     interceptor =
         new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
+    warmup =
+        new ServingWarmup(
+            config.warmup(),
+            new WarmupGate(WarmupGate.CLASSIFIER_METHODS, config.warmup().retryAfter()),
+            this::loopbackChannel,
+            System::nanoTime);
+    warmup
+        .gate()
+        .gate(
+            "inference.GRPCInferenceService/ModelInfer",
+            "inference.GRPCInferenceService/ModelStreamInfer");
     for (ModelConfig mc : config.models()) {
       if (mc.name() != null) {
         health.modelNotReady(mc.name());
@@ -220,9 +274,14 @@ public final class ClassifierServer implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("call listen() first");
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ModelLoader loader =
-        new ModelLoader(
+    OrtEnvironment env;
+    try {
+      env = ortPreload != null ? ortPreload.join() : OrtEnvironment.getEnvironment();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "cannot load ONNX Runtime: " + e.getCause(), e.getCause());
+    }
+    ModelLoader loader = new ModelLoader(
             env,
             n -> BatcherListeners.both(batcherMetrics(n), statistics.listener(n)),
             health::modelNotReady);
@@ -273,8 +332,13 @@ public final class ClassifierServer implements AutoCloseable {
             configs,
             ModelReloader.DEFAULT_HANDOVER,
             config.shutdownGrace(),
-            name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
-    lateServices.addService(intercepted(service));
+            name -> {
+              metrics.counter(MetricNames.model(name, "reloads")).inc();
+              warmAfterReload(name);
+            });
+    // metrics outermost (shed calls are counted, warm-up calls are not), then the warm-up gate,
+    // then authentication and lenient parsing
+    lateServices.addService(intercepted(service, warmup.gate()));
     security.startAdmin(
         b -> b.channelType(channelType).bossEventLoopGroup(boss).workerEventLoopGroup(workers),
         config.connection(),
@@ -285,12 +349,99 @@ public final class ClassifierServer implements AutoCloseable {
                 service.core(),
                 InferenceService.Readiness.of(health::isLive, health::isReady),
                 statistics,
-                config.streamWindow())));
+                config.streamWindow()),
+            warmup.gate()));
+    try {
+      warmupReport = warmup.atStart(List.copyOf(registry.all()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("warm-up interrupted; serving without it");
+    }
     for (ServedModel m : registry.all()) {
       health.modelReady(m.name());
     }
     health.ready();
+    servingAfterMillis =
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     return this;
+  }
+
+  /**
+   * The warm-up pass after a hot reload of {@code model}, on its own thread so that neither the
+   * reload's answer nor the old version's retirement waits for it.
+   */
+  private void warmAfterReload(String model) {
+    try {
+      reloadWarmup.execute(
+          () -> {
+            try {
+              WarmupReport r = warmup.afterReload(registry.resolve(model));
+              LOG.info("model '{}' reloaded; {}", model, r.summary());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+              LOG.warn("warm-up after reloading model '{}' failed: {}", model, e.toString());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down: no warm-up
+    }
+  }
+
+  /**
+   * A plaintext channel to this server over loopback (the bound address, or 127.0.0.1 when bound
+   * to every interface): warm-up calls take the same transport, services and interceptors as
+   * clients' calls.
+   */
+  private synchronized ManagedChannel loopbackChannel() {
+    if (security.tls() != null) {
+      // TLS (perhaps mutual): the warm-up cannot present a client certificate, so it runs over an
+      // in-process transport into the same services and interceptors (only Netty's codec is cold)
+      if (warmupServer == null) {
+        String name = "classifier-warmup-" + System.identityHashCode(this);
+        try {
+          warmupServer =
+              InProcessServerBuilder.forName(name)
+                  .directExecutor()
+                  .fallbackHandlerRegistry(lateServices)
+                  .build()
+                  .start();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return InProcessChannelBuilder.forName("classifier-warmup-" + System.identityHashCode(this))
+          .directExecutor()
+          .build();
+    }
+    String target = config.host();
+    try {
+      if (InetAddress.getByName(target).isAnyLocalAddress()) {
+        target = "127.0.0.1";
+      }
+    } catch (IOException e) {
+      target = "127.0.0.1";
+    }
+    return NettyChannelBuilder.forAddress(target, port())
+        .usePlaintext()
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .build();
+  }
+
+
+  /** The warm-up pass at start-up ({@link WarmupReport#none()} when off or not yet run). */
+  public WarmupReport warmupReport() {
+    return warmupReport;
+  }
+
+  /**
+   * The serving-path warm-up, between {@link #listen()} and {@link #loadModels()}: another protocol
+   * adds its synthetic request ({@code addWarmer}), registers its inference methods with {@code
+   * gate().gate(...)} and intercepts its service with {@code gate()} (inside the metrics
+   * interceptor, as the classifier service is).
+   */
+  public ServingWarmup warmup() {
+    return warmup;
   }
 
   /**
@@ -300,6 +451,13 @@ public final class ClassifierServer implements AutoCloseable {
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
     return ServerInterceptors.intercept(
         security.intercept(LenientRequests.wrap(s.bindService())), interceptor);
+  }
+
+  /** As {@link #intercepted(BindableService)}, with {@code inner} between accounting and auth. */
+  private io.grpc.ServerServiceDefinition intercepted(
+      BindableService s, io.grpc.ServerInterceptor inner) {
+    return ServerInterceptors.intercept(
+        security.intercept(LenientRequests.wrap(s.bindService())), inner, interceptor);
   }
 
   private BatcherMetrics batcherMetrics(String model) {
@@ -407,6 +565,10 @@ public final class ClassifierServer implements AutoCloseable {
     sb.append(adminPort() >= 0
         ? "; admin on " + config.security().admin().host() + ":" + adminPort()
         : "; admin off");
+    sb.append("; ").append(warmupReport.summary());
+    if (servingAfterMillis >= 0) {
+      sb.append(", SERVING ").append(servingAfterMillis).append(" ms after JVM start");
+    }
     sb.append("; models:");
     for (ServedModel m : registry.all()) {
       sb.append(' ')
@@ -437,6 +599,12 @@ public final class ClassifierServer implements AutoCloseable {
     security.shutdownAdmin();
     if (reloader != null) {
       reloader.close(grace);
+    }
+    reloadWarmup.shutdownNow();
+    synchronized (this) {
+      if (warmupServer != null) {
+        warmupServer.shutdownNow();
+      }
     }
     if (registry != null) {
       long left = Math.max(0, deadline - System.nanoTime());

@@ -6,6 +6,7 @@ import dev.classifier.server.config.ConfigReader;
 import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.config.WarmupConfig;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.security.HashTokenCommand;
 import dev.classifier.server.security.SecurityOptions;
@@ -107,6 +108,13 @@ public final class ServerMain implements Callable<Integer> {
   Integer maxQueueSize;
 
   @Option(
+      names = "--max-queued-work-millis",
+      description =
+          "Reject (RESOURCE_EXHAUSTED, retry hint) a request that would wait behind more than this"
+              + " much estimated queued work; 0 = no bound (default 0).")
+  Long maxQueuedWorkMillis;
+
+  @Option(
       names = "--instances",
       description = "Model instances (concurrent batches) per device (default 1).")
   Integer instances;
@@ -130,6 +138,17 @@ public final class ServerMain implements Callable<Integer> {
   String transport;
 
   @Mixin SecurityOptions securityOptions = new SecurityOptions();
+
+  @Option(
+      names = "--warmup",
+      negatable = true,
+      description = "Warm the serving path with synthetic requests before SERVING (default on).")
+  Boolean warmup;
+
+  @Option(
+      names = "--warmup-max-millis",
+      description = "Longest warm-up per model (default 15000).")
+  Long warmupMaxMillis;
 
   public static void main(String[] args) {
     int code =
@@ -174,6 +193,9 @@ public final class ServerMain implements Callable<Integer> {
     if (transport != null) {
       b.transport(transport);
     }
+    if (warmup != null || warmupMaxMillis != null) {
+      b.warmup(warmupOverride(c.warmup()));
+    }
     List<ModelConfig> base = c.models();
     if (!models.isEmpty()) {
       base = new ArrayList<>();
@@ -194,6 +216,21 @@ public final class ServerMain implements Callable<Integer> {
     return b.models(effective).build();
   }
 
+  private WarmupConfig warmupOverride(WarmupConfig w) {
+    WarmupConfig out = warmup == null ? w : w.withEnabled(warmup);
+    if (warmupMaxMillis != null) {
+      if (warmupMaxMillis < out.minDuration().toMillis()) {
+        throw new IllegalArgumentException(
+            "--warmup-max-millis must be >= server.warmup.minMillis ("
+                + out.minDuration().toMillis()
+                + "), got "
+                + warmupMaxMillis);
+      }
+      out = out.withMaxDuration(Duration.ofMillis(warmupMaxMillis));
+    }
+    return out;
+  }
+
   private ModelConfig override(ModelConfig m) {
     BatchPolicy.Builder policy = m.batching().toBuilder();
     if (maxBatchSize != null) {
@@ -208,6 +245,13 @@ public final class ServerMain implements Callable<Integer> {
     }
     if (maxQueueSize != null) {
       policy.maxQueueSize(maxQueueSize);
+    }
+    if (maxQueuedWorkMillis != null) {
+      if (maxQueuedWorkMillis < 0) {
+        throw new IllegalArgumentException(
+            "--max-queued-work-millis must be >= 0, got " + maxQueuedWorkMillis);
+      }
+      policy.maxQueuedWork(Duration.ofMillis(maxQueuedWorkMillis));
     }
     BatchPolicy batching;
     try {

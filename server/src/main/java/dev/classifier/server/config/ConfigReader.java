@@ -64,7 +64,7 @@ public final class ConfigReader {
             .allowOnly(
                 "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
                 "maxMessageBytes", "shutdownGraceSeconds", "transport", "decodeBudgetBytes",
-                "defaultTimeoutMillis", "connection");
+                "defaultTimeoutMillis", "connection", "warmup");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -100,7 +100,29 @@ public final class ConfigReader {
                             "defaultTimeoutMillis",
                             RequestLimits.DEFAULT_TIMEOUT.toMillis()))),
                 ConnectionPolicyReader.read(s.child("connection")),
-                SecurityConfigReader.read(top.child("security"), baseDir)));
+                SecurityConfigReader.read(top.child("security"), baseDir),
+                warmup(s.child("warmup"))));
+  }
+
+  static WarmupConfig warmup(ConfigNode w) {
+    w.allowOnly(
+        "enabled", "minRequests", "minMillis", "maxMillis", "window", "tolerancePercent",
+        "concurrency", "retryAfterMillis");
+    WarmupConfig d = WarmupConfig.defaults();
+    long minMillis = w.longValue("minMillis", d.minDuration().toMillis());
+    long maxMillis = w.longValue("maxMillis", d.maxDuration().toMillis());
+    long retryMillis = w.longValue("retryAfterMillis", d.retryAfter().toMillis());
+    return w.build(
+        () ->
+            new WarmupConfig(
+                w.bool("enabled", true),
+                w.integer("minRequests", d.minRequests()),
+                Duration.ofMillis(minMillis),
+                Duration.ofMillis(maxMillis),
+                w.integer("window", d.window()),
+                w.number("tolerancePercent", d.tolerancePercent()),
+                w.integer("concurrency", d.concurrency()),
+                Duration.ofMillis(retryMillis)));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {
@@ -172,10 +194,12 @@ public final class ConfigReader {
   static BatchPolicy batching(ConfigNode b) {
     b.allowOnly(
         "maxBatchSize", "maxQueueDelayMicros", "preferredBatchSizes", "maxQueueSize",
-        "maxQueuedBytes", "defaultTimeoutMillis", "priorityLevels", "adaptive");
+        "maxQueuedBytes", "defaultTimeoutMillis", "priorityLevels", "adaptive",
+        "maxQueuedWorkMillis");
     BatchPolicy defaults = BatchPolicy.builder().build();
     long delayMicros = b.longValue("maxQueueDelayMicros", 0);
     long timeoutMillis = b.longValue("defaultTimeoutMillis", 0);
+    long queuedWorkMillis = b.longValue("maxQueuedWorkMillis", 0);
     ConfigNode a =
         b.child("adaptive")
             .allowOnly(
@@ -203,6 +227,7 @@ public final class ConfigReader {
                 b.longValue("maxQueuedBytes", defaults.maxQueuedBytes()),
                 Duration.ofMillis(timeoutMillis),
                 b.integer("priorityLevels", defaults.priorityLevels()),
-                adaptive));
+                adaptive,
+                Duration.ofMillis(queuedWorkMillis)));
   }
 }

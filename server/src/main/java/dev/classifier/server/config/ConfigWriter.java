@@ -40,6 +40,17 @@ public final class ConfigWriter {
     server.put("decodeBudgetBytes", c.limits().decodeBudgetBytes());
     server.put("defaultTimeoutMillis", c.limits().defaultTimeout().toMillis());
     server.put("connection", ConnectionPolicyReader.toMap(c.connection()));
+    WarmupConfig w = c.warmup();
+    Map<String, Object> warmup = new LinkedHashMap<>();
+    warmup.put("enabled", w.enabled());
+    warmup.put("minRequests", w.minRequests());
+    warmup.put("minMillis", w.minDuration().toMillis());
+    warmup.put("maxMillis", w.maxDuration().toMillis());
+    warmup.put("window", w.window());
+    warmup.put("tolerancePercent", w.tolerancePercent());
+    warmup.put("concurrency", w.concurrency());
+    warmup.put("retryAfterMillis", w.retryAfter().toMillis());
+    server.put("warmup", warmup);
     root.put("server", server);
     root.put("security", SecurityConfigReader.toMap(c.security()));
     if (c.defaultModel() != null) {
@@ -93,6 +104,7 @@ public final class ConfigWriter {
     b.put("preferredBatchSizes", p.preferredBatchSizes());
     b.put("maxQueueSize", p.maxQueueSize());
     b.put("maxQueuedBytes", p.maxQueuedBytes());
+    b.put("maxQueuedWorkMillis", p.maxQueuedWork().toMillis());
     b.put("defaultTimeoutMillis", p.defaultTimeout().toMillis());
     b.put("priorityLevels", p.priorityLevels());
     AdaptiveBatching a = p.adaptive();

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param limits per-request limits (decode budget, default timeout); null = {@link RequestLimits#DEFAULTS}
  * @param connection keepalive, connection age and per-connection limits; null = the defaults
  * @param security TLS, authentication, admin listener, insecure override; null = none (loopback only)
+ * @param warmup how the serving path is warmed before readiness ({@code server.warmup})
  */
 public record ServerConfig(
     String host,
@@ -37,7 +38,8 @@ public record ServerConfig(
     boolean accessLog,
     RequestLimits limits,
     ConnectionPolicy connection,
-    SecurityConfig security) {
+    SecurityConfig security,
+    WarmupConfig warmup) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -84,6 +86,25 @@ public record ServerConfig(
     }
     connection = connection == null ? ConnectionPolicy.defaults() : connection;
     security = security == null ? SecurityConfig.none() : security;
+    warmup = warmup == null ? WarmupConfig.disabled() : warmup;
+  }
+
+  /** The settings without warm-up (tests). */
+  public ServerConfig(
+      String host,
+      int port,
+      List<ModelConfig> models,
+      String defaultModel,
+      int streamWindow,
+      int maxMessageBytes,
+      Duration shutdownGrace,
+      String transport,
+      int metricsPort,
+      boolean jmx,
+      boolean accessLog) {
+    this(
+        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
+        metricsPort, jmx, accessLog, null, null, null, WarmupConfig.disabled());
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -98,12 +119,12 @@ public record ServerConfig(
       String transport) {
     this(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false, RequestLimits.DEFAULTS, null, null);
+        -1, false, false);
   }
 
   /**
    * Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace, no metrics
-   * endpoint (tests); {@code toBuilder().metricsPort(...)} turns it on.
+   * endpoint, no warm-up (tests); {@code toBuilder().metricsPort(...)} turns it on.
    */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
@@ -137,6 +158,7 @@ public record ServerConfig(
     private RequestLimits limits;
     private ConnectionPolicy connection;
     private SecurityConfig security;
+    private WarmupConfig warmup;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -153,6 +175,7 @@ public record ServerConfig(
       limits = c.limits;
       connection = c.connection;
       security = c.security;
+      warmup = c.warmup;
     }
 
     public Builder limits(RequestLimits value) {
@@ -225,10 +248,15 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder warmup(WarmupConfig value) {
+      warmup = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog, limits, connection, security);
+          transport, metricsPort, jmx, accessLog, limits, connection, security, warmup);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.server.grpc.LenientRequests;
+import dev.classifier.server.warmup.WarmupGate;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -97,6 +98,9 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   @Override
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    if (WarmupGate.isWarmupCall(headers)) {
+      return next.startCall(call, headers); // the server's own warm-up is not client traffic
+    }
     CallRecord record =
         new CallRecord(
             methodMetrics(call.getMethodDescriptor().getFullMethodName()),

@@ -199,15 +199,7 @@ public final class ModelLoader {
     if (signature.dynamicBatch() || p.maxBatchSize() == 1) {
       return p;
     }
-    return new BatchPolicy(
-        1,
-        p.maxQueueDelay(),
-        List.of(),
-        p.maxQueueSize(),
-        p.maxQueuedBytes(),
-        p.defaultTimeout(),
-        p.priorityLevels(),
-        p.adaptive());
+    return p.toBuilder().maxBatchSize(1).preferredBatchSizes(List.of()).build();
   }
 
   /** A preprocessing spec from the input shape alone: ImageNet for 3 channels, [0,1] for 1. */

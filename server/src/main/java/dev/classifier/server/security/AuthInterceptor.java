@@ -35,22 +35,31 @@ public final class AuthInterceptor implements ServerInterceptor {
   private final ModelRules rules;
   private final UnaryOperator<String> servedName;
   private final Set<String> openServices;
+  private final java.util.function.Predicate<Metadata> internalCaller;
 
   /**
    * @param servedName the served model a request's model field means ("" = the default), or null
    *     when no such model is served
    * @param openServices services answered without credentials (health always belongs here)
+   * @param internalCaller recognises the server's own calls (its serving-path warm-up, which
+   *     carries a random per-process secret): they run as {@link #INTERNAL}, every model, no admin
    */
   public AuthInterceptor(
       CallAuthenticator authenticator,
       ModelRules rules,
       UnaryOperator<String> servedName,
-      Set<String> openServices) {
+      Set<String> openServices,
+      java.util.function.Predicate<Metadata> internalCaller) {
     this.authenticator = authenticator;
     this.rules = rules;
     this.servedName = servedName;
     this.openServices = Set.copyOf(openServices);
+    this.internalCaller = internalCaller;
   }
+
+  /** The identity of the server's own calls. */
+  public static final Principal INTERNAL =
+      new Principal("server-warmup", Set.of(Principal.ANY_MODEL), false, "internal");
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
@@ -58,6 +67,10 @@ public final class AuthInterceptor implements ServerInterceptor {
     String service = call.getMethodDescriptor().getServiceName();
     if (openServices.contains(service)) {
       return next.startCall(call, headers);
+    }
+    if (internalCaller.test(headers) && !ADMIN_SERVICES.contains(service)) {
+      return Contexts.interceptCall(
+          Context.current().withValue(AuthContext.PRINCIPAL, INTERNAL), call, headers, next);
     }
     CallAuthenticator.Result r = authenticator.authenticate(headers, call.getAttributes());
     if (r.principal() == null) {

@@ -1,5 +1,11 @@
 package dev.classifier.server.security;
 
+import dev.classifier.proto.inference.GRPCInferenceServiceGrpc;
+import dev.classifier.proto.inference.ModelConfigRequest;
+import dev.classifier.proto.inference.ModelInferRequest;
+import dev.classifier.proto.inference.ModelMetadataRequest;
+import dev.classifier.proto.inference.ModelReadyRequest;
+import dev.classifier.proto.inference.ModelStatisticsRequest;
 import dev.classifier.proto.v1.AdminGrpc;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
@@ -27,6 +33,21 @@ public final class ModelRules {
         .register(ClassifierGrpc.getClassifyStreamMethod(), ClassifyStreamRequest::getModel)
         .register(ClassifierGrpc.getGetModelInfoMethod(), GetModelInfoRequest::getModel)
         .register(AdminGrpc.getReloadModelMethod(), ReloadModelRequest::getModel);
+  }
+
+  /**
+   * Adds the Open Inference Protocol's methods that name a model (inference.GRPCInferenceService:
+   * ModelInfer, ModelStreamInfer, ModelReady, ModelMetadata, ModelConfig, ModelStatistics).
+   */
+  public ModelRules withOpenInference() {
+    return register(GRPCInferenceServiceGrpc.getModelInferMethod(), ModelInferRequest::getModelName)
+        .register(
+            GRPCInferenceServiceGrpc.getModelStreamInferMethod(), ModelInferRequest::getModelName)
+        .register(GRPCInferenceServiceGrpc.getModelReadyMethod(), ModelReadyRequest::getName)
+        .register(GRPCInferenceServiceGrpc.getModelMetadataMethod(), ModelMetadataRequest::getName)
+        .register(GRPCInferenceServiceGrpc.getModelConfigMethod(), ModelConfigRequest::getName)
+        .register(
+            GRPCInferenceServiceGrpc.getModelStatisticsMethod(), ModelStatisticsRequest::getName);
   }
 
   /** Registers how {@code method}'s request message names its model. */

@@ -60,7 +60,11 @@ public final class ServerSecurity implements AutoCloseable {
    * @param rules how request messages name models
    */
   public static ServerSecurity start(
-      SecurityConfig config, String host, UnaryOperator<String> servedName, ModelRules rules)
+      SecurityConfig config,
+      String host,
+      UnaryOperator<String> servedName,
+      ModelRules rules,
+      java.util.function.Predicate<io.grpc.Metadata> internalCaller)
       throws IOException {
     ExposureCheck.check(host, config);
     ScheduledExecutorService scheduler =
@@ -90,7 +94,11 @@ public final class ServerSecurity implements AutoCloseable {
         }
         interceptor =
             new AuthInterceptor(
-                new CallAuthenticator(tokens, a.certificateIdentities()), rules, servedName, open);
+                new CallAuthenticator(tokens, a.certificateIdentities()),
+                rules,
+                servedName,
+                open,
+                internalCaller);
       }
       return new ServerSecurity(config, scheduler, tls, tokens, interceptor, paths);
     } catch (IOException | RuntimeException e) {

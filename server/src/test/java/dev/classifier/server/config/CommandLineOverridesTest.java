@@ -78,4 +78,41 @@ class CommandLineOverridesTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("config error: --max-batch-size must be >= 1, got 0");
   }
+
+  @Test
+  void warmUpAndQueuedWorkSettingsRoundTripAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(
+        file,
+        """
+        server:
+          warmup: {minRequests: 50, minMillis: 10, maxMillis: 3000, window: 5,
+                   tolerancePercent: 20, concurrency: 2, retryAfterMillis: 40}
+        """);
+    Run r =
+        run(
+            "--config", file.toString(), "--warmup-max-millis", "700",
+            "--max-queued-work-millis", "250", "--print-config");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(ConfigReader.fromYaml(r.out(), dir).models().get(0).batching().maxQueuedWork())
+        .isEqualTo(java.time.Duration.ofMillis(250));
+    WarmupConfig w = ConfigReader.fromYaml(r.out(), dir).warmup();
+    assertThat(w.enabled()).isTrue();
+    assertThat(w.minRequests()).isEqualTo(50);
+    assertThat(w.minDuration().toMillis()).isEqualTo(10);
+    assertThat(w.maxDuration().toMillis()).isEqualTo(700); // flag wins
+    assertThat(w.window()).isEqualTo(5);
+    assertThat(w.tolerancePercent()).isEqualTo(20.0);
+    assertThat(w.concurrency()).isEqualTo(2);
+    assertThat(w.retryAfter().toMillis()).isEqualTo(40);
+
+    assertThat(ConfigReader.fromYaml(run("--no-warmup", "--print-config").out(), dir).warmup().enabled())
+        .isFalse();
+    assertThat(ConfigReader.defaults().warmup()).isEqualTo(WarmupConfig.defaults());
+
+    Files.writeString(file, "server: {warmup: {minMillis: 500, maxMillis: 100}}\n");
+    Run bad = run("--config", file.toString(), "--print-config");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("server.warmup.maxMillis must be >= minMillis (500), got 100");
+  }
 }
