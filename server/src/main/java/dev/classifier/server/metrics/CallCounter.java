@@ -43,9 +43,9 @@ public final class CallCounter extends ServerStreamTracer.Factory {
     }
   }
 
-  @Override
   private static final ServerStreamTracer NOT_COUNTED = new ServerStreamTracer() {};
 
+  @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
     if (dev.classifier.server.warmup.WarmupGate.isWarmupCall(headers)) {
       return NOT_COUNTED; // the server's own warm-up is not client traffic
