@@ -18,6 +18,7 @@ import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.CallCounter;
 import dev.classifier.server.metrics.DecodeGauges;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
+import dev.classifier.server.metrics.JvmGauges;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
 import dev.classifier.server.metrics.QueueGauges;
@@ -115,6 +116,7 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
+    JvmGauges.register(metrics);
     exporter =
         MetricsExporter.start(metrics, config.host(), config.metricsPort(), config.jmx());
     interceptor =

@@ -21,6 +21,7 @@ public final class MetricNames {
   static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
   static final String DECODE = "classifier.decode";
+  static final String JVM = "classifier.jvm";
 
   private MetricNames() {}
 
@@ -65,6 +66,11 @@ public final class MetricNames {
   /** {@code classifier.decode.<metric>}: the encoded-image decode stage. */
   public static String decode(String metric) {
     return MetricRegistry.name(DECODE, metric);
+  }
+
+  /** {@code classifier.jvm.<metric>}. */
+  public static String jvm(String metric) {
+    return MetricRegistry.name(JVM, metric);
   }
 
   /** {@code classifier.streams.<metric>}. */
@@ -113,7 +119,8 @@ public final class MetricNames {
             GRPC_LATENCY + ".*", "classifier_grpc_latency_seconds", Map.of("method", "${0}")),
         new MapperConfig(GRPC_RECEIVED + ".*", "classifier_grpc_received", Map.of("method", "${0}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
-        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()));
+        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()),
+        new MapperConfig(JVM + ".*", "classifier_jvm_${0}", Map.of()));
   }
 
   private static MapperConfig perModel(String metric, String family) {
