@@ -22,6 +22,7 @@ import dev.classifier.server.metrics.CallCounter;
 import dev.classifier.server.metrics.DecodeGauges;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
 import dev.classifier.server.metrics.HealthGauges;
+import dev.classifier.server.metrics.JvmGauges;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
 import dev.classifier.server.metrics.QueueGauges;
@@ -167,6 +168,7 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
+    JvmGauges.register(metrics);
     security =
         ServerSecurity.start(
             config.security(),

@@ -22,6 +22,7 @@ public final class MetricNames {
   static final String STREAMS = "classifier.streams";
   static final String DECODE = "classifier.decode";
   static final String HEALTH = "classifier.health";
+  static final String JVM = "classifier.jvm";
 
   private MetricNames() {}
 
@@ -83,6 +84,11 @@ public final class MetricNames {
     return model(model, metric + "_buckets");
   }
 
+  /** {@code classifier.jvm.<metric>}. */
+  public static String jvm(String metric) {
+    return MetricRegistry.name(JVM, metric);
+  }
+
   /** {@code classifier.streams.<metric>}. */
   public static String streams(String metric) {
     return MetricRegistry.name(STREAMS, metric);
@@ -142,7 +148,8 @@ public final class MetricNames {
             Map.of("protocol", "${0}", "method", "${1}")),
         new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
         new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()),
-        new MapperConfig(HEALTH + ".*", "classifier_health_serving", Map.of("service", "${0}")));
+        new MapperConfig(HEALTH + ".*", "classifier_health_serving", Map.of("service", "${0}")),
+        new MapperConfig(JVM + ".*", "classifier_jvm_${0}", Map.of()));
   }
 
   private static MapperConfig perModel(String metric, String family) {
