@@ -179,7 +179,12 @@ public final class ClassifierServer implements AutoCloseable {
     try {
       exporter =
           MetricsExporter.start(
-              metrics, config.host(), config.metricsPort(), config.jmx(), security.metricsHttps());
+              metrics,
+              config.host(),
+              config.metricsPort(),
+              config.jmx(),
+              security.metricsHttps(),
+              security.metricsAuthenticator());
     } catch (IOException | RuntimeException e) {
       security.close();
       throw e;

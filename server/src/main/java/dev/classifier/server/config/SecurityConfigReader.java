@@ -42,7 +42,9 @@ final class SecurityConfigReader {
   }
 
   private static AuthConfig auth(ConfigNode a, Path baseDir) {
-    a.allowOnly("tokensFile", "reloadIntervalSeconds", "openReflection", "certificateIdentities");
+    a.allowOnly(
+        "tokensFile", "reloadIntervalSeconds", "openReflection", "protectMetrics",
+        "certificateIdentities");
     long reload = a.longValue("reloadIntervalSeconds", AuthConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
     if (reload < 0) {
       throw new ConfigException(a.key("reloadIntervalSeconds") + " must be >= 0, got " + reload);
@@ -67,7 +69,8 @@ final class SecurityConfigReader {
                 path(a, "tokensFile", baseDir),
                 Duration.ofSeconds(reload),
                 ids,
-                a.bool("openReflection", false)));
+                a.bool("openReflection", false),
+                a.bool("protectMetrics", false)));
   }
 
   private static TlsConfig tls(ConfigNode t, boolean absent, Path baseDir) {
@@ -142,6 +145,7 @@ final class SecurityConfigReader {
     }
     auth.put("reloadIntervalSeconds", a.reloadInterval().toSeconds());
     auth.put("openReflection", a.openReflection());
+    auth.put("protectMetrics", a.protectMetrics());
     List<Map<String, Object>> ids = new ArrayList<>();
     for (CertificateIdentity c : a.certificateIdentities()) {
       Map<String, Object> id = new LinkedHashMap<>();

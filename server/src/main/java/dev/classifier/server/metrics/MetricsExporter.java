@@ -2,6 +2,7 @@ package dev.classifier.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
+import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
@@ -41,12 +42,20 @@ public final class MetricsExporter implements AutoCloseable {
    */
   public static MetricsExporter start(MetricRegistry registry, String host, int port, boolean withJmx)
       throws IOException {
-    return start(registry, host, port, withJmx, null);
+    return start(registry, host, port, withJmx, null, null);
   }
 
-  /** As {@link #start(MetricRegistry, String, int, boolean)}, over HTTPS when {@code https} is set. */
+  /**
+   * As {@link #start(MetricRegistry, String, int, boolean)}, over HTTPS when {@code https} is set
+   * and behind {@code authenticator} when set.
+   */
   public static MetricsExporter start(
-      MetricRegistry registry, String host, int port, boolean withJmx, HttpsConfigurator https)
+      MetricRegistry registry,
+      String host,
+      int port,
+      boolean withJmx,
+      HttpsConfigurator https,
+      Authenticator authenticator)
       throws IOException {
     HTTPServer http = null;
     if (port >= 0) {
@@ -59,6 +68,9 @@ public final class MetricsExporter implements AutoCloseable {
         HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port).registry(prometheus);
         if (https != null) {
           b.httpsConfigurator(https);
+        }
+        if (authenticator != null) {
+          b.authenticator(authenticator);
         }
         http = b.buildAndStart();
       } catch (IOException | UncheckedIOException e) {

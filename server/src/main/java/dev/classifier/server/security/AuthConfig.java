@@ -15,12 +15,15 @@ import java.util.Set;
  * @param reloadInterval how often the token file is checked for changes; zero = never
  * @param certificateIdentities client-certificate subjects that stand in for tokens (mutual TLS)
  * @param openReflection whether server reflection answers without credentials
+ * @param protectMetrics whether {@code /metrics} needs {@code Authorization: Bearer <token>} (any
+ *     token of the file); needs a token file
  */
 public record AuthConfig(
     Path tokensFile,
     Duration reloadInterval,
     List<CertificateIdentity> certificateIdentities,
-    boolean openReflection) {
+    boolean openReflection,
+    boolean protectMetrics) {
 
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
 
@@ -31,6 +34,9 @@ public record AuthConfig(
           "reloadIntervalSeconds must be >= 0 (0 = never), got " + reloadInterval.toSeconds());
     }
     certificateIdentities = List.copyOf(Objects.requireNonNullElse(certificateIdentities, List.of()));
+    if (protectMetrics && tokensFile == null) {
+      throw new IllegalArgumentException("protectMetrics needs tokensFile");
+    }
     Set<String> seen = new HashSet<>();
     for (CertificateIdentity c : certificateIdentities) {
       if (!seen.add(CertificateIdentity.canonical(c.subject()))) {
@@ -42,16 +48,21 @@ public record AuthConfig(
 
   /** No authentication. */
   public static AuthConfig off() {
-    return new AuthConfig(null, null, List.of(), false);
+    return new AuthConfig(null, null, List.of(), false, false);
   }
 
   /** Tokens from {@code file}, checked for changes every {@code reload}. */
   public static AuthConfig tokens(Path file, Duration reload) {
-    return new AuthConfig(file, reload, List.of(), false);
+    return new AuthConfig(file, reload, List.of(), false, false);
   }
 
   public AuthConfig withCertificateIdentities(List<CertificateIdentity> ids) {
-    return new AuthConfig(tokensFile, reloadInterval, ids, openReflection);
+    return new AuthConfig(tokensFile, reloadInterval, ids, openReflection, protectMetrics);
+  }
+
+  public AuthConfig withProtectMetrics(boolean value) {
+    return new AuthConfig(
+        tokensFile, reloadInterval, certificateIdentities, openReflection, value);
   }
 
   public boolean enabled() {

@@ -92,7 +92,8 @@ public final class SecurityOptions {
       out =
           out.withAuth(
               new AuthConfig(
-                  tokensFile, a.reloadInterval(), a.certificateIdentities(), a.openReflection()));
+                  tokensFile, a.reloadInterval(), a.certificateIdentities(), a.openReflection(),
+                  a.protectMetrics()));
     }
     if (adminPort != null || adminHost != null || modelRoot != null) {
       AdminConfig a = base.admin();

@@ -174,6 +174,11 @@ public final class ServerSecurity implements AutoCloseable {
     return tls != null && config.tls().metrics() ? tls.httpsConfigurator() : null;
   }
 
+  /** The bearer-token check for {@code /metrics}, or null when metrics are open. */
+  public com.sun.net.httpserver.Authenticator metricsAuthenticator() {
+    return tokens != null && config.auth().protectMetrics() ? new MetricsAuthenticator(tokens) : null;
+  }
+
   /** The TLS material, or null in plaintext. */
   public ServerTls tls() {
     return tls;

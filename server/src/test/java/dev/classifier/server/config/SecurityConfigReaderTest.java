@@ -87,6 +87,14 @@ class SecurityConfigReaderTest {
               "security: {tls: {certChain: c, privateKey: k, provider: gnutls}}",
               "security.tls.provider must be one of auto, openssl, jdk, got 'gnutls'"
             },
+            new String[] {
+              "security: {auth: {protectMetrics: true}}",
+              "security.auth.protectMetrics needs tokensFile"
+            },
+            new String[] {
+              "security: {admin: {port: 70000}}",
+              "security.admin.port must be -1 (off) or in 0..65535, got 70000"
+            },
             new String[] {"security: {tsl: {}}", "security.tsl is not a known setting"});
     for (String[] c : cases) {
       assertThatThrownBy(() -> ConfigReader.fromYaml(c[0], BASE))
