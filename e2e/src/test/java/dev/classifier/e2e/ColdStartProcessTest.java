@@ -14,6 +14,8 @@ import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +24,20 @@ import org.junit.jupiter.api.Test;
  * in its first 30 s.
  *
  * <p>Steps, all on this machine in this test: start server A and warm the test's own client
- * against it (a closed loop, which also measures the steady-state maximum); measure the warm p99
- * of a Poisson open loop at 60 % of that maximum against A; start server B, read its ready line
- * (printed once SERVING), then at once run the same open loop against B for 30 s.
+ * against it with a closed loop, which also measures the steady-state maximum M (requests/s) of
+ * this machine. Start server B and read its ready line (printed once SERVING); at once run two
+ * Poisson open loops for 30 s, one against the fresh B and one against the warm A, each at 0.3 M
+ * (together 60 % of the measured maximum). The warm run is the reference: measured at the same
+ * time, it suffers the same interference (other builds on a shared 2-core machine, the JIT of
+ * either JVM, GC), so the comparison isolates what being fresh costs. (Measured one after the
+ * other, a burst of outside load in either half decided the outcome.)
  *
- * <p>Margins, honestly: the client shares the machine's cores with both servers (and on CI with
- * other builds), so timer and scheduling noise of a few milliseconds is not the server's doing;
- * when the warm p99 is below 5 ms the bound is warm p99 + 5 ms instead of 2x (stated in the
- * assertion). The rate can be forced with {@code -Dcoldstart.rate=R} (requests/s). About 75 s.
+ * <p>Margins, honestly: when the warm p99 is below 5 ms the bound is warm p99 + 5 ms instead of 2x
+ * (timer and scheduling noise). The per-server rate can be forced with {@code -Dcoldstart.rate=R}.
+ * About 80 s.
  */
 class ColdStartProcessTest {
-  private static final double LOAD_FRACTION = 0.6;
+  private static final double LOAD_FRACTION_EACH = 0.3;
   private static final double NOISE_FLOOR_MS = 5;
 
   private static RunExecutor executor(Duration warmup, Duration window, int windows) {
@@ -51,51 +56,59 @@ class ColdStartProcessTest {
       ModelInfo info = toWarm.modelInfo("");
       List<ImageInput> inputs = Inputs.synthetic(info, 16, 7);
 
-      // warms this client and measures the steady-state maximum of the warm server
+      // warms this client and measures the steady-state maximum against the warm server
       RunResult max;
       try (UnarySender s = new UnarySender(List.of(toWarm), "", 1, inputs, 1)) {
         max = executor(Duration.ofSeconds(6), Duration.ofSeconds(2), 2).closed("max", "server", s, 16);
       }
       assertThat(max.errorCount()).isZero();
+      double maxRate = max.requests() / max.measuredSeconds();
       double rate =
           Double.parseDouble(
-              System.getProperty(
-                  "coldstart.rate",
-                  Double.toString(LOAD_FRACTION * max.requests() / max.measuredSeconds())));
-
-      // the warm p99 at that rate (and more warm-up of the open-loop path)
-      RunResult warmRun;
+              System.getProperty("coldstart.rate", Double.toString(LOAD_FRACTION_EACH * maxRate)));
+      // warms the open-loop path of this client at that rate
       try (UnarySender s = new UnarySender(List.of(toWarm), "", 1, inputs, 1)) {
-        warmRun =
-            executor(Duration.ofSeconds(3), Duration.ofSeconds(3), 3)
-                .open("warm", "server", s, new PoissonSchedule(rate, 11), 4096);
+        executor(Duration.ofSeconds(3), Duration.ofSeconds(1), 2)
+            .open("client warm-up", "server", s, new PoissonSchedule(rate, 5), 4096);
       }
-      assertThat(warmRun.errorCount()).as("errors against the warm server").isZero();
-      double warmP99 = warmRun.latency().p99Millis();
 
       try (Jars.ServerProcess fresh = new Jars.ServerProcess("--intra-op-threads", "1", "--warmup");
-          ClassifierClient toFresh = ClassifierClient.connect(fresh.target())) {
-        // the banner is printed once the server is SERVING: load it at once, no warm-up
-        RunResult cold;
-        try (UnarySender s = new UnarySender(List.of(toFresh), "", 1, inputs, 1)) {
-          cold =
-              executor(Duration.ZERO, Duration.ofSeconds(5), 6)
-                  .open("cold", "server", s, new PoissonSchedule(rate, 13), 4096);
-        }
+          ClassifierClient toFresh = ClassifierClient.connect(fresh.target());
+          UnarySender toFreshSender = new UnarySender(List.of(toFresh), "", 1, inputs, 1);
+          UnarySender toWarmSender = new UnarySender(List.of(toWarm), "", 1, inputs, 1)) {
+        // the banner is printed once the server is SERVING: load it at once, beside the warm one
+        CompletableFuture<RunResult> warmRun =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return executor(Duration.ZERO, Duration.ofSeconds(5), 6)
+                        .open("warm", "server", toWarmSender, new PoissonSchedule(rate, 11), 4096);
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        RunResult cold =
+            executor(Duration.ZERO, Duration.ofSeconds(5), 6)
+                .open("cold", "server", toFreshSender, new PoissonSchedule(rate, 13), 4096);
+        RunResult warmRef = warmRun.get(120, TimeUnit.SECONDS);
+        double warmP99 = warmRef.latency().p99Millis();
         double bound = Math.max(2 * warmP99, warmP99 + NOISE_FLOOR_MS);
         String summary =
             String.format(
-                "rate %.0f/s (max %.0f/s); warm p99 %.2f ms; first 30 s: %d requests, errors %s,"
-                    + " p99 %.2f ms (bound %.2f ms), per 5 s window %s; %s",
-                rate, max.requests() / max.measuredSeconds(), warmP99, cold.requests(),
-                cold.errors(), cold.latency().p99Millis(), bound,
-                cold.windows().stream().map(w -> String.format("%.1f", w.p99Millis())).toList(),
-                fresh.banner);
+                "rate %.0f/s per server (max %.0f/s); first 30 s of the fresh server: %d requests,"
+                    + " errors %s, p99 %.2f ms, per 5 s window %s; warm server meanwhile: p99"
+                    + " %.2f ms, per window %s, errors %s; bound %.2f ms; %s",
+                rate, maxRate, cold.requests(), cold.errors(), cold.latency().p99Millis(),
+                windows(cold), warmP99, windows(warmRef), warmRef.errors(), bound, fresh.banner);
         System.out.println("cold start: " + summary);
         assertThat(cold.requests()).as(summary).isGreaterThan((long) (rate * 30 * 0.8));
         assertThat(cold.errorCount()).as("rejected or failed in the first 30 s: " + summary).isZero();
         assertThat(cold.latency().p99Millis()).as(summary).isLessThanOrEqualTo(bound);
       }
     }
+  }
+
+  private static List<String> windows(RunResult r) {
+    return r.windows().stream().map(w -> String.format("%.1f", w.p99Millis())).toList();
   }
 }
