@@ -10,6 +10,7 @@ import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
+import dev.classifier.server.kserve.StartingInferenceService;
 import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherListeners;
@@ -155,6 +156,8 @@ public final class ClassifierServer implements AutoCloseable {
     for (io.grpc.ServerServiceDefinition d : List.of(healthService, reflection)) {
       d.getMethods().forEach(m -> direct.add(m.getMethodDescriptor().getFullMethodName()));
     }
+    // Open Inference Protocol readiness answers while loading; replaced in loadModels()
+    lateServices.addService(intercepted(new StartingInferenceService(inferenceReadiness())));
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
@@ -231,7 +234,7 @@ public final class ClassifierServer implements AutoCloseable {
         intercepted(
             new InferenceService(
                 service.core(),
-                InferenceService.Readiness.of(health::isLive, health::isReady),
+                inferenceReadiness(),
                 statistics,
                 config.streamWindow())));
     for (ServedModel m : registry.all()) {
@@ -244,6 +247,10 @@ public final class ClassifierServer implements AutoCloseable {
   /** With lenient request parsing (malformed messages answered INVALID_ARGUMENT) and metrics. */
   private io.grpc.ServerServiceDefinition intercepted(BindableService s) {
     return ServerInterceptors.intercept(LenientRequests.wrap(s.bindService()), interceptor);
+  }
+
+  private InferenceService.Readiness inferenceReadiness() {
+    return InferenceService.Readiness.of(health::isLive, health::isReady);
   }
 
   private BatcherMetrics batcherMetrics(String model) {
