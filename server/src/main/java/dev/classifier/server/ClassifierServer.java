@@ -2,11 +2,15 @@ package dev.classifier.server;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.classifier.batching.Ticker;
 import com.codahale.metrics.MetricRegistry;
 import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.server.config.RequestLimits;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.core.ImageDecoding;
+import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
@@ -16,7 +20,9 @@ import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherListeners;
 import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.CallCounter;
+import dev.classifier.server.metrics.DecodeGauges;
 import dev.classifier.server.metrics.GrpcMetricsInterceptor;
+import dev.classifier.server.metrics.JvmGauges;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
 import dev.classifier.server.metrics.QueueGauges;
@@ -117,6 +123,7 @@ public final class ClassifierServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already listening");
     }
+    JvmGauges.register(metrics);
     exporter =
         MetricsExporter.start(metrics, config.host(), config.metricsPort(), config.jmx());
     interceptor =
@@ -211,7 +218,17 @@ public final class ClassifierServer implements AutoCloseable {
       QueueGauges.register(
           metrics, name, () -> registry.resolve(name).batcher(), m.policy().priorityLevels());
     }
-    service = new ClassifierService(registry, config.streamWindow());
+    RequestLimits limits = config.limits();
+    ImageDecoding decoding =
+        ImageDecoding.withDefaultPool(
+            limits.decodeBudgetBytes() > 0
+                ? limits.decodeBudgetBytes()
+                : ImageDecoding.defaultBudgetBytes());
+    service =
+        new ClassifierService(
+            new InferenceCore(registry, decoding, Ticker.system(), limits.defaultTimeout()),
+            config.streamWindow());
+    DecodeGauges.register(metrics, decoding::pendingImages, decoding::pendingBytes);
     ClassifierService.StreamStats streams = service.streamStats();
     StreamGauges.register(
         metrics,

@@ -63,7 +63,8 @@ public final class ConfigReader {
         top.child("server")
             .allowOnly(
                 "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
-                "maxMessageBytes", "shutdownGraceSeconds", "transport");
+                "maxMessageBytes", "shutdownGraceSeconds", "transport", "decodeBudgetBytes",
+                "defaultTimeoutMillis");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -91,7 +92,13 @@ public final class ConfigReader {
                 s.string("transport", ServerConfig.DEFAULT_TRANSPORT),
                 s.integer("metricsPort", ServerConfig.DEFAULT_METRICS_PORT),
                 s.bool("jmx", true),
-                s.bool("accessLog", false)));
+                s.bool("accessLog", false),
+                new RequestLimits(
+                    s.longValue("decodeBudgetBytes", 0),
+                    Duration.ofMillis(
+                        s.longValue(
+                            "defaultTimeoutMillis",
+                            RequestLimits.DEFAULT_TIMEOUT.toMillis())))));
   }
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {

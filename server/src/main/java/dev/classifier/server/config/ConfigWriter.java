@@ -37,6 +37,8 @@ public final class ConfigWriter {
     server.put("maxMessageBytes", c.maxMessageBytes());
     server.put("shutdownGraceSeconds", c.shutdownGrace().toSeconds());
     server.put("transport", c.transport());
+    server.put("decodeBudgetBytes", c.limits().decodeBudgetBytes());
+    server.put("defaultTimeoutMillis", c.limits().defaultTimeout().toMillis());
     root.put("server", server);
     if (c.defaultModel() != null) {
       root.put("defaultModel", c.defaultModel());

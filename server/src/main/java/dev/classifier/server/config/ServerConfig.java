@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
+ * @param limits per-request limits (decode budget, default timeout); null = {@link RequestLimits#DEFAULTS}
  */
 public record ServerConfig(
     String host,
@@ -30,7 +31,8 @@ public record ServerConfig(
     String transport,
     int metricsPort,
     boolean jmx,
-    boolean accessLog) {
+    boolean accessLog,
+    RequestLimits limits) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -70,6 +72,7 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "server.transport must be auto, epoll or nio, got '" + transport + "'");
     }
+    limits = limits == null ? RequestLimits.DEFAULTS : limits;
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new IllegalArgumentException(
           "server.metricsPort must be -1 (off) or in 0..65535, got " + metricsPort);
@@ -88,7 +91,7 @@ public record ServerConfig(
       String transport) {
     this(
         host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false);
+        -1, false, false, RequestLimits.DEFAULTS);
   }
 
   /**
@@ -124,6 +127,7 @@ public record ServerConfig(
     private int metricsPort;
     private boolean jmx;
     private boolean accessLog;
+    private RequestLimits limits;
 
     private Builder(ServerConfig c) {
       host = c.host;
@@ -137,6 +141,12 @@ public record ServerConfig(
       metricsPort = c.metricsPort;
       jmx = c.jmx;
       accessLog = c.accessLog;
+      limits = c.limits;
+    }
+
+    public Builder limits(RequestLimits value) {
+      limits = value;
+      return this;
     }
 
     public Builder host(String value) {
@@ -197,7 +207,7 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(
           host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog);
+          transport, metricsPort, jmx, accessLog, limits);
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,9 +31,11 @@ import java.util.concurrent.atomic.LongAdder;
  * from the header first) and the model's preprocessing spec, with the same imaging code the client
  * uses, on a decode executor, never on the transport thread that received the request.
  *
- * <p>Bounded: at most {@code maxPendingImages} images may be queued or decoding at once; beyond that
- * {@link #decode} fails at once with RESOURCE_EXHAUSTED, so a flood of encoded images cannot grow
- * memory without limit. A decode whose future was cancelled before its turn is skipped (no work).
+ * <p>Bounded twice, both checked before anything is decoded: at most {@code maxPendingImages} images
+ * and at most {@code budgetBytes} estimated decoded bytes ({@link DecodeCost}, read from the image
+ * header) may be queued or decoding at once; beyond either {@link #decode} fails at once with
+ * RESOURCE_EXHAUSTED, so a flood of encoded images (or a few small files that decode huge) cannot
+ * grow memory without limit. An image that alone exceeds the budget is INVALID_ARGUMENT. A decode whose future was cancelled before its turn is skipped (no work).
  * Undecodable data, too many pixels or a decoded size that does not fit the model give
  * INVALID_ARGUMENT naming the field.
  */
@@ -43,10 +46,20 @@ public final class ImageDecoding implements AutoCloseable {
   /** Default bound of queued or decoding images, per core. */
   public static final int DEFAULT_PENDING_PER_CORE = 64;
 
+  /**
+   * The default decode budget: a quarter of the maximum heap, at least 64 MiB, so images being
+   * decoded can never take the heap.
+   */
+  public static long defaultBudgetBytes() {
+    return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+  }
+
   private final Executor executor;
   private final ExecutorService owned;
   private final Semaphore pending;
   private final int maxPendingImages;
+  private final long budgetBytes;
+  private final AtomicLong budgetUsed = new AtomicLong();
   private final ImageDecoder decoder;
   private final Decoder decode;
   private final LongAdder decoded = new LongAdder();
@@ -60,12 +73,22 @@ public final class ImageDecoding implements AutoCloseable {
    * @param maxPixels largest accepted width x height of one encoded image
    */
   public ImageDecoding(Executor executor, int maxPendingImages, long maxPixels) {
-    this(executor, null, maxPendingImages, maxPixels, null);
+    this(executor, null, maxPendingImages, maxPixels, defaultBudgetBytes(), null);
   }
 
   /** As above, with {@code decoder} in place of the imaging decoder (a fault-injection seam). */
   public ImageDecoding(Executor executor, int maxPendingImages, long maxPixels, Decoder decoder) {
-    this(executor, null, maxPendingImages, maxPixels, decoder);
+    this(executor, null, maxPendingImages, maxPixels, defaultBudgetBytes(), decoder);
+  }
+
+  /**
+   * @param budgetBytes estimated decoded bytes ({@link DecodeCost}) that may be queued or decoding
+   *     at once, >= 1
+   * @param decoder the image decoder, or null for the imaging module's
+   */
+  public ImageDecoding(
+      Executor executor, int maxPendingImages, long maxPixels, long budgetBytes, Decoder decoder) {
+    this(executor, null, maxPendingImages, maxPixels, budgetBytes, decoder);
   }
 
   /** Turns encoded bytes into an image; may throw anything (the stage answers for it). */
@@ -79,6 +102,7 @@ public final class ImageDecoding implements AutoCloseable {
       ExecutorService owned,
       int maxPendingImages,
       long maxPixels,
+      long budgetBytes,
       Decoder decoder) {
     if (executor == null) {
       throw new IllegalArgumentException("executor must not be null");
@@ -88,6 +112,10 @@ public final class ImageDecoding implements AutoCloseable {
     }
     this.executor = executor;
     this.owned = owned;
+    if (budgetBytes < 1) {
+      throw new IllegalArgumentException("budgetBytes must be >= 1, got " + budgetBytes);
+    }
+    this.budgetBytes = budgetBytes;
     this.maxPendingImages = maxPendingImages;
     this.pending = new Semaphore(maxPendingImages);
     this.decoder = new ImageDecoder(maxPixels);
@@ -100,13 +128,18 @@ public final class ImageDecoding implements AutoCloseable {
    * {@link #close}.
    */
   public static ImageDecoding withDefaultPool() {
+    return withDefaultPool(defaultBudgetBytes());
+  }
+
+  /** {@link #withDefaultPool()} with the given decode budget in bytes. */
+  public static ImageDecoding withDefaultPool(long budgetBytes) {
     int cores = Runtime.getRuntime().availableProcessors();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             cores, cores, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads());
     pool.allowCoreThreadTimeOut(true);
     return new ImageDecoding(
-        pool, pool, cores * DEFAULT_PENDING_PER_CORE, DEFAULT_MAX_PIXELS, null);
+        pool, pool, cores * DEFAULT_PENDING_PER_CORE, DEFAULT_MAX_PIXELS, budgetBytes, null);
   }
 
   private static ThreadFactory daemonThreads() {
@@ -136,6 +169,15 @@ public final class ImageDecoding implements AutoCloseable {
     return skipped.sum();
   }
 
+  public long budgetBytes() {
+    return budgetBytes;
+  }
+
+  /** Estimated decoded bytes of the images queued or decoding now. */
+  public long pendingBytes() {
+    return budgetUsed.get();
+  }
+
   /** Images queued or decoding now. */
   public int pendingImages() {
     return maxPendingImages - pending.availablePermits();
@@ -162,7 +204,46 @@ public final class ImageDecoding implements AutoCloseable {
     if (encoded.isEmpty()) {
       return CompletableFuture.failedFuture(new InvalidRequestException(field + " is empty"));
     }
+    DecodeCost.Estimate estimate = DecodeCost.estimate(encoded);
+    if (estimate.bytes() < 0) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              field + ": unsupported or undecodable image: its size cannot be read from the header"));
+    }
+    if (estimate.pixels() > decoder.maxPixels()) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              field
+                  + ": image too large: "
+                  + estimate.width()
+                  + "x"
+                  + estimate.height()
+                  + " = "
+                  + estimate.pixels()
+                  + " pixels exceeds the limit of "
+                  + decoder.maxPixels()
+                  + " pixels"));
+    }
+    long cost = estimate.bytes();
+    if (cost > budgetBytes) {
+      return CompletableFuture.failedFuture(
+          new InvalidRequestException(
+              field
+                  + ": a "
+                  + estimate.width()
+                  + "x"
+                  + estimate.height()
+                  + " image needs about "
+                  + cost
+                  + " bytes to decode, more than the server's whole decode budget of "
+                  + budgetBytes
+                  + " bytes; send it smaller"));
+    }
+    if (!reserve(cost)) {
+      return CompletableFuture.failedFuture(budgetFull(field, cost));
+    }
     if (!pending.tryAcquire()) {
+      budgetUsed.addAndGet(-cost);
       return CompletableFuture.failedFuture(queueFull(field));
     }
     CompletableFuture<InferenceInput> result = new CompletableFuture<>();
@@ -179,16 +260,44 @@ public final class ImageDecoding implements AutoCloseable {
             result.completeExceptionally(
                 t instanceof RuntimeException ? t : new InternalFailure("image decode failed", t));
           } finally {
+            budgetUsed.addAndGet(-cost);
             pending.release();
           }
         };
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
+      budgetUsed.addAndGet(-cost);
       pending.release();
       return CompletableFuture.failedFuture(queueFull(field));
     }
     return result;
+  }
+
+  private boolean reserve(long cost) {
+    while (true) {
+      long used = budgetUsed.get();
+      if (used > budgetBytes - cost) {
+        return false;
+      }
+      if (budgetUsed.compareAndSet(used, used + cost)) {
+        return true;
+      }
+    }
+  }
+
+  private RuntimeException budgetFull(String field, long cost) {
+    return Status.RESOURCE_EXHAUSTED
+        .withDescription(
+            field
+                + ": the server's image decode budget is in use ("
+                + budgetUsed.get()
+                + " of "
+                + budgetBytes
+                + " bytes; this image needs about "
+                + cost
+                + "); retry later or send preprocessed tensors")
+        .asRuntimeException();
   }
 
   private RuntimeException queueFull(String field) {

@@ -103,7 +103,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
             });
     InferenceRequest item;
     try {
-      item = GrpcRequests.item(request, Admission.deadlineNanos(core.ticker()));
+      item = GrpcRequests.item(request, Admission.deadlineNanos(core.ticker()), core.ticker());
     } catch (Throwable t) {
       answer.onFailure(t);
       return;

@@ -1,11 +1,13 @@
 package dev.classifier.server.grpc;
 
+import dev.classifier.batching.Ticker;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
 import dev.classifier.server.core.ImageSource;
 import dev.classifier.server.core.InferenceRequest;
+import dev.classifier.server.core.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -31,7 +33,22 @@ final class GrpcRequests {
         "");
   }
 
-  static InferenceRequest item(ClassifyStreamRequest r, long deadlineNanos) {
+  /**
+   * @param callDeadlineNanos the stream's deadline in {@code ticker} time (or NO_DEADLINE); the
+   *     item's {@code timeout_micros}, when set, can only bring it earlier
+   */
+  static InferenceRequest item(ClassifyStreamRequest r, long callDeadlineNanos, Ticker ticker) {
+    long deadlineNanos = callDeadlineNanos;
+    if (r.hasTimeoutMicros()) {
+      long micros = r.getTimeoutMicros();
+      if (micros <= 0) {
+        throw new InvalidRequestException("timeout_micros must be > 0 when set, got " + micros);
+      }
+      long now = ticker.nanoTime();
+      long nanos = micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+      long own = now > Long.MAX_VALUE - nanos ? InferenceRequest.NO_DEADLINE : now + nanos;
+      deadlineNanos = Math.min(deadlineNanos, own);
+    }
     return new InferenceRequest(
         r.getModel(),
         "image",

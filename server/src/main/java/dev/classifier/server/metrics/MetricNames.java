@@ -20,6 +20,8 @@ public final class MetricNames {
   static final String GRPC_LATENCY = "classifier.grpc_latency";
   static final String GRPC_RECEIVED = "classifier.grpc_received";
   static final String STREAMS = "classifier.streams";
+  static final String DECODE = "classifier.decode";
+  static final String JVM = "classifier.jvm";
 
   private MetricNames() {}
 
@@ -61,6 +63,16 @@ public final class MetricNames {
   /** {@code classifier.grpc_latency.<protocol>.<method>}. */
   public static String grpcLatency(String protocol, String method) {
     return MetricRegistry.name(GRPC_LATENCY, segment(protocol), segment(method));
+  }
+
+  /** {@code classifier.decode.<metric>}: the encoded-image decode stage. */
+  public static String decode(String metric) {
+    return MetricRegistry.name(DECODE, metric);
+  }
+
+  /** {@code classifier.jvm.<metric>}. */
+  public static String jvm(String metric) {
+    return MetricRegistry.name(JVM, metric);
   }
 
   /** {@code classifier.streams.<metric>}. */
@@ -113,7 +125,9 @@ public final class MetricNames {
             GRPC_RECEIVED + ".*.*",
             "classifier_grpc_received",
             Map.of("protocol", "${0}", "method", "${1}")),
-        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()));
+        new MapperConfig(STREAMS + ".*", "classifier_streams_${0}", Map.of()),
+        new MapperConfig(DECODE + ".*", "classifier_decode_${0}", Map.of()),
+        new MapperConfig(JVM + ".*", "classifier_jvm_${0}", Map.of()));
   }
 
   private static MapperConfig perModel(String metric, String family) {

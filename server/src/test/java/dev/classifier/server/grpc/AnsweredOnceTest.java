@@ -49,7 +49,22 @@ class AnsweredOnceTest {
   private static final BatchPolicy POLICY =
       BatchPolicy.builder().maxBatchSize(8).maxQueueSize(256).build();
   private static final ImageInput PNG =
-      ImageInput.newBuilder().setEncoded(ByteString.copyFromUtf8("not decoded anyway")).build();
+      ImageInput.newBuilder().setEncoded(ByteString.copyFrom(png(28, 28))).build();
+
+  /** A real PNG, so it passes the header checks and reaches the (faulty) decoder. */
+  static byte[] png(int width, int height) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(
+          new java.awt.image.BufferedImage(
+              width, height, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+          "png",
+          out);
+      return out.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private static ServedModel model;
   private static ExecutorService pool;

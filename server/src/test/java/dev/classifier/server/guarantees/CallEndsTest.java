@@ -10,6 +10,7 @@ import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TcpProxy;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.grpc.ClassifierService;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 item 6 over real Netty: calls ended by the client (cancel), by their deadline or by
- * the transport (an over-size message) are counted once by code, and the stream gauges return to
- * zero however the stream ended.
+ * Issue 10 item 6 and real HTTP/2 flow control over Netty: calls ended by the client (cancel,
+ * GOAWAY), by their deadline, by a dropped TCP connection or by the transport (an over-size
+ * message) are counted once by code; a never-reading client holds the server to its window; the
+ * stream gauges return to zero however the stream ended.
  */
 class CallEndsTest {
   private static final int MAX_MESSAGE = 64 * 1024;
@@ -150,6 +152,63 @@ class CallEndsTest {
     assertThat(cancelled).isGreaterThanOrEqualTo(3);
     assertThat(cancelled + expired).isEqualTo(5);
     after.assertBalanced();
+  }
+
+  /**
+   * Opens a never-reading stream on {@code channel}, waits until the server holds answers it
+   * cannot write, ends the connection with {@code end}, then checks that the call was counted once
+   * and every gauge is back at zero.
+   */
+  private static void endWhileAnswersWait(ManagedChannel channel, Runnable end) throws Exception {
+    Accounting before = Accounting.settled(server);
+    ClassifierService.StreamStats stats = server.service().streamStats();
+    NeverReading s = new NeverReading();
+    ClassifierGrpc.newStub(channel).classifyStream(s);
+    sendItems(s, 400);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                server.registry().resolve("").batcher().queuedRequests() == 0
+                    && stats.itemsReceived() - stats.itemsAnswered() - stats.itemsCancelled()
+                        >= 100);
+    // bytes held stay bounded: never more items than the window, however slow the reader
+    assertThat(stats.peakOutstanding()).isLessThanOrEqualTo(WINDOW);
+    end.run();
+    Accounting after = Accounting.settled(server);
+    String m = "Classifier/ClassifyStream";
+    assertThat(after.received(m) - before.received(m)).isEqualTo(1);
+    after.assertBalanced();
+  }
+
+  @Test
+  void aDroppedTcpConnectionReleasesTheStreamAndIsCounted() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      ManagedChannel viaProxy =
+          NettyChannelBuilder.forAddress("127.0.0.1", proxy.port())
+              .usePlaintext()
+              .flowControlWindow(1024)
+              .build();
+      try {
+        endWhileAnswersWait(viaProxy, proxy::dropAll);
+      } finally {
+        viaProxy.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aClientGoawayReleasesTheStreamAndIsCounted() throws Exception {
+    ManagedChannel tight =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+            .usePlaintext()
+            .flowControlWindow(1024)
+            .build();
+    try {
+      endWhileAnswersWait(tight, tight::shutdownNow); // GOAWAY and RST_STREAM from the client
+    } finally {
+      tight.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
