@@ -14,6 +14,7 @@ import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
+import dev.classifier.server.kserve.StartingInferenceService;
 import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherListeners;
@@ -239,6 +240,8 @@ public final class ClassifierServer implements AutoCloseable {
     for (io.grpc.ServerServiceDefinition d : List.of(healthService, reflection)) {
       d.getMethods().forEach(m -> direct.add(m.getMethodDescriptor().getFullMethodName()));
     }
+    // Open Inference Protocol readiness answers while loading; replaced in loadModels()
+    lateServices.addService(intercepted(new StartingInferenceService(inferenceReadiness())));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .channelType(channelType)
@@ -354,7 +357,7 @@ public final class ClassifierServer implements AutoCloseable {
         intercepted(
             new InferenceService(
                 service.core(),
-                InferenceService.Readiness.of(health::isLive, health::isReady),
+                inferenceReadiness(),
                 statistics,
                 config.streamWindow()),
             warmup.gate()));
@@ -465,6 +468,10 @@ public final class ClassifierServer implements AutoCloseable {
       BindableService s, io.grpc.ServerInterceptor inner) {
     return ServerInterceptors.intercept(
         security.intercept(LenientRequests.wrap(s.bindService())), inner, interceptor);
+  }
+
+  private InferenceService.Readiness inferenceReadiness() {
+    return InferenceService.Readiness.of(health::isLive, health::isReady);
   }
 
   private BatcherMetrics batcherMetrics(String model) {

@@ -123,6 +123,29 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     return null;
   }
 
+  /**
+   * A valid ModelInferRequest of one all-zero image for {@code model} (raw contents, the
+   * probability output): what a warm-up driver sends through this protocol's real path.
+   */
+  public static ModelInferRequest syntheticRequest(ServedModel model) {
+    var s = model.signature();
+    var input =
+        ModelInferRequest.InferInputTensor.newBuilder()
+            .setName(s.inputName())
+            .setDatatype(Datatypes.name(s.inputType()))
+            .addShape(1);
+    for (long d : s.imageShape()) {
+      input.addShape(d);
+    }
+    return ModelInferRequest.newBuilder()
+        .setModelName(model.name())
+        .setId("warmup")
+        .addInputs(input)
+        .addRawInputContents(
+            com.google.protobuf.ByteString.copyFrom(new byte[(int) s.imageBytes()]))
+        .build();
+  }
+
   /** Rejects the marker of a request that did not parse (see {@link LenientRequests}). */
   private static void wellFormed(Object request) {
     if (LenientRequests.isMalformed(request)) {

@@ -74,9 +74,10 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     this.nanoClock = nanoClock;
   }
 
-  /** The protocol label of {@code protocol}: "kserve", "classifier" or "grpc" (health, ...). */
+  /** The {@code protocol} label of the Open Inference Protocol ({@code inference.*}). */
   public static final String KSERVE = "kserve";
 
+  /** The {@code protocol} label of classifier.v1 and its Admin service. */
   public static final String CLASSIFIER = "classifier";
 
   /** The protocol a method belongs to: {@value #KSERVE}, {@value #CLASSIFIER} or "grpc". */

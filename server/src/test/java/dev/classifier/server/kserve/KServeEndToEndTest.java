@@ -362,6 +362,16 @@ class KServeEndToEndTest {
   }
 
   @Test
+  void theSyntheticWarmupRequestIsAnsweredForEveryServedModel() {
+    for (String name : List.of(FASHION, UINT8)) {
+      ModelInferResponse r =
+          kserve.modelInfer(InferenceService.syntheticRequest(server.registry().resolve(name)));
+      assertThat(r.getModelName()).isEqualTo(name);
+      assertThat(r.getOutputs(0).getShapeList()).containsExactly(1L, 10L);
+    }
+  }
+
+  @Test
   void readinessAndServerMetadata() {
     assertThat(kserve.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
     assertThat(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();

@@ -48,7 +48,12 @@ class ScheduleParametersTest {
   @BeforeEach
   void start() throws Exception {
     BatchPolicy policy =
-        BatchPolicy.builder().maxBatchSize(1).maxQueueDelay(Duration.ZERO).priorityLevels(2).build();
+        BatchPolicy.builder()
+            .maxBatchSize(1)
+            .maxQueueDelay(Duration.ZERO)
+            .priorityLevels(2)
+            .maxQueueSize(3)
+            .build();
     model = TestModels.loadGated(TestModels.embedded(policy, 1), gate, batchSizes);
     registry = new ModelRegistry(List.of(model), null);
     InferenceCore core =
@@ -128,6 +133,29 @@ class ScheduleParametersTest {
     assertThat(model.batcher().queuedRequests(1)).as("priority 2").isEqualTo(1);
     gate.countDown();
     for (CompletableFuture<Object> f : List.of(running, low, high, dflt)) {
+      assertThat(f.get(30, TimeUnit.SECONDS)).isInstanceOf(ModelInferResponse.class);
+    }
+  }
+
+  @Test
+  void aFullQueueIsResourceExhaustedWithARetryHintNeverUnavailable() throws Exception {
+    CompletableFuture<Object> running = send(request("running", null, 0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> batchSizes.size() == 1);
+    List<CompletableFuture<Object>> queued =
+        List.of(send(request("q1", null, 0)), send(request("q2", null, 0)), send(request("q3", null, 0)));
+    assertThat(model.batcher().queuedRequests()).isEqualTo(3);
+    try {
+      GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .modelInfer(request("over", null, 0));
+      throw new AssertionError("a full queue must reject");
+    } catch (io.grpc.StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(e.getTrailers().get(dev.classifier.server.grpc.Statuses.RETRY_AFTER_MS)).isNotNull();
+    }
+    gate.countDown();
+    assertThat(running.get(30, TimeUnit.SECONDS)).isInstanceOf(ModelInferResponse.class);
+    for (CompletableFuture<Object> f : queued) {
       assertThat(f.get(30, TimeUnit.SECONDS)).isInstanceOf(ModelInferResponse.class);
     }
   }
