@@ -73,7 +73,7 @@ public final class ModelPathPolicy {
     try {
       real = candidate.toRealPath();
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no such file under the model root: " + echo);
+      throw new IllegalArgumentException("no such file under the model root: " + echo, e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot resolve the model path " + echo + ": " + e.getMessage());
     }

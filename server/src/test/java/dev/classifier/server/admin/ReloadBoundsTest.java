@@ -14,6 +14,7 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.security.ModelPathPolicy;
 import ai.onnxruntime.OrtEnvironment;
 import dev.classifier.batching.BatcherListener;
 import io.grpc.Status;
@@ -68,9 +69,9 @@ class ReloadBoundsTest {
         n -> {});
   }
 
-  private static Status reload(ModelReloader reloader, String path) throws Exception {
+  private static Status reload(ModelReloader reloader, Path root, String path) throws Exception {
     Answer a = new Answer();
-    new AdminService(reloader)
+    new AdminService(reloader, ModelPathPolicy.under(root))
         .reloadModel(ReloadModelRequest.newBuilder().setModel(NAME).setPath(path).build(), a);
     return a.status.get(30, TimeUnit.SECONDS);
   }
@@ -80,14 +81,14 @@ class ReloadBoundsTest {
     ServedModel model = TestModels.load(config());
     ModelReloader reloader = reloader(new ModelRegistry(List.of(model), NAME));
     try {
-      Status nul = reload(reloader, "bad\0path.onnx");
+      Status nul = reload(reloader, tmp, "bad\0path.onnx");
       assertThat(nul.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(nul.getDescription()).contains("not a valid file path");
+      assertThat(nul.getDescription()).contains("NUL");
 
-      Status missing = reload(reloader, tmp.resolve("missing.onnx").toString());
+      Status missing = reload(reloader, tmp, tmp.resolve("missing.onnx").toString());
       assertThat(missing.getCode()).isEqualTo(Status.Code.NOT_FOUND);
 
-      Status directory = reload(reloader, tmp.toString());
+      Status directory = reload(reloader, tmp, tmp.toString());
       assertThat(directory.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     } finally {
       reloader.close();

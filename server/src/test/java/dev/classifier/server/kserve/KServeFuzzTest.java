@@ -78,12 +78,16 @@ class KServeFuzzTest {
               String e = ModelStreamInferResponse.parseFrom(answer).getErrorMessage();
               Status.Code code = e.isEmpty() ? Status.Code.OK : Status.Code.valueOf(e.split(":", 2)[0]);
               seen.merge(code, 1, Integer::sum);
-              assertThat(code).as(what + ": " + e).isIn(ACCEPTABLE);
+              if (!overflowed(code, e)) {
+                assertThat(code).as(what + ": " + e).isIn(ACCEPTABLE);
+              }
             }
           } else {
             Status s = RawCalls.unary(channel, INFER, message(r, "u"));
             seen.merge(s.getCode(), 1, Integer::sum);
-            assertThat(s.getCode()).as(what + ": " + s).isIn(ACCEPTABLE);
+            if (!overflowed(s.getCode(), s.getDescription())) {
+              assertThat(s.getCode()).as(what + ": " + s).isIn(ACCEPTABLE);
+            }
             if (s.getDescription() != null) {
               assertThat(s.getDescription().length()).as(what).isLessThanOrEqualTo(1100);
             }
@@ -212,5 +216,16 @@ class KServeFuzzTest {
         return out;
       }
     }
+  }
+
+  /**
+   * Finite but huge typed values (e.g. 3e38) can overflow the model itself: the engine answers
+   * that image INTERNAL "non-finite score" instead of a NaN ranking (issue 10 item 3). That is the
+   * one INTERNAL the fuzzer accepts.
+   */
+  private static boolean overflowed(Status.Code code, String description) {
+    return code == Status.Code.INTERNAL
+        && description != null
+        && description.contains("non-finite score");
   }
 }

@@ -155,7 +155,7 @@ class AdminPlaneTest {
     Status link = reload("escape.onnx");
     assertThat(link.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(link.getDescription()).contains("through a symbolic link");
-    assertThat(reload("probs/missing.onnx").getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(reload("probs/missing.onnx").getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(reload("probs").getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT); // a folder
     assertThat(reload("").getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
