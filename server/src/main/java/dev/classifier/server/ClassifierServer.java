@@ -205,7 +205,10 @@ public final class ClassifierServer implements AutoCloseable {
             configs,
             ModelReloader.DEFAULT_HANDOVER,
             config.shutdownGrace(),
-            name -> metrics.counter(MetricNames.model(name, "reloads")).inc());
+            name -> {
+              metrics.counter(MetricNames.model(name, "reloads")).inc();
+              health.modelReady(name); // a reload also revives a model left without instances
+            });
     lateServices.addService(intercepted(service));
     lateServices.addService(intercepted(new AdminService(reloader)));
     for (ServedModel m : registry.all()) {
