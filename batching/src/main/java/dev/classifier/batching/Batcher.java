@@ -67,6 +67,9 @@ public final class Batcher<I, O> implements AutoCloseable {
   private boolean terminated;
   /** Slots not retired; termination waits for these to be idle. */
   private int activeSlots;
+  /** Retired slots whose run has not returned yet. */
+  private int retiredRunning;
+  private final java.util.concurrent.locks.Condition retiredReturned = lock.newCondition();
   /** Why no instance can serve (all wedged and not replaced); null while one can. */
   private volatile String unhealthy;
   private ArrayList<QueuedTask<I, O>> expiredOut;
@@ -749,6 +752,13 @@ public final class Batcher<I, O> implements AutoCloseable {
     if (retired) {
       unlockAndDeliver(null, null);
       wedgedRunReturned(slot);
+      lock.lock();
+      try {
+        retiredRunning--;
+        retiredReturned.signalAll();
+      } finally {
+        lock.unlock();
+      }
       return null;
     }
     return unlockAndDeliver(dispatch, slot);
@@ -797,6 +807,28 @@ public final class Batcher<I, O> implements AutoCloseable {
   private void retire(Slot<I, O> slot) {
     slot.retired = true;
     activeSlots--;
+    retiredRunning++;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the runs of retired slots (terminated by the watchdog or
+   * abandoned at close) to return; true if none is left. A process should not exit while a native
+   * run is still returning.
+   */
+  public boolean awaitRetiredRuns(Duration timeout) throws InterruptedException {
+    long left = saturatedNanos(timeout);
+    lock.lock();
+    try {
+      while (retiredRunning > 0) {
+        if (left <= 0) {
+          return false;
+        }
+        left = retiredReturned.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Outside the lock: stops a retired slot's run and answers its batch with {@code why}. */
@@ -1109,6 +1141,9 @@ public final class Batcher<I, O> implements AutoCloseable {
   /** Every batch has returned: closes the slots' runners; the close future follows delivery. */
   private void terminate() {
     for (Slot<I, O> s : slots) {
+      if (s.retired) {
+        continue; // its run may still be going: closed when (if) it returns
+      }
       try {
         s.runner.close();
       } catch (Exception e) {

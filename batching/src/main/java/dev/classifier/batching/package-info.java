@@ -3,9 +3,14 @@
  * dispatch by capacity to model instances on one or more devices.
  *
  * <p><b>Where to start.</b> {@link dev.classifier.batching.Batcher} is the entry point: build one
- * per model with a {@link dev.classifier.batching.BatchPolicy}, the engine seam {@link
- * dev.classifier.batching.BatchRunner} and the {@link dev.classifier.batching.Instance}s to serve,
- * then {@code submit} inputs and get futures back.
+ * per model with a {@link dev.classifier.batching.BatchPolicy}, the engine seam (an {@link
+ * dev.classifier.batching.InstanceRunnerFactory} creating one {@link
+ * dev.classifier.batching.InstanceRunner} per slot, so instance state is never shared, or a
+ * stateless {@link dev.classifier.batching.BatchRunner}) and the {@link
+ * dev.classifier.batching.Instance}s to serve, then {@code submit} inputs and get futures back.
+ * Runners record outcomes; the futures are completed after the run on an injectable completion
+ * executor, so response work is not timed as compute. An optional watchdog terminates a run past
+ * its limit, answers its requests and replaces the slot's runner.
  *
  * <p><b>Three ideas, kept apart (as in Triton).</b>
  *
@@ -25,7 +30,9 @@
  *
  * <p><b>Concurrency.</b> One {@code ReentrantLock} guards queue, slots and timers and is held only
  * to link, unlink and decide. Futures are completed, the runner and the {@link
- * dev.classifier.batching.BatcherListener} are called outside it. A queued request is a single
+ * dev.classifier.batching.BatcherListener} are called outside it. A cancel is decided under it
+ * (a queued task is unlinked before its future is marked cancelled), so formation never takes a
+ * cancelled task. A queued request is a single
  * object ({@code QueuedTask}): the caller's {@code CompletableFuture} and the runner's {@link
  * dev.classifier.batching.BatchTask} at once, so a submission allocates one object.
  *

@@ -344,6 +344,7 @@ public final class ClassifierServer implements AutoCloseable {
             config.shutdownGrace(),
             name -> {
               metrics.counter(MetricNames.model(name, "reloads")).inc();
+              health.modelReady(name); // a reload also revives a model left without instances
               warmAfterReload(name);
             });
     // metrics outermost (shed calls are counted, warm-up calls are not), then the warm-up gate,

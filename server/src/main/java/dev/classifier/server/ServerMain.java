@@ -305,6 +305,7 @@ public final class ServerMain implements Callable<Integer> {
       return 0;
     }
     ClassifierServer server = new ClassifierServer(config);
+    StopSignals.install(server, config.shutdownGrace());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

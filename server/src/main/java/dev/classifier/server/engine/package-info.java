@@ -1,10 +1,15 @@
 /**
  * Runs batches through ONNX Runtime.
  *
- * <p>{@link dev.classifier.server.engine.OnnxEngine} is the engine seam the batcher calls: one
- * synchronous call per batch, on a worker thread, never on a Netty event loop. Each model instance
- * owns a reused direct input buffer, so a batch costs one copy in and no per-batch allocation of
- * input memory. {@link dev.classifier.server.engine.SessionFactory} builds sessions and is where
- * execution providers (CPU today; CUDA and TensorRT on GPU hosts) are chosen.
+ * <p>{@link dev.classifier.server.engine.OnnxEngine} is the model-level engine seam: the batcher's
+ * {@link dev.classifier.batching.InstanceRunnerFactory}, creating one {@link
+ * dev.classifier.server.engine.OnnxInstance} per batcher slot. Each instance owns its reused direct
+ * input buffer, a lease on its device's session ({@link dev.classifier.server.engine.SessionPool},
+ * reference-counted, each session closed exactly once) and its own {@code RunOptions}, so instances
+ * never share memory and the watchdog can terminate one run. One synchronous call per batch, on a
+ * worker thread, never on a Netty event loop; non-finite FLOAT32 input is rejected in the copy pass
+ * and non-finite scores fail their image alone. {@link dev.classifier.server.engine.SessionFactory}
+ * builds sessions and is where execution providers (CPU today; CUDA and TensorRT on GPU hosts) are
+ * chosen.
  */
 package dev.classifier.server.engine;

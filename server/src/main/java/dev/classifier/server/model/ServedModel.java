@@ -181,6 +181,10 @@ public final class ServedModel implements AutoCloseable {
         abandonRunning();
         done.get(bound.toNanos(), TimeUnit.NANOSECONDS);
       }
+      // a terminated run returns within moments; closing (or exiting) under it would crash
+      if (!batcher.awaitRetiredRuns(bound)) {
+        LOG.warn("model {}: a terminated run has not returned after {} ms", name, bound.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
