@@ -54,6 +54,18 @@ public final class BatcherListeners {
         first.onQueueDepth(priority, queuedRequests, queuedBytes);
         second.onQueueDepth(priority, queuedRequests, queuedBytes);
       }
+
+      @Override
+      public void onWatchdogTimeout(Instance instance, boolean replaced) {
+        first.onWatchdogTimeout(instance, replaced);
+        second.onWatchdogTimeout(instance, replaced);
+      }
+
+      @Override
+      public void onWedgedRunReturned(Instance instance) {
+        first.onWedgedRunReturned(instance);
+        second.onWedgedRunReturned(instance);
+      }
     };
   }
 }
