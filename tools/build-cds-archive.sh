@@ -32,7 +32,7 @@ trap cleanup EXIT
 
 # -Xlog:cds=error: the dump warns about every pre-Java-6 class it skips (picocli); not errors
 "$JAVA" -XX:ArchiveClassesAtExit="$ARCHIVE" -Xlog:cds=error -Xlog:cds+dynamic=error \
-  -jar "$JAR" --host 127.0.0.1 --port 0 --metrics-port -1 --no-jmx "$@" >"$LOG" 2>&1 &
+  -jar "$JAR" --host 127.0.0.1 --port 0 --metrics-port -1 --admin-port -1 --no-jmx "$@" >"$LOG" 2>&1 &
 PID=$!
 deadline=$(( $(date +%s) + TIMEOUT ))
 until grep -q "listening on 127.0.0.1:" "$LOG"; do

@@ -56,7 +56,7 @@ trap stop_all EXIT
 start_replica() { # index
   local i=$1
   "$java_bin" -jar "$server_jar" --config "$config" --host "${hosts[$i]}" --port "$port" \
-    --metrics-port "$metrics_port" > "$out/replica-$((i + 1)).log" 2>&1 &
+    --metrics-port "$metrics_port" --admin-port -1 > "$out/replica-$((i + 1)).log" 2>&1 &
   pids[i]=$!
 }
 

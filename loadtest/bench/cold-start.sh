@@ -34,7 +34,7 @@ start_server() {
   local log=$1 port=$2; shift 2
   local jopts=()
   while [ "$1" != "--" ]; do jopts+=("$1"); shift; done; shift
-  java -Xmx1g "${jopts[@]}" -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" --metrics-port -1 \
+  java -Xmx1g "${jopts[@]}" -jar "$SERVER_JAR" --host 127.0.0.1 --port "$port" --metrics-port -1 --admin-port -1 \
     --no-jmx "$@" >"$log" 2>&1 &
   SPID=$!
   PIDS+=("$SPID")

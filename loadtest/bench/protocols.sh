@@ -23,7 +23,7 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
 log="$OUT/protocols.server.log"
-java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 \
+java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 --admin-port -1 \
   --intra-op-threads 1 --max-batch-size 8 >"$log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do

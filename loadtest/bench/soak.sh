@@ -25,7 +25,7 @@ cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 
 log="$OUT/server.log"
-java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 \
+java -Xmx2g -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 --metrics-port 0 --admin-port -1 \
   --intra-op-threads 1 --max-batch-size 8 >"$log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do

@@ -52,7 +52,11 @@ final class Replica implements AutoCloseable {
                     "--config", config.toString(),
                     "--host", host,
                     "--port", Integer.toString(port),
-                    "--metrics-port", Integer.toString(metricsPort)))
+                    "--metrics-port", Integer.toString(metricsPort),
+                    // three replicas on one machine: no admin listener (its port is fixed), and
+                    // a short serving-path warm-up (2 cores shared by three JVMs)
+                    "--admin-port", "-1",
+                    "--warmup-max-millis", "2000"))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
