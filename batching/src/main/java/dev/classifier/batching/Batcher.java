@@ -1053,8 +1053,12 @@ public final class Batcher<I, O> implements AutoCloseable {
     try {
       executor.execute(batch);
     } catch (RejectedExecutionException e) {
+      // the worker pool refuses work only once it is shutting down: the batcher is closing, and
+      // the requests are answered as such (retryable elsewhere), never as an internal error
+      BatcherClosedException closing =
+          new BatcherClosedException("batcher '" + name + "' is closing; the batch was not run");
       for (QueuedTask<I, O> t : batch.tasks) {
-        t.fail(e);
+        t.fail(closing);
       }
       lock.lock();
       try {

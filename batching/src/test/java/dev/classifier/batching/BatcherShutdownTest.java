@@ -153,4 +153,14 @@ class BatcherShutdownTest {
           .containsExactly(2, 4, 6);
     }
   }
+
+  @Test
+  void aBatchTheWorkerPoolRefusesIsAnsweredClosedNotAsAnInternalError() {
+    Harness h = new Harness(BatchPolicy.builder().maxBatchSize(1).build());
+    h.executor.shutDown();
+    CompletableFuture<String> f = h.submit(1);
+    assertThat(f).isCompletedExceptionally();
+    // BatcherClosedException maps to UNAVAILABLE; a raw RejectedExecutionException was INTERNAL
+    assertThat(failureOf(f)).isInstanceOf(BatcherClosedException.class);
+  }
 }

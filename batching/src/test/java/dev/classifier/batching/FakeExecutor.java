@@ -6,9 +6,18 @@ import java.util.concurrent.Executor;
 /** An executor that queues tasks until the test runs them by hand. */
 final class FakeExecutor implements Executor {
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean rejecting;
+
+  /** From now on refuses every task, as a shut-down pool does. */
+  synchronized void shutDown() {
+    rejecting = true;
+  }
 
   @Override
   public synchronized void execute(Runnable command) {
+    if (rejecting) {
+      throw new java.util.concurrent.RejectedExecutionException("fake executor shut down");
+    }
     tasks.addLast(command);
   }
 

@@ -69,6 +69,7 @@ class DrainProcessTest {
       ImageInput image = randomImage(random);
       Map<Status.Code, AtomicInteger> outcomes = new ConcurrentHashMap<>();
       CountDownLatch unaryDone = new CountDownLatch(UNARY);
+      Map<Status.Code, String> unexpected = new ConcurrentHashMap<>();
 
       // one stream with items in flight, never half-closed before the signal
       Map<String, String> streamAnswers = new ConcurrentHashMap<>();
@@ -110,7 +111,11 @@ class DrainProcessTest {
 
                   @Override
                   public void onError(Throwable t) {
-                    count(outcomes, Status.fromThrowable(t).getCode());
+                    Status st = Status.fromThrowable(t);
+                    count(outcomes, st.getCode());
+                    if (st.getCode() != Status.Code.UNAVAILABLE) {
+                      unexpected.putIfAbsent(st.getCode(), String.valueOf(st.getDescription()));
+                    }
                     unaryDone.countDown();
                   }
 
@@ -134,7 +139,7 @@ class DrainProcessTest {
       assertThat(unaryDone.await(GRACE_SECONDS + 20, TimeUnit.SECONDS))
           .as("every unary call answered; outcomes so far %s", outcomes)
           .isTrue();
-      assertThat(outcomes.keySet()).as("outcomes %s", outcomes)
+      assertThat(outcomes.keySet()).as("outcomes %s, first descriptions %s", outcomes, unexpected)
           .isSubsetOf(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE));
       assertThat(outcomes.get(Status.Code.OK)).as("some work finished during the drain").isNotNull();
 
