@@ -226,8 +226,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     List<ClassifierClient> clients = connect(server);
     List<ClassifierClient> offClients = batchingOffServer == null ? List.of() : connect(batchingOffServer);
     try {
+      // the model is described by the server under test, or (cold-start runs) by the warm server
       String describer = awaitReadySeconds > 0 ? warmupTarget : server;
-      try (ClassifierClient d = ClassifierClient.connect(describer)) {
+      try (ClassifierClient d = client(describer, true)) {
         info = d.modelInfo(model);
       } catch (StatusRuntimeException e) {
         System.err.println("cannot reach " + describer + ": " + e.getStatus());
@@ -298,7 +299,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
     ClassifierEchoServer echo = warmupTarget == null ? ClassifierEchoServer.start(info) : null;
     String target = echo != null ? echo.target() : warmupTarget;
-    List<ClassifierClient> warm = connect(target);
+    // the in-process echo speaks plaintext; a --warmup-target gets the same security as --server
+    List<ClassifierClient> warm = connect(target, echo == null);
     boolean open = scenario.equals("open") || scenario.equals("find-max-rate");
     double warmRate = scenario.equals("find-max-rate") && rateHigh > 0 ? rateHigh : rate;
     long sent = 0;
@@ -383,22 +385,34 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private List<ClassifierClient> connect(String target) {
+    return connect(target, true);
+  }
+
+  /** {@code --channels} clients of {@code target}, with the TLS/token options when {@code secured}. */
+  private List<ClassifierClient> connect(String target, boolean secured) {
+    List<ClassifierClient> list = new ArrayList<>();
+    for (int i = 0; i < channels; i++) {
+      list.add(client(target, secured));
+    }
+    return list;
+  }
+
+  /** One client of {@code target}; the in-process echo ({@code secured} false) is plaintext. */
+  private ClassifierClient client(String target, boolean secured) {
     dev.classifier.client.ConnectionSecurity sec;
     try {
-      sec = security.toConnectionSecurity();
+      sec =
+          secured
+              ? security.toConnectionSecurity()
+              : dev.classifier.client.ConnectionSecurity.plaintext();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw badArgument(e.getMessage());
     }
-    List<ClassifierClient> list = new ArrayList<>();
-    for (int i = 0; i < channels; i++) {
-      list.add(
-          ClassifierClient.connect(
-              target,
-              deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null,
-              sec,
-              ChannelOptions.of(loadBalancing, retryAttempts)));
-    }
-    return list;
+    return ClassifierClient.connect(
+        target,
+        deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : null,
+        sec,
+        ChannelOptions.of(loadBalancing, retryAttempts));
   }
 
   private RequestSender sender(List<ClassifierClient> clients, String t, int inFlight) {
