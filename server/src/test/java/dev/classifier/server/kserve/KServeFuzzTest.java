@@ -1,5 +1,8 @@
 package dev.classifier.server.kserve;
 
+import static dev.classifier.server.Mutations.mutate;
+import static dev.classifier.server.Mutations.randomBytes;
+import static dev.classifier.server.Mutations.randomShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -176,47 +179,6 @@ class KServeFuzzTest {
     };
   }
 
-  private static long[] randomShape(Random r) {
-    long[] shape = new long[r.nextInt(6)];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = r.nextInt(10) == 0 ? r.nextLong() : r.nextInt(40) - 2;
-    }
-    return shape;
-  }
-
-  private static byte[] randomBytes(Random r, int n) {
-    byte[] b = new byte[n];
-    r.nextBytes(b);
-    return b;
-  }
-
-  /** Bit flips, a truncation or an inserted run of random bytes. */
-  private static byte[] mutate(Random r, byte[] in) {
-    byte[] b = in.clone();
-    if (b.length == 0) {
-      return randomBytes(r, 8);
-    }
-    switch (r.nextInt(3)) {
-      case 0 -> {
-        for (int i = 0; i < 1 + r.nextInt(8); i++) {
-          b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
-        }
-        return b;
-      }
-      case 1 -> {
-        return Arrays.copyOf(b, r.nextInt(b.length));
-      }
-      default -> {
-        int at = r.nextInt(b.length);
-        byte[] run = randomBytes(r, 1 + r.nextInt(16));
-        byte[] out = new byte[b.length + run.length];
-        System.arraycopy(b, 0, out, 0, at);
-        System.arraycopy(run, 0, out, at, run.length);
-        System.arraycopy(b, at, out, at + run.length, b.length - at);
-        return out;
-      }
-    }
-  }
 
   /**
    * Finite but huge typed values (e.g. 3e38) can overflow the model itself: the engine answers
