@@ -9,7 +9,7 @@ import java.util.RandomAccess;
  * the runner and the {@link Runnable} given to the executor, to keep allocations per batch low.
  */
 final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomAccess, Runnable {
-  final Batcher<I, O> owner;
+  final BatcherCore<I, O> owner;
   final Slot<I, O> slot;
   final QueuedTask<I, O>[] tasks;
   final BatchEntry<I, O>[] entries;
@@ -24,7 +24,7 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
 
   @SuppressWarnings("unchecked")
   Batch(
-      Batcher<I, O> owner,
+      BatcherCore<I, O> owner,
       Slot<I, O> slot,
       QueuedTask<I, O>[] tasks,
       long[] queueWaitNanos,
@@ -58,7 +58,7 @@ final class Batch<I, O> extends AbstractList<BatchTask<I, O>> implements RandomA
 
   @Override
   public void run() {
-    owner.runBatches(this);
+    owner.runLoop.runBatches(this);
   }
 
   /** Delivers every entry's outcome to its caller ({@code failure} for those without one). */

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@code prev}, {@code next}, {@code queued}) are guarded by the batcher's lock.
  */
 final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I, O> {
-  private final Batcher<I, O> owner;
+  private final BatcherCore<I, O> owner;
   private final I input;
   final int priority;
   final long payloadBytes;
@@ -24,7 +24,7 @@ final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I
   boolean queued;
 
   QueuedTask(
-      Batcher<I, O> owner,
+      BatcherCore<I, O> owner,
       I input,
       int priority,
       long payloadBytes,
@@ -67,10 +67,10 @@ final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
     // Unlinked under the batcher's lock first: once this returns, no batch can take the task.
-    boolean wasQueued = owner != null && !isDone() && owner.unqueueForCancel(this);
+    boolean wasQueued = owner != null && !isDone() && owner.intake.unqueueForCancel(this);
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     if (cancelled && wasQueued) {
-      owner.onCancelled(this);
+      owner.intake.onCancelled(this);
     }
     return cancelled;
   }
