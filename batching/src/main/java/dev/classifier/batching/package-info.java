@@ -36,6 +36,16 @@
  * object ({@code QueuedTask}): the caller's {@code CompletableFuture} and the runner's {@link
  * dev.classifier.batching.BatchTask} at once, so a submission allocates one object.
  *
+ * <p><b>How {@code Batcher} is built.</b> The public {@link dev.classifier.batching.Batcher} is a
+ * facade (and its {@code Builder}); {@code BatcherCore} owns the lock, every field it guards and
+ * the wiring of package-private parts, one concept each, each with a contract comment (thread,
+ * lock, invariants): {@code Intake} (submit, submitAll, cancel), {@code Admission} (can it ever
+ * fit, may it be queued now, retry hint), {@code Formation} (batch formation and expiry, under
+ * the lock), {@code Wakeup} (the formation and expiry timers), {@code Delivery} (everything done
+ * after the lock is released: failing, dispatching, settling), {@code RunLoop} (the worker: run,
+ * time, form the slot's next batch inline), {@code Retirement} (watchdog, wedged and abandoned
+ * runs, replacement runners) and {@code Shutdown} (grace, termination, the close future).
+ *
  * <p><b>Adaptive batching</b> ({@link dev.classifier.batching.AdaptiveBatching}, off by default):
  * {@code AimdController} adjusts each instance's batch-size cap (and proportionally its queue
  * delay) from measured batch run time, additive increase / multiplicative decrease as in Clipper.
