@@ -48,8 +48,14 @@ final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I
     return queueWaitNanos;
   }
 
+  /**
+   * Records the queue wait at formation. {@code nowNanos} may be older than the enqueue time (a
+   * worker reads the clock when its run ends, then forms its next batch, which can hold a request
+   * submitted in between, e.g. from a completion callback): such a request waited 0, not a
+   * negative time (metrics timers drop negative samples).
+   */
   void markFormed(long nowNanos) {
-    this.queueWaitNanos = nowNanos - enqueueNanos;
+    this.queueWaitNanos = Math.max(0, nowNanos - enqueueNanos);
   }
 
   /** {@link BatchTask#complete} and {@link CompletableFuture#complete} are the same method. */

@@ -34,9 +34,20 @@ class BatcherAdaptiveConvergenceTest {
 
   @Test
   void saturatedQueueClimbsToTheTargetThenSawTeethBelowIt() {
-    // 2 ms + 1 ms/item, target 50 ms: 48 items take 50 ms (on target), 49 take 51 ms (late)
+    // Expected sizes derived by hand from the engine model and Clipper's AIMD rule (min 1, +1 per
+    // full on-target batch, x0.9 rounded down per late batch), not from AimdController:
+    //  - run(n) = 2 ms + 1 ms * n is on target (<= 50 ms) up to n = (50 - 2) / 1 = 48, so 49 is
+    //    the first late size;
+    //  - the cap starts at 1 and every batch is full (the queue holds 3000), so batch i has size
+    //    i + 1 up to and including the late batch of 49: 1 + ... + 49 = 1225 items;
+    //  - late at 49: floor(49 * 0.9) = floor(44.1) = 44, then the climb repeats 44, 45, ..., 49:
+    //    a period of 6 batches and 44 + ... + 49 = 279 items;
+    //  - 3000 - 1225 = 1775 = 6 * 279 + 101 and 101 = 44 + 45 + 12: six periods, then 44, 45 and
+    //    a last partial batch of 12 (partial batches leave the cap alone).
+    //  - fake time: 88 batches * 2 ms + 3000 items * 1 ms = 3176 ms.
     Harness h =
         saturated(Duration.ofMillis(50), 64, Duration.ofMillis(2), Duration.ofMillis(1), 3000);
+    long start = h.now();
     List<CompletableFuture<String>> futures = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       futures.add(h.submit(i));
@@ -45,17 +56,20 @@ class BatcherAdaptiveConvergenceTest {
     h.executor.runAll();
 
     assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
-    List<Integer> sizes = h.listener.sizes();
-    // additive climb from the minimum, one step per full on-target batch
-    for (int i = 0; i < 49; i++) {
-      assertThat(sizes.get(i)).as("batch %d", i).isEqualTo(i + 1);
+    List<Integer> expected = new ArrayList<>();
+    for (int size = 1; size <= 49; size++) {
+      expected.add(size); // additive climb
     }
-    // then a stable saw-tooth: 49 is late -> floor(49 * 0.9) = 44, climb back to 49, ...
-    List<Integer> steady = sizes.subList(49, sizes.size() - 1); // the last batch may be partial
-    assertThat(steady).hasSizeGreaterThan(30);
-    for (int i = 0; i < steady.size(); i++) {
-      assertThat(steady.get(i)).as("steady batch %d", i).isEqualTo(44 + i % 6);
+    for (int period = 0; period < 6; period++) {
+      for (int size = 44; size <= 49; size++) {
+        expected.add(size); // saw-tooth: 49 is late, back to 44
+      }
     }
+    expected.addAll(List.of(44, 45, 12));
+    assertThat(expected).hasSize(88);
+    assertThat(expected.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3000);
+    assertThat(h.listener.sizes()).containsExactlyElementsOf(expected);
+    assertThat(Duration.ofNanos(h.now() - start)).isEqualTo(Duration.ofMillis(3176));
   }
 
   @Test

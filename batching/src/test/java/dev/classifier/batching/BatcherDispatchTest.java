@@ -291,4 +291,33 @@ class BatcherDispatchTest {
     h.executor.runAll();
     assertThat(h.runner.batches()).containsExactly(List.of(1), List.of(3), List.of(2));
   }
+
+  @Test
+  void requestQueuedAfterTheWorkerReadTheClockHasAQueueWaitOfZeroNotANegativeOne() {
+    // a closed-loop caller submits its next request from the completion of the last one: it is
+    // enqueued (at t + 2 ms) after the worker read the clock for the batch's end (t + 1 ms) and
+    // taken into the worker's next batch; its queue wait is 0, never -1 ms (a metrics timer
+    // drops negative samples, so such requests went missing from classifier_queue_wait_seconds)
+    Harness h = new Harness(BatchPolicy.builder().maxBatchSize(4).build());
+    h.runner.behaviour =
+        (i, instance, batch) -> {
+          h.clock.advance(Duration.ofMillis(1));
+          RecordingRunner.COMPLETE_ALL.apply(i, instance, batch);
+        };
+    List<CompletableFuture<String>> next = new ArrayList<>();
+    h.submit(1)
+        .thenRun(
+            () -> {
+              h.clock.advance(Duration.ofMillis(1));
+              next.add(h.submit(2));
+            });
+
+    h.executor.runAll();
+
+    assertThat(next).hasSize(1);
+    assertThat(next.get(0)).isCompletedWithValue("out:2");
+    assertThat(h.runner.batches()).containsExactly(List.of(1), List.of(2));
+    assertThat(h.listener.formed).hasSize(2);
+    assertThat(h.listener.formed.get(1).queueWaitNanos()).containsExactly(0L);
+  }
 }
