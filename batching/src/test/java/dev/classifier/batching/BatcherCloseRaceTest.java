@@ -75,7 +75,8 @@ class BatcherCloseRaceTest {
         }
       }
     }
-    assertThat(closedRejections.get()).isPositive();
+    // each of the 4 producers stops only on a closed rejection of its own
+    assertThat(closedRejections.get()).isGreaterThanOrEqualTo(4);
     assertThat(batcher.queuedRequests()).isZero();
   }
 }
