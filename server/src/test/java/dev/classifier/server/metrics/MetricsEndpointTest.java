@@ -60,6 +60,7 @@ class MetricsEndpointTest {
         CountDownLatch done = new CountDownLatch(REQUESTS + INVALID);
         Random random = new Random(1);
         Scrape during = null;
+        long sendNanos = System.nanoTime(); // every server-side time below lies inside the burst
         for (int i = 0; i < REQUESTS; i++) {
           stub.classify(
               ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(random)).build(),
@@ -74,6 +75,7 @@ class MetricsEndpointTest {
           stub.classify(ClassifyRequest.newBuilder().addImages(wrongShape).build(), counting(outcomes, done));
         }
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        double burstSeconds = (System.nanoTime() - sendNanos) / 1e9;
         assertThat(during.hasFamily("classifier_batch_size")).isTrue();
 
         Scrape s = Scrape.of("127.0.0.1", server.metricsPort());
@@ -83,8 +85,10 @@ class MetricsEndpointTest {
         assertThat(ok + full).isEqualTo(REQUESTS);
         assertThat(outcomes.get(Status.Code.INVALID_ARGUMENT)).hasValue(INVALID);
 
-        // batching: a burst of 400 requests with a 2 ms delay forms batches larger than one
-        assertThat(s.value("classifier_batch_size_count{" + m + "}")).isPositive();
+        // batching: a burst of 400 requests with a 2 ms delay forms batches larger than one, so
+        // the ok images ran in at least ok / maxBatchSize batches and at most ok - 1
+        double batches = s.value("classifier_batch_size_count{" + m + "}");
+        assertThat(batches).isBetween(Math.ceil(ok / 16.0), ok - 1.0);
         assertThat(s.value("classifier_batch_size{" + m + ",quantile=\"0.99\"}"))
             .as(s.family("classifier_batch_size"))
             .isGreaterThan(1)
@@ -101,9 +105,11 @@ class MetricsEndpointTest {
         assertThat(s.value("classifier_queue_depth{" + m + ",priority=\"all\"}")).isZero();
         assertThat(s.value("classifier_queue_depth{" + m + ",priority=\"0\"}")).isZero();
         assertThat(s.value("classifier_queue_bytes{" + m + ",priority=\"0\"}")).isZero();
+        // during the burst: bounded by maxQueueSize (the two gauges are read at different times)
         assertThat(during.value("classifier_queue_depth{" + m + ",priority=\"0\"}"))
-            .isGreaterThanOrEqualTo(0)
-            .isLessThanOrEqualTo(during.value("classifier_queue_depth{" + m + ",priority=\"all\"}"));
+            .isLessThanOrEqualTo(64);
+        assertThat(during.value("classifier_queue_depth{" + m + ",priority=\"all\"}"))
+            .isLessThanOrEqualTo(64);
         assertThat(s.value("classifier_queue_bytes{" + m + ",priority=\"all\"}")).isZero();
 
         // rejects by reason
@@ -113,13 +119,28 @@ class MetricsEndpointTest {
             .isEqualTo(full);
         assertThat(s.value("classifier_rejected_total{" + m + ",reason=\"draining\"}")).isZero();
 
-        // latency timers, in seconds: positive and far below a minute
-        for (String timer :
-            List.of("classifier_queue_wait_seconds", "classifier_compute_seconds", "classifier_latency_seconds")) {
-          assertThat(s.value(timer + "_count{" + m + "}")).as(timer).isPositive();
-          assertThat(s.value(timer + "{" + m + ",quantile=\"0.5\"}")).as(timer).isBetween(0.0, 60.0);
+        // latency timers, in seconds: one queue wait and one latency per image answered OK, one
+        // compute time per batch; every sample lies inside the burst the client timed
+        assertThat(s.value("classifier_queue_wait_seconds_count{" + m + "}"))
+            .as(s.family("classifier_queue_wait_seconds") + s.family("classifier_batch_size"))
+            .isEqualTo(ok);
+        assertThat(s.value("classifier_latency_seconds_count{" + m + "}"))
+            .as(s.family("classifier_latency_seconds"))
+            .isEqualTo(ok);
+        assertThat(s.value("classifier_compute_seconds_count{" + m + "}"))
+            .as(s.family("classifier_compute_seconds"))
+            .isEqualTo(batches);
+        assertThat(s.value("classifier_queue_wait_seconds{" + m + ",quantile=\"0.5\"}"))
+            .isBetween(0.0, burstSeconds);
+        for (String timer : List.of("classifier_compute_seconds", "classifier_latency_seconds")) {
+          assertThat(s.value(timer + "{" + m + ",quantile=\"0.5\"}"))
+              .as(timer)
+              .isGreaterThan(0.0)
+              .isLessThanOrEqualTo(burstSeconds);
         }
-        assertThat(s.value("classifier_compute_seconds{" + m + ",quantile=\"0.99\"}")).isPositive();
+        assertThat(s.value("classifier_compute_seconds{" + m + ",quantile=\"0.99\"}"))
+            .isGreaterThanOrEqualTo(s.value("classifier_compute_seconds{" + m + ",quantile=\"0.5\"}"))
+            .isLessThanOrEqualTo(burstSeconds);
         assertThat(
                 s.value(
                     "classifier_instance_busy_ratio{device=\"cpu\",instance=\"0\"," + m + "}"))
