@@ -2,6 +2,8 @@ package dev.classifier.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,27 +100,39 @@ class CliProcessTest {
 
   @Test
   void unreachableServerGetsAClearMessage() throws Exception {
-    int freePort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      freePort = s.getLocalPort();
+    // a port held open by a peer that hangs up on every connection: no reliance on a freed port
+    // staying unused; the client's transport fails (UNAVAILABLE) as against a server that is down
+    try (ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread hangUp =
+          new Thread(
+              () -> {
+                while (!peer.isClosed()) {
+                  try {
+                    peer.accept().close();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              },
+              "hang-up-peer");
+      hangUp.setDaemon(true);
+      hangUp.start();
+      int port = peer.getLocalPort();
+      Jars.Result r =
+          Jars.run(
+              client, 120, "classify", "--server", "127.0.0.1:" + port, samples.get(0).toString());
+      assertThat(r.exitCode()).as(r.stderr()).isEqualTo(3);
+      assertThat(r.stderr()).contains("cannot reach the server at 127.0.0.1:" + port);
     }
-    Jars.Result r =
-        Jars.run(
-            client,
-            120,
-            "classify",
-            "--server",
-            "127.0.0.1:" + freePort,
-            samples.get(0).toString());
-    assertThat(r.exitCode()).isEqualTo(3);
-    assertThat(r.stderr()).contains("cannot reach the server at 127.0.0.1:" + freePort);
   }
 
   @Test
   void sigtermStopsTheServerWithinItsGrace() throws Exception {
     try (Jars.ServerProcess other = new Jars.ServerProcess("--shutdown-grace-seconds", "2")) {
-      other.process.destroy();
+      other.process.destroy(); // SIGTERM
       assertThat(other.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      // 143 (128 + SIGTERM) is what the server's TERM handler exits with after stopping
+      assertThat(other.process.exitValue()).as(other.stderrText()).isEqualTo(143);
     }
   }
 }
