@@ -160,7 +160,15 @@ class NettyEndToEndTest {
     }
     // The model scores 90.4% on the test set; 17 of these 20 samples are right.
     assertThat(correct).isGreaterThanOrEqualTo(15);
-    assertThat(r.getResults(0).getPredictions(0).getLabel()).isNotEmpty();
+    // each top label is the Fashion-MNIST class name of its index (the dataset's documented order)
+    List<String> classes =
+        List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+            "Bag", "Ankle boot");
+    for (int i = 0; i < samples.size(); i++) {
+      var top = r.getResults(i).getPredictions(0);
+      assertThat(top.getLabel()).as("sample %d", i).isEqualTo(classes.get(top.getIndex()));
+    }
   }
 
   @Test
