@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,7 +61,25 @@ class LoadTestMainTest {
   }
 
   @Test
-  void unreachableServerExitsWith3() {
-    assertThat(LoadTestMain.run("--server", "127.0.0.1:1", "--out", dir.toString())).isEqualTo(3);
+  void unreachableServerExitsWith3() throws Exception {
+    // a port held open by a peer that hangs up on every connection (not a port assumed closed)
+    try (ServerSocket peer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread hangUp =
+          new Thread(
+              () -> {
+                while (!peer.isClosed()) {
+                  try {
+                    peer.accept().close();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              },
+              "hang-up-peer");
+      hangUp.setDaemon(true);
+      hangUp.start();
+      String target = "127.0.0.1:" + peer.getLocalPort();
+      assertThat(LoadTestMain.run("--server", target, "--out", dir.toString())).isEqualTo(3);
+    }
   }
 }
