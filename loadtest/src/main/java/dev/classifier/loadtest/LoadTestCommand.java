@@ -2,7 +2,6 @@ package dev.classifier.loadtest;
 
 import dev.classifier.client.ChannelOptions;
 import dev.classifier.client.ClassifierClient;
-import dev.classifier.client.cli.SecurityOptions;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
 import dev.classifier.loadtest.measure.MeasurementPlan;
 import dev.classifier.loadtest.measure.RunResult;
@@ -177,7 +176,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--stability-tolerance", description = "Allowed deviation from their mean, fraction (default: ${DEFAULT-VALUE}).")
   double stabilityTolerance = 0.10;
 
-  @Mixin SecurityOptions security = new SecurityOptions();
+  @Mixin SecurityFlags security = new SecurityFlags();
 
   @Option(names = "--metrics-url", description = "Server's Prometheus /metrics, e.g. http://127.0.0.1:9090/metrics.")
   String metricsUrl;
