@@ -63,7 +63,7 @@ start_replica() { # index
 await_ready() { # index; the metrics endpoint says ready=1 (60 s at most)
   local i=$1 deadline=$((SECONDS + 60))
   while [ $SECONDS -lt $deadline ]; do
-    if "$java_bin" -jar client/target/classifier-client.jar models --server "${hosts[$i]}:$port" \
+    if "$java_bin" -jar client-cli/target/classifier-client.jar models --server "${hosts[$i]}:$port" \
         > /dev/null 2>&1; then
       return 0
     fi
