@@ -47,7 +47,7 @@ fashion() {
   local off=$PORT
   $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$on $m --batching-off-server 127.0.0.1:$off \
     --scenario sweep --concurrency-range 1,8,32 --transport both --echo \
-    --inprocess --inprocess-threads 1 --inprocess-batch-sizes 1,8 \
+    --inprocess --model-file server/src/main/resources/models/fashion-mnist/model.onnx --inprocess-threads 1 --inprocess-batch-sizes 1,8 \
     --warmup-ms 2000 --window-ms 2000 --max-windows 5 --stability-tolerance 0.15 \
     --out "$OUT" --name fashion-mnist --title "Fashion-MNIST (embedded), CPU, 2 shared cores"
   stop_servers

@@ -30,7 +30,6 @@ import dev.classifier.loadtest.transport.UnarySender;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
-import dev.classifier.server.model.ModelSource;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,7 +192,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--inprocess-seconds", description = "In-process measuring time per batch size (default: ${DEFAULT-VALUE}).")
   double inProcessSeconds = 5;
 
-  @Option(names = "--model-file", description = "ONNX file for --inprocess; default: the embedded model when the server serves it.")
+  @Option(names = "--model-file", description = "ONNX file for --inprocess (required with it): the model the server serves.")
   Path modelFile;
 
   @Option(names = "--batching-off-server", description = "host:port of the same server started with --max-batch-size 1.")
@@ -338,6 +337,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
     if (!List.of("raw", "typed", "both").contains(kserveContents)) {
       throw badArgument("--kserve-contents must be raw, typed or both, got " + kserveContents);
+    }
+    if (inProcess && modelFile == null) {
+      throw badArgument("--inprocess needs --model-file, the ONNX file the server serves (the "
+          + "default model is server/src/main/resources/models/fashion-mnist/model.onnx)");
     }
     if (awaitReadySeconds > 0 && warmupTarget == null) {
       throw badArgument("--await-ready-seconds needs --warmup-target (a warm server with the same model)");
@@ -494,17 +497,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private List<InProcessOnnx.Result> runInProcess(String pass) throws Exception {
-    byte[] onnx;
-    if (modelFile != null) {
-      onnx = ModelSource.file(modelFile, null).onnx();
-    } else {
-      ModelSource embedded = ModelSource.embedded();
-      if (!embedded.defaultName().equals(info.getName())) {
-        throw badArgument(
-            "--inprocess needs --model-file for model " + info.getName());
-      }
-      onnx = embedded.onnx();
-    }
+    byte[] onnx = Files.readAllBytes(modelFile);
     List<Integer> sizes = inProcessBatchSizes != null ? inProcessBatchSizes
         : List.of(1, Math.max(1, info.getBatching().getMaxBatchSize()));
     List<InProcessOnnx.Result> out = new ArrayList<>();

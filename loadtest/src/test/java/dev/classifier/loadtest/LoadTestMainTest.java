@@ -58,6 +58,13 @@ class LoadTestMainTest {
   }
 
   @Test
+  void inProcessWithoutModelFileIsAUsageErrorBeforeConnecting() {
+    // 127.0.0.1:1 refuses connections: exit 2 (usage), not 3 (unreachable), shows the check runs first
+    assertThat(LoadTestMain.run("--server", "127.0.0.1:1", "--out", dir.toString(), "--inprocess"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void unreachableServerExitsWith3() {
     assertThat(LoadTestMain.run("--server", "127.0.0.1:1", "--out", dir.toString())).isEqualTo(3);
   }
