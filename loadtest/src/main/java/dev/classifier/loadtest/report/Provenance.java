@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Where a set of figures came from: when, on what machine, by which command, from which commit. The
  * commit is the one given on the command line ({@code --git-commit}, which the bench scripts fill
  * from {@code git rev-parse HEAD}), else the {@code Git-Commit} entry the build writes into the
- * load tester's jar manifest, else "unknown".
+ * load tester's jar manifest (with "-dirty" when {@code Git-Dirty} is true), else "unknown".
  *
  * @param date ISO-8601 instant the run started
  * @param machine the machine
@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 public record Provenance(String date, Machine machine, String command, String gitCommit) {
   /** Manifest entry with the commit the jar was built from. */
   public static final String MANIFEST_COMMIT = "Git-Commit";
+
+  /** Manifest entry: "true" when the build had uncommitted changes. */
+  public static final String MANIFEST_DIRTY = "Git-Dirty";
 
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,@%+-]+");
 
@@ -59,8 +62,9 @@ public record Provenance(String date, Machine machine, String command, String gi
           String commit = a.getValue(MANIFEST_COMMIT);
           if (mainClass.getName().equals(a.getValue(Attributes.Name.MAIN_CLASS))
               && commit != null
-              && !commit.isBlank()) {
-            return commit.strip();
+              && commit.matches("[0-9a-f]{7,64}")) {
+            // built outside a git checkout, the entry is the unresolved "${git.commit.id}"
+            return "true".equals(a.getValue(MANIFEST_DIRTY)) ? commit + "-dirty" : commit;
           }
         }
       }
