@@ -22,6 +22,8 @@ port="${PORT:-50151}"
 metrics_port="${METRICS_PORT:-9191}"
 concurrency="${CONCURRENCY:-32}"
 out="${OUT:-deploy/scale-out/results}"
+# GIT_COMMIT, publish_summary: each run's summary goes to docs/results/<date>-scale-out-NAME.json
+source loadtest/bench/results.sh
 hosts=(127.0.0.1 127.0.0.2 127.0.0.3)
 pids=("" "" "")
 
@@ -63,7 +65,7 @@ start_replica() { # index
 await_ready() { # index; the metrics endpoint says ready=1 (60 s at most)
   local i=$1 deadline=$((SECONDS + 60))
   while [ $SECONDS -lt $deadline ]; do
-    if "$java_bin" -jar client/target/classifier-client.jar models --server "${hosts[$i]}:$port" \
+    if "$java_bin" -jar client-cli/target/classifier-client.jar models --server "${hosts[$i]}:$port" \
         > /dev/null 2>&1; then
       return 0
     fi
@@ -84,8 +86,9 @@ target() { # number of replicas
 loadtest() { # name target retry-attempts
   "$java_bin" -jar "$loadtest_jar" --server "$2" --lb round_robin --retry-attempts "$3" \
     --scenario closed --concurrency "$concurrency" --warmup-ms 2000 --window-ms 1000 \
-    --min-windows 8 --max-windows 8 --stability-windows 3 --out "$out" --name "$1" \
+    --min-windows 8 --max-windows 8 --stability-windows 3 --git-commit "$GIT_COMMIT" --out "$out" --name "$1" \
     > "$out/$1.out" 2>&1
+  publish_summary "$out" "$1" "scale-out-$1"
 }
 
 field() { # json-file python-expression over r (the first run)

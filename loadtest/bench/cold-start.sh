@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold-start benchmark (issue 16; docs/BENCHMARKS.md, "Cold start"). Run from the repository root
+# Cold-start benchmark (docs/BENCHMARKS.md, "Cold start"). Run from the repository root
 # after packaging (./mvnw -q -DskipTests package). Each invocation takes at most ~4 minutes.
 #
 #   loadtest/bench/cold-start.sh serving [out-dir]

@@ -16,6 +16,7 @@ BD=${BD:-target-lt}
 SERVER_JAR=${SERVER_JAR:-server/$BD/classifier-server.jar}
 LT_JAR=${LT_JAR:-loadtest/$BD/classifier-loadtest.jar}
 mkdir -p "$OUT"
+source "$(dirname "$0")/results.sh"   # GIT_COMMIT, publish_summary -> docs/results/
 LOADGEN=""
 if [ -n "${LOADGEN_CPUS:-}" ]; then LOADGEN="taskset -c $LOADGEN_CPUS"; fi
 SERVER_PID=""
@@ -40,7 +41,8 @@ timeout 240 $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$PORT \
   --scenario sweep --concurrency-range 1,32 \
   --protocol both --transport both --kserve-contents both \
   --warmup-ms 1000 --window-ms 2000 --min-windows 3 --max-windows 3 --stability-tolerance 0.15 \
-  --out "$OUT" --name protocols --title "classifier.v1 vs Open Inference Protocol, Fashion-MNIST, one server"
+  --git-commit "$GIT_COMMIT" --out "$OUT" --name protocols --title "classifier.v1 vs Open Inference Protocol, Fashion-MNIST, one server"
+publish_summary "$OUT" protocols
 
 # The table rows: transport, concurrency, images/s, p50 ms (from the harness CSV).
 echo

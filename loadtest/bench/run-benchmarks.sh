@@ -4,6 +4,8 @@
 # package -DskipTests) and exporting the bench models (/usr/bin/python3 tools/export_torchvision.py).
 #   [THREADS=1|2] loadtest/bench/run-benchmarks.sh [fashion|maxrate|resnet50|mobilenet_v2|all] [out-dir]
 # Servers listen on 127.0.0.1 only, ports chosen by the OS; each is stopped by its own PID.
+# Each run's NAME.summary.json is copied to docs/results/<UTC date>-NAME.json (RESULTS_DIR= to skip);
+# the commit recorded is git rev-parse HEAD (+ -dirty), or GIT_COMMIT.
 set -euo pipefail
 WHAT=${1:-all}
 OUT=${2:-loadtest-results}
@@ -11,6 +13,8 @@ BD=${BD:-target-lt}
 SERVER_JAR=${SERVER_JAR:-server/$BD/classifier-server.jar}
 LT_JAR=${LT_JAR:-loadtest/$BD/classifier-loadtest.jar}
 mkdir -p "$OUT"
+# GIT_COMMIT, RESULTS_DIR and publish_summary (each summary goes to docs/results/<date>-<name>.json)
+source "$(dirname "$0")/results.sh"
 # LOADGEN_CPUS=1 pins the load generator (and its in-process baseline) to that CPU list with
 # taskset, so that it does not preempt the server's ONNX Runtime thread on the other core.
 LOADGEN=""
@@ -47,9 +51,11 @@ fashion() {
   local off=$PORT
   $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$on $m --batching-off-server 127.0.0.1:$off \
     --scenario sweep --concurrency-range 1,8,32 --transport both --echo \
-    --inprocess --inprocess-threads 1 --inprocess-batch-sizes 1,8 \
+    --inprocess --model-file server/src/main/resources/models/fashion-mnist/model.onnx --inprocess-threads 1 --inprocess-batch-sizes 1,8 \
     --warmup-ms 2000 --window-ms 2000 --max-windows 5 --stability-tolerance 0.15 \
-    --out "$OUT" --name fashion-mnist --title "Fashion-MNIST (embedded), CPU, 2 shared cores"
+    --git-commit "$GIT_COMMIT" --out "$OUT" --name fashion-mnist \
+    --title "Fashion-MNIST (embedded), CPU, 2 shared cores"
+  publish_summary "$OUT" fashion-mnist
   stop_servers
 }
 
@@ -59,7 +65,9 @@ maxrate() {
   $LOADGEN java -jar "$LT_JAR" --server 127.0.0.1:$PORT $m --scenario find-max-rate --transport unary \
     --rate-low 2000 --rate-high 24000 --p99-bound-ms 10 --search-steps 4 \
     --warmup-ms 5000 --window-ms 2000 --max-windows 3 --stability-tolerance 0.15 \
-    --out "$OUT" --name fashion-mnist-maxrate --title "Fashion-MNIST max Poisson rate, p99 <= 10 ms"
+    --git-commit "$GIT_COMMIT" --out "$OUT" --name fashion-mnist-maxrate \
+    --title "Fashion-MNIST max Poisson rate, p99 <= 10 ms"
+  publish_summary "$OUT" fashion-mnist-maxrate
   stop_servers
 }
 
@@ -77,7 +85,9 @@ bench_model() {
     --inprocess --model-file "$file" --inprocess-threads "$threads" --inprocess-batch-sizes 1,8 \
     --inprocess-seconds 8 --synthetic-count 4 \
     --warmup-ms 3000 --window-ms 4000 --min-windows 3 --max-windows 4 --stability-tolerance 0.15 \
-    --out "$OUT" --name "$name" --title "$model, CPU, 2 shared cores, $threads ONNX Runtime threads"
+    --git-commit "$GIT_COMMIT" --out "$OUT" --name "$name" \
+    --title "$model, CPU, 2 shared cores, $threads ONNX Runtime threads"
+  publish_summary "$OUT" "$name"
   stop_servers
 }
 

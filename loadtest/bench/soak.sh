@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak (issue 10): MINUTES (default 10) of Poisson load at FRACTION (default 0.8) of the max rate,
+# Soak: MINUTES (default 10) of Poisson load at FRACTION (default 0.8) of the max rate,
 # with bad input and cancels mixed in (SoakChaos.java, every 500 ms: garbage and truncated
 # messages, cancelled calls and streams, an expired stream item, a 100 KB model name), and one line
 # per minute: throughput, p99, heap after GC, errors by code (client side) and the server's calls

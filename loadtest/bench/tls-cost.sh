@@ -17,6 +17,7 @@ WARMUP_MS=${WARMUP_MS:-3000}
 WINDOW_MS=${WINDOW_MS:-3000}
 MAX_WINDOWS=${MAX_WINDOWS:-5}
 mkdir -p "$OUT"
+source "$(dirname "$0")/results.sh"   # GIT_COMMIT, publish_summary -> docs/results/
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -50,8 +51,9 @@ run() {
   java -jar "$LT_JAR" --server 127.0.0.1:"$port" "$@" \
     --scenario closed --concurrency "$CONCURRENCY" --transport both \
     --warmup-ms "$WARMUP_MS" --window-ms "$WINDOW_MS" --max-windows "$MAX_WINDOWS" \
-    --out "$OUT" --name "tls-cost-$name" --title "TLS cost: $name, Fashion-MNIST, c=$CONCURRENCY" \
-    | tee "$OUT/$name.txt"
+    --git-commit "$GIT_COMMIT" --out "$OUT" --name "tls-cost-$name" \
+    --title "TLS cost: $name, Fashion-MNIST, c=$CONCURRENCY" | tee "$OUT/$name.txt"
+  publish_summary "$OUT" "tls-cost-$name"
 }
 
 start_server plaintext

@@ -50,6 +50,22 @@ public record ConnectionSecurity(
     return new ConnectionSecurity(false, null, null, null, null, null);
   }
 
+  /**
+   * The settings the command-line flags give ({@code --tls --ca --cert --key --server-name --token
+   * --token-file}), shared by the CLI and the load tester: any of {@code ca}, {@code cert} or
+   * {@code serverName} implies TLS; the token comes from {@code token} or the first line of {@code
+   * tokenFile}, not both. Each null means the flag was not given.
+   */
+  public static ConnectionSecurity fromFlags(
+      boolean tls, Path ca, Path cert, Path key, String serverName, String token, Path tokenFile) {
+    if (token != null && tokenFile != null) {
+      throw new IllegalArgumentException("give --token or --token-file, not both");
+    }
+    boolean useTls = tls || ca != null || cert != null || serverName != null;
+    String t = tokenFile != null ? readToken(tokenFile) : token;
+    return new ConnectionSecurity(useTls, ca, cert, key, t, serverName);
+  }
+
   /** TLS trusting {@code ca} (null = system CAs). */
   public static ConnectionSecurity tls(Path ca) {
     return new ConnectionSecurity(true, ca, null, null, null, null);

@@ -24,7 +24,7 @@ class CliProcessTest {
   @BeforeAll
   static void start() throws Exception {
     server = new Jars.ServerProcess();
-    client = Jars.jar("client", "classifier-client");
+    client = Jars.jar("client-cli", "classifier-client");
     samples = Jars.samplePngs();
   }
 

@@ -22,7 +22,7 @@ class EvaluateProcessTest {
   @BeforeAll
   static void start() throws Exception {
     server = new Jars.ServerProcess();
-    client = Jars.jar("client", "classifier-client");
+    client = Jars.jar("client-cli", "classifier-client");
   }
 
   @AfterAll

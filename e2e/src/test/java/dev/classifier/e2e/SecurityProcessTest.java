@@ -59,7 +59,7 @@ class SecurityProcessTest {
             "--tls-client-ca", certs.resolve("ca.pem").toString(),
             "--tokens-file", tokens.toString())) {
       assertThat(server.banner).contains("TLS 1.2+", "client certificates required", "1 token(s)");
-      Path client = Jars.jar("client", "classifier-client");
+      Path client = Jars.jar("client-cli", "classifier-client");
       Path sample = Jars.samplePngs().get(0);
       String[] tls = {
         "--ca", certs.resolve("ca.pem").toString(),

@@ -2,7 +2,6 @@ package dev.classifier.loadtest;
 
 import dev.classifier.client.ChannelOptions;
 import dev.classifier.client.ClassifierClient;
-import dev.classifier.client.cli.SecurityOptions;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
 import dev.classifier.loadtest.measure.MeasurementPlan;
 import dev.classifier.loadtest.measure.RunResult;
@@ -12,7 +11,10 @@ import dev.classifier.loadtest.report.CsvReport;
 import dev.classifier.loadtest.report.Findings;
 import dev.classifier.loadtest.report.HtmlReport;
 import dev.classifier.loadtest.report.JsonReport;
+import dev.classifier.loadtest.report.Machine;
+import dev.classifier.loadtest.report.Provenance;
 import dev.classifier.loadtest.report.Report;
+import dev.classifier.loadtest.report.SummaryReport;
 import dev.classifier.loadtest.scenario.ClientWarmup;
 import dev.classifier.loadtest.scenario.MaxRateSearch;
 import dev.classifier.loadtest.scenario.ReadinessWait;
@@ -31,7 +33,6 @@ import dev.classifier.loadtest.transport.UnarySender;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
-import dev.classifier.server.model.ModelSource;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code classifier-loadtest}: the options and the order in which runs happen. */
 @Command(
@@ -58,7 +61,8 @@ import picocli.CommandLine.ParameterException;
     description = {
       "Load test of a classifier server: closed loop, concurrency sweep, open loop (Poisson or",
       "constant rate, latency from scheduled send times), find-max-rate and offline scenarios, with",
-      "in-process ONNX Runtime, batching-off and gRPC echo baselines. Writes JSON, CSV and HTML."
+      "in-process ONNX Runtime, batching-off and gRPC echo baselines. Writes JSON, CSV, HTML and",
+      "a small NAME.summary.json (date, machine, command, commit and the headline numbers)."
     })
 public final class LoadTestCommand implements Callable<Integer> {
   @Option(
@@ -177,7 +181,12 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--stability-tolerance", description = "Allowed deviation from their mean, fraction (default: ${DEFAULT-VALUE}).")
   double stabilityTolerance = 0.10;
 
-  @Mixin SecurityOptions security = new SecurityOptions();
+  @Mixin SecurityFlags security = new SecurityFlags();
+
+  @Option(names = "--git-commit", paramLabel = "SHA", description = "Commit the measured build came from, recorded in the reports (bench scripts pass git rev-parse HEAD); default: the jar manifest's Git-Commit.")
+  String gitCommit;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--metrics-url", description = "Server's Prometheus /metrics, e.g. http://127.0.0.1:9090/metrics.")
   String metricsUrl;
@@ -194,7 +203,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--inprocess-seconds", description = "In-process measuring time per batch size (default: ${DEFAULT-VALUE}).")
   double inProcessSeconds = 5;
 
-  @Option(names = "--model-file", description = "ONNX file for --inprocess; default: the embedded model when the server serves it.")
+  @Option(names = "--model-file", description = "ONNX file for --inprocess (required with it): the model the server serves.")
   Path modelFile;
 
   @Option(names = "--batching-off-server", description = "host:port of the same server started with --max-batch-size 1.")
@@ -216,11 +225,15 @@ public final class LoadTestCommand implements Callable<Integer> {
   private String clientWarmupDone = "off";
   private ModelInfo info;
   private List<ImageInput> inputs;
+  private Provenance provenance;
 
   @Override
   public Integer call() throws Exception {
     progress = new Progress(System.err, System.console() != null);
     validate();
+    provenance = new Provenance(Instant.now().toString(), Machine.probe(Path.of("/proc")),
+        Provenance.commandLine(spec.commandLine().getParseResult().originalArgs()),
+        Provenance.gitCommit(gitCommit, LoadTestMain.class));
     MeasurementPlan plan = new MeasurementPlan(Duration.ofMillis(warmupMs), Duration.ofMillis(windowMs),
         minWindows, maxWindows, new StabilityRule(stabilityWindows, stabilityTolerance));
     List<ClassifierClient> clients = connect(server);
@@ -275,7 +288,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         System.err.println("note: /metrics scrape failed: " + scraper.lastError());
       }
       Report report = new Report(title != null ? title : "Load test: " + info.getName() + " on " + server,
-          Instant.now().toString(), environment(), runs, inProc, found,
+          provenance.date(), environment(), runs, inProc, found,
           Findings.compute(runs, inProc, found));
       write(report);
       return 0;
@@ -339,6 +352,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
     if (!List.of("raw", "typed", "both").contains(kserveContents)) {
       throw badArgument("--kserve-contents must be raw, typed or both, got " + kserveContents);
+    }
+    if (inProcess && modelFile == null) {
+      throw badArgument("--inprocess needs --model-file, the ONNX file the server serves (the "
+          + "default model is server/src/main/resources/models/fashion-mnist/model.onnx)");
     }
     if (awaitReadySeconds > 0 && warmupTarget == null) {
       throw badArgument("--await-ready-seconds needs --warmup-target (a warm server with the same model)");
@@ -495,17 +512,7 @@ public final class LoadTestCommand implements Callable<Integer> {
   }
 
   private List<InProcessOnnx.Result> runInProcess(String pass) throws Exception {
-    byte[] onnx;
-    if (modelFile != null) {
-      onnx = ModelSource.file(modelFile, null).onnx();
-    } else {
-      ModelSource embedded = ModelSource.embedded();
-      if (!embedded.defaultName().equals(info.getName())) {
-        throw badArgument(
-            "--inprocess needs --model-file for model " + info.getName());
-      }
-      onnx = embedded.onnx();
-    }
+    byte[] onnx = Files.readAllBytes(modelFile);
     List<Integer> sizes = inProcessBatchSizes != null ? inProcessBatchSizes
         : List.of(1, Math.max(1, info.getBatching().getMaxBatchSize()));
     List<InProcessOnnx.Result> out = new ArrayList<>();
@@ -553,8 +560,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         "warm-up %d ms excluded; windows of %d ms, %d..%d per run; stable when throughput and p99 of "
             + "the last %d windows are within %.0f%% of their mean", warmupMs, windowMs, minWindows,
         maxWindows, stabilityWindows, stabilityTolerance * 100));
-    env.put("machine", Runtime.getRuntime().availableProcessors() + " cores; load generator and server "
-        + "share this machine unless the server is elsewhere; JVM " + System.getProperty("java.version"));
+    env.put("machine", provenance.machine().describe() + "; load generator and server share this "
+        + "machine unless the server is elsewhere");
+    env.put("command", provenance.command());
+    env.put("git commit", provenance.gitCommit());
     if (inProcess) {
       env.put("in-process", "ONNX Runtime, intra-op threads " + inProcessThreads
           + (inProcessThreads == 0 ? " (ORT default)" : ""));
@@ -573,7 +582,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     Path json = out.resolve(name + ".json");
     Path csv = out.resolve(name + ".csv");
     Path html = out.resolve(name + ".html");
+    Path summary = out.resolve(name + ".summary.json");
     JsonReport.write(report, json);
+    SummaryReport.write(SummaryReport.of(name, report, provenance), summary);
     CsvReport.write(report, csv);
     HtmlReport.write(report, html);
     for (RunResult r : report.runs()) {
@@ -589,6 +600,6 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
     report.findings().forEach(f -> System.out.printf(Locale.ROOT, "%-32s %12.4f %-10s %s%n",
         f.name(), f.value(), f.unit(), f.detail()));
-    System.out.println("wrote " + json + ", " + csv + ", " + html);
+    System.out.println("wrote " + json + ", " + csv + ", " + html + ", " + summary);
   }
 }

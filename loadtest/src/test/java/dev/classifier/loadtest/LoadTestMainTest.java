@@ -32,9 +32,18 @@ class LoadTestMainTest {
   void sweepOverBothTransportsWithEchoBaselineWritesAllOutputs() throws Exception {
     try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
       int code = LoadTestMain.run(args(fake.target(), "--scenario", "sweep",
-          "--concurrency-range", "1,4", "--transport", "both", "--echo", "--channels", "2"));
+          "--concurrency-range", "1,4", "--transport", "both", "--echo", "--channels", "2",
+          "--git-commit", "0123abc-dirty"));
       assertThat(code).isZero();
     }
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("r.summary.json").toFile());
+    assertThat(summary.get("gitCommit").asText()).isEqualTo("0123abc-dirty");
+    assertThat(summary.get("command").asText())
+        .startsWith("java -jar classifier-loadtest.jar --server 127.0.0.1:")
+        .endsWith("--channels 2 --git-commit 0123abc-dirty");
+    assertThat(summary.get("machine").get("cores").asInt())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(summary.get("runs")).hasSize(6);
     JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
     assertThat(json.get("runs")).hasSize(6);
     assertThat(json.toString()).contains("closed c=4 stream").contains("echo closed c=4")
@@ -58,6 +67,13 @@ class LoadTestMainTest {
     assertThat(json.get("maxRate").get("bestRatePerSecond").asDouble()).isEqualTo(400);
     assertThat(json.get("maxRate").get("curve")).hasSize(2);
     assertThat(json.get("runs").get(0).get("scenario").asText()).isEqualTo("open");
+  }
+
+  @Test
+  void inProcessWithoutModelFileIsAUsageErrorBeforeConnecting() {
+    // no server is contacted: exit 2 (usage), not 3 (unreachable), shows the check runs first
+    assertThat(LoadTestMain.run("--server", "127.0.0.1:1", "--out", dir.toString(), "--inprocess"))
+        .isEqualTo(2);
   }
 
   @Test

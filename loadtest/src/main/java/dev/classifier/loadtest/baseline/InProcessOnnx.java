@@ -9,21 +9,21 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.classifier.loadtest.measure.LatencySummary;
-import dev.classifier.server.engine.EngineOptions;
-import dev.classifier.server.engine.SessionFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
 
 /**
- * A model run through ONNX Runtime in this process, the way the server's engine runs it (same
- * session factory and options, CPU provider, direct native-order input buffer, output copied out),
- * minus gRPC and batching. Single-threaded caller; one batch at a time.
+ * A model run through ONNX Runtime in this process the way the server's CPU engine runs it (all
+ * graph optimisations, sequential execution, the given intra-op threads, CPU provider, direct
+ * native-order input buffer, output copied out), minus gRPC and batching. The load tester builds
+ * its session here rather than through the server's engine so that it depends on the client library
+ * only; keep these session options in step with the server's CPU session. Single-threaded caller;
+ * one batch at a time.
  */
 public final class InProcessOnnx implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -35,11 +35,25 @@ public final class InProcessOnnx implements AutoCloseable {
    * @param intraOpThreads ONNX Runtime intra-op threads (0 = its default); match the server's
    */
   public InProcessOnnx(byte[] onnx, int intraOpThreads) throws OrtException {
-    session =
-        new SessionFactory(env).create(onnx, new EngineOptions(intraOpThreads, List.of("cpu")), "cpu");
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
+    }
+    session = createCpuSession(env, onnx, intraOpThreads);
     Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
     inputName = in.getKey();
     input = (TensorInfo) in.getValue().getInfo();
+  }
+
+  private static OrtSession createCpuSession(OrtEnvironment env, byte[] onnx, int intraOpThreads)
+      throws OrtException {
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      if (intraOpThreads > 0) {
+        so.setIntraOpNumThreads(intraOpThreads);
+      }
+      return env.createSession(onnx, so);
+    }
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.classifier.loadtest.metrics;
 
 import dev.classifier.loadtest.measure.RunResult.ServerSide;
-import dev.classifier.server.metrics.MetricNames;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,13 +18,13 @@ public final class ServerSideDelta {
   private ServerSideDelta() {}
 
   /**
-   * @param model the model whose label to select (as the server writes it, see {@link
-   *     MetricNames#segment}), or empty for all models
+   * @param model the model whose label to select (written as the server writes label values: dots
+   *     become underscores, see {@link #labelValue}), or empty for all models
    */
   public static ServerSide between(
       PrometheusText.Exposition before, PrometheusText.Exposition after, String model, double seconds) {
     Map<String, String> match =
-        model == null || model.isEmpty() ? Map.of() : Map.of("model", MetricNames.segment(model));
+        model == null || model.isEmpty() ? Map.of() : Map.of("model", labelValue(model));
     double batches = delta(before, after, BATCH + "_count", match);
     double batchSum = delta(before, after, BATCH + "_sum", match);
     Map<String, Double> buckets = new TreeMap<>();
@@ -51,6 +50,15 @@ public final class ServerSideDelta {
         waits > 0 ? waitSum / waits * 1000 : Double.NaN,
         waitQuantiles,
         seconds > 0 ? images / seconds : Double.NaN);
+  }
+
+  /**
+   * A model name as the server's metrics carry it in the {@code model} label: its Dropwizard names
+   * use dots as separators, so dots in the name become underscores (the server's {@code
+   * MetricNames.segment}; this is part of the metrics contract documented in docs/OPERATIONS.md).
+   */
+  static String labelValue(String model) {
+    return model.replace('.', '_');
   }
 
   private static Map<String, Double> quantiles(

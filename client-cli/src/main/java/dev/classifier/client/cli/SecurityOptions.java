@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /**
  * TLS, client-certificate and token flags, shared (as a picocli mixin) by every command that talks
- * to a server: classify, models, evaluate, and the load tester.
+ * to a server: classify, models and evaluate. The load tester declares the same flags in its own
+ * mixin ({@code dev.classifier.loadtest.SecurityFlags}); both turn them into a {@link
+ * ConnectionSecurity} with {@link ConnectionSecurity#fromFlags}.
  */
 public final class SecurityOptions {
   @Option(names = "--tls", description = "Use TLS (trusting the system CAs unless --ca).")
@@ -41,11 +43,6 @@ public final class SecurityOptions {
 
   /** The connection settings these flags give. */
   public ConnectionSecurity toConnectionSecurity() {
-    if (token != null && tokenFile != null) {
-      throw new IllegalArgumentException("give --token or --token-file, not both");
-    }
-    boolean useTls = tls || ca != null || cert != null || serverName != null;
-    String t = tokenFile != null ? ConnectionSecurity.readToken(tokenFile) : token;
-    return new ConnectionSecurity(useTls, ca, cert, key, t, serverName);
+    return ConnectionSecurity.fromFlags(tls, ca, cert, key, serverName, token, tokenFile);
   }
 }
