@@ -40,6 +40,12 @@ public record ProviderOptions(
     }
   }
 
+  /** These options with TensorRT's caches under {@code dir}. */
+  public ProviderOptions withCacheDir(java.nio.file.Path dir) {
+    return new ProviderOptions(
+        tensorrt.withCacheDir(dir), cuda, allowReducedPrecision, requireProvider);
+  }
+
   /** Every default: no reduced precision, no provider requirement. */
   public static ProviderOptions defaults() {
     return new ProviderOptions(null, null, false, null);
