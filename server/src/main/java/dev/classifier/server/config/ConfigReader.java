@@ -199,10 +199,9 @@ public final class ConfigReader {
                     t.integer("builderOptimizationLevel", td.builderOptimizationLevel()),
                     t.bool("engineCache", td.engineCache()),
                     t.bool("timingCache", td.timingCache()),
-                    baseDir
-                        .resolve(cacheDir == null ? td.cacheDir().toString() : cacheDir)
-                        .toAbsolutePath()
-                        .normalize(),
+                    cacheDir == null
+                        ? td.cacheDir()
+                        : baseDir.resolve(cacheDir).toAbsolutePath().normalize(),
                     t.integer("profileMinBatch", td.profileMinBatch()),
                     t.integer("profileOptBatch", td.profileOptBatch()),
                     t.bool("cudaGraph", td.cudaGraph())));

@@ -107,7 +107,9 @@ public final class ConfigWriter {
     trt.put("builderOptimizationLevel", t.builderOptimizationLevel());
     trt.put("engineCache", t.engineCache());
     trt.put("timingCache", t.timingCache());
-    trt.put("cacheDir", t.cacheDir().toAbsolutePath().toString());
+    if (!t.cacheDir().equals(TensorRtOptions.DEFAULT_CACHE_DIR)) {
+      trt.put("cacheDir", t.cacheDir().toAbsolutePath().toString());
+    }
     trt.put("profileMinBatch", t.profileMinBatch());
     trt.put("profileOptBatch", t.profileOptBatch());
     trt.put("cudaGraph", t.cudaGraph());

@@ -18,8 +18,8 @@ import java.util.Objects;
  *     cacheDir} in a directory keyed by model, GPU and versions ({@link EngineCacheKey}). Default on
  * @param timingCache {@code trt_timing_cache_enable}: layer timings shared by later builds on the
  *     same GPU. Default on
- * @param cacheDir root of the engine and timing caches. Default {@code trt-cache} (resolved against
- *     the config file's directory)
+ * @param cacheDir root of the engine and timing caches; a configured path is resolved against the
+ *     config file's directory. Default {@code trt-cache} in the server's working directory
  * @param profileMinBatch the optimization profile's smallest batch. Default 1
  * @param profileOptBatch the batch TensorRT tunes for; 0 = the instance's max batch size. Default 0
  * @param cudaGraph {@code trt_cuda_graph_enable}; only honoured where shapes are fixed ({@link
