@@ -558,7 +558,7 @@ public final class ClassifierServer implements AutoCloseable {
     return security;
   }
 
-  /** {@code classifier_instance_info}: the provider each instance of {@code m} runs on. */
+  /** {@code classifier_instance_provider}: the provider each instance of {@code m} runs on. */
   private void registerProviderGauges(ServedModel m) {
     Map<Instance, String> providers = new LinkedHashMap<>();
     for (Instance i : m.instances()) {

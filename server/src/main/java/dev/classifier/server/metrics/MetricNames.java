@@ -150,7 +150,7 @@ public final class MetricNames {
         perInstance("wedged", "classifier_instance_wedged"),
         new MapperConfig(
             INSTANCE + ".*.*.*.provider.*",
-            "classifier_instance_info",
+            "classifier_instance_provider",
             Map.of("model", "${0}", "device", "${1}", "instance", "${2}", "provider", "${3}")),
         new MapperConfig(
             GRPC_REQUESTS + ".*.*.*",
