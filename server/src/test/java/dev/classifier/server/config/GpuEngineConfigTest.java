@@ -59,6 +59,20 @@ class GpuEngineConfigTest {
   }
 
   @Test
+  void theDeployedTensorRtConfigReadsAsDocumented() {
+    ServerConfig c = ConfigReader.read(Path.of("..", "deploy", "gpu", "resnet50-trt.yaml"));
+    ModelConfig m = c.models().get(0);
+    assertThat(m.devices()).containsExactly("gpu:0");
+    assertThat(m.batching().maxBatchSize()).isEqualTo(32);
+    assertThat(m.engine().providers()).containsExactly("tensorrt", "cuda");
+    ProviderOptions p = m.engine().providerOptions();
+    assertThat(p.requireProvider()).isEqualTo("tensorrt");
+    assertThat(p.allowReducedPrecision()).isTrue();
+    assertThat(p.tensorrt().cacheDir())
+        .isEqualTo(Path.of("..", "gpu-results", "trt-cache").toAbsolutePath().normalize());
+  }
+
+  @Test
   void invalidSettingsNameTheirKey() {
     assertThatThrownBy(() -> read("{name: m, engine: {tensorrt: {builderOptimizationLevel: 6}}}"))
         .isInstanceOf(ConfigException.class)
