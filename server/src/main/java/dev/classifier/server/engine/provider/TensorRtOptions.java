@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param timingCache {@code trt_timing_cache_enable}: layer timings shared by later builds on the
  *     same GPU. Default on
  * @param cacheDir root of the engine and timing caches; a configured path is resolved against the
- *     config file's directory. Default {@code trt-cache} in the server's working directory
+ *     config file's directory. Default {@link #DEFAULT_CACHE_DIR}
  * @param profileMinBatch the optimization profile's smallest batch. Default 1
  * @param profileOptBatch the batch TensorRT tunes for; 0 = the instance's max batch size. Default 0
  * @param cudaGraph {@code trt_cuda_graph_enable}; only honoured where shapes are fixed ({@link
@@ -55,7 +55,12 @@ public record TensorRtOptions(
     }
   }
 
-  public static final Path DEFAULT_CACHE_DIR = Path.of("trt-cache");
+  /**
+   * {@code <java.io.tmpdir>/classifier-trt-cache}: writable in a read-only container with a tmpfs
+   * {@code /tmp}, but lost with it; point {@code cacheDir} at a volume to keep engines.
+   */
+  public static final Path DEFAULT_CACHE_DIR =
+      Path.of(System.getProperty("java.io.tmpdir"), "classifier-trt-cache");
   public static final int DEFAULT_BUILDER_OPTIMIZATION_LEVEL = 3;
 
   public TensorRtOptions {
