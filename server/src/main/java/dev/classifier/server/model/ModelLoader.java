@@ -16,12 +16,10 @@ import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
 import dev.classifier.server.engine.provider.DetectedGpuFacts;
 import dev.classifier.server.engine.provider.DevicePlacement;
-import dev.classifier.server.engine.provider.EngineCacheKey;
+import dev.classifier.server.engine.provider.DevicePlans;
 import dev.classifier.server.engine.provider.GpuFacts;
-import dev.classifier.server.engine.provider.NodePlacement;
+import dev.classifier.server.engine.provider.PlacementProbe;
 import dev.classifier.server.engine.provider.ProviderPlan;
-import dev.classifier.server.engine.provider.ProviderPlanner;
-import dev.classifier.server.engine.provider.TensorRtOptions;
 import dev.classifier.server.warmup.BatchSizeWarmup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,7 +54,7 @@ public final class ModelLoader {
   private final SessionFactory sessions;
   private final Function<String, BatcherListener> listeners;
   private final Consumer<String> onNoHealthyInstance;
-  private final GpuFacts gpuFacts;
+  private final DevicePlans plans;
   private volatile Consumer<BatchSizeWarmup.Run> warmupRuns = run -> {};
 
   /**
@@ -92,7 +90,7 @@ public final class ModelLoader {
     this.sessions = sessions;
     this.listeners = listeners;
     this.onNoHealthyInstance = onNoHealthyInstance;
-    this.gpuFacts = gpuFacts;
+    this.plans = new DevicePlans(gpuFacts);
   }
 
   /** Called for every warm-up batch run at load, in order (tests; logging). */
@@ -110,7 +108,7 @@ public final class ModelLoader {
     String name = config.name() != null ? config.name() : source.defaultName();
 
     Map<String, OrtSession> byDevice = new LinkedHashMap<>();
-    Map<String, ProviderPlan> plans = new LinkedHashMap<>();
+    Map<String, ProviderPlan> devicePlans = new LinkedHashMap<>();
     SessionPool pool = null;
     ExecutorService completions = null;
     Path profiles = Files.createTempDirectory("classifier-placement-");
@@ -129,8 +127,16 @@ public final class ModelLoader {
         policy = fitPolicy(config.batching(), signature);
       }
       for (String device : config.devices()) {
-        ProviderPlan plan = plan(name, onnx, config, device, signature, policy);
-        plans.put(device, plan);
+        ProviderPlan plan =
+            plans.plan(
+                name,
+                device,
+                onnx,
+                config.engine().providers(),
+                config.engine().providerOptions(),
+                signature,
+                policy == null ? 1 : policy.maxBatchSize());
+        devicePlans.put(device, plan);
         long start = System.nanoTime();
         byDevice.put(
             device,
@@ -185,14 +191,23 @@ public final class ModelLoader {
               instances,
               statedOutput,
               policy,
-              plans);
+              devicePlans);
       LOG.info(
           "model {}: warm-up of {} instance(s) took {} ms",
           name,
           instances.size(),
           (System.nanoTime() - warmStart) / 1_000_000);
-      Map<String, DevicePlacement> placements =
-          placements(name, byDevice, plans, config.engine().providerOptions().requireProvider());
+      Map<String, DevicePlacement> placements = new LinkedHashMap<>();
+      for (Map.Entry<String, OrtSession> e : byDevice.entrySet()) {
+        placements.put(
+            e.getKey(),
+            PlacementProbe.read(
+                name,
+                e.getKey(),
+                e.getValue(),
+                devicePlans.get(e.getKey()).requested(),
+                config.engine().providerOptions().requireProvider()));
+      }
       OutputKind resolved = warm.outputKind();
       OnnxEngine engine =
           new OnnxEngine(
@@ -252,95 +267,6 @@ public final class ModelLoader {
     } finally {
       deleteTree(profiles);
     }
-  }
-
-  /** The providers of {@code device}'s session, with the engine cache key TensorRT needs. */
-  private ProviderPlan plan(
-      String name,
-      byte[] onnx,
-      ModelConfig config,
-      String device,
-      ModelSignature signature,
-      BatchPolicy policy)
-      throws IOException {
-    if (!device.startsWith("gpu:")) {
-      ProviderPlan plan =
-          ProviderPlanner.plan(
-              config.engine().providers(),
-              config.engine().providerOptions(),
-              signature,
-              new ProviderPlanner.Target(-1, 1, null));
-      plan.notes().forEach(n -> LOG.info("model {} on {}: {}", name, device, n));
-      return plan;
-    }
-    int gpu = Integer.parseInt(device.substring(4));
-    TensorRtOptions trt = config.engine().providerOptions().tensorrt();
-    EngineCacheKey key = null;
-    boolean tensorRt =
-        config.engine().providers().stream().anyMatch(p -> p.equalsIgnoreCase("tensorrt"));
-    if (tensorRt && (trt.engineCache() || trt.timingCache())) {
-      key =
-          EngineCacheKey.of(
-              onnx, gpuFacts.deviceName(gpu), gpuFacts.ortVersion(), gpuFacts.tensorRtVersion());
-      Files.createDirectories(key.engineDirectory(trt.cacheDir()));
-      Files.createDirectories(key.timingDirectory(trt.cacheDir()));
-      LOG.info("model {} on {}: TensorRT caches keyed by {}", name, device, key);
-    }
-    ProviderPlan plan =
-        ProviderPlanner.plan(
-            config.engine().providers(),
-            config.engine().providerOptions(),
-            signature,
-            new ProviderPlanner.Target(gpu, policy.maxBatchSize(), key));
-    plan.notes().forEach(n -> LOG.info("model {} on {}: {}", name, device, n));
-    return plan;
-  }
-
-  /**
-   * Where each device's nodes really ran, read from the profile of its warm-up runs (which also
-   * ends the profiling); fails the load when {@code required} is set and any node ran elsewhere.
-   */
-  private static Map<String, DevicePlacement> placements(
-      String name,
-      Map<String, OrtSession> byDevice,
-      Map<String, ProviderPlan> plans,
-      String required)
-      throws OrtException, IOException {
-    Map<String, DevicePlacement> out = new LinkedHashMap<>();
-    for (Map.Entry<String, OrtSession> e : byDevice.entrySet()) {
-      Path file = Path.of(e.getValue().endProfiling());
-      NodePlacement nodes;
-      try {
-        nodes = NodePlacement.fromProfile(file);
-      } finally {
-        Files.deleteIfExists(file);
-      }
-      DevicePlacement placement =
-          new DevicePlacement(e.getKey(), plans.get(e.getKey()).requested(), nodes);
-      LOG.info(
-          "model {} on {}: runs on {} (requested {}; nodes: {})",
-          name,
-          e.getKey(),
-          placement.provider(),
-          placement.requested(),
-          nodes.describe());
-      if (required != null && !placement.runsOnlyOn(required)) {
-        throw new IllegalStateException(
-            "model '"
-                + name
-                + "' on "
-                + e.getKey()
-                + ": engine.requireProvider is "
-                + required
-                + " but its nodes ran on "
-                + nodes.describe()
-                + " (requested "
-                + placement.requested()
-                + "); fix the providers/devices or drop requireProvider to accept the fallback");
-      }
-      out.put(e.getKey(), placement);
-    }
-    return out;
   }
 
   private static void deleteTree(Path dir) {
@@ -411,14 +337,14 @@ public final class ModelLoader {
       List<Instance> instances,
       OutputKind stated,
       BatchPolicy policy,
-      Map<String, ProviderPlan> plans)
+      Map<String, ProviderPlan> devicePlans)
       throws OrtException {
     List<OnnxInstance> runners = new ArrayList<>();
     try {
       for (Instance instance : instances) {
         runners.add(engine.create(instance));
       }
-      return warmUp(engine.signature(), runners, stated, policy, plans);
+      return warmUp(engine.signature(), runners, stated, policy, devicePlans);
     } finally {
       for (OnnxInstance r : runners) {
         r.close();
@@ -437,7 +363,7 @@ public final class ModelLoader {
       List<OnnxInstance> runners,
       OutputKind stated,
       BatchPolicy policy,
-      Map<String, ProviderPlan> plans)
+      Map<String, ProviderPlan> devicePlans)
       throws OrtException {
     boolean looksLikeProbabilities = true;
     Random random = new Random(42);
@@ -445,7 +371,7 @@ public final class ModelLoader {
     long fullBatchNanos = 0;
     for (OnnxInstance runner : runners) {
       Instance instance = runner.instance();
-      boolean gpu = !plans.get(instance.deviceId()).steps().isEmpty();
+      boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
       int[] sizes = BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu);
       for (int i = 0; i <= sizes.length; i++) {
         // the last pass repeats the full batch: the first paid for growth, this one is the estimate
