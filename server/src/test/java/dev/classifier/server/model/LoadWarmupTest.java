@@ -11,7 +11,10 @@ import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.engine.SessionFactory;
 import dev.classifier.server.engine.provider.DetectedGpuFacts;
+import dev.classifier.server.engine.provider.ProviderOptions;
+import dev.classifier.server.engine.provider.ProviderPlan;
 import dev.classifier.server.warmup.BatchSizeWarmup;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,8 +22,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Every batch size an instance can receive runs at load, before the model can turn SERVING. */
+/**
+ * Every batch size an instance can receive runs at load, before the model can turn SERVING; each
+ * GPU gets its own session whose TensorRT profile max is its instances' batch bound.
+ */
 class LoadWarmupTest {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
@@ -66,6 +73,49 @@ class LoadWarmupTest {
       m.close();
     }
     assertThat(runs).hasSameSizeAs(atReturn);
+  }
+
+  @Test
+  void eachGpuGetsItsOwnSessionWhoseProfileMaxIsTheInstancesBatchBound(@TempDir Path cache)
+      throws Exception {
+    List<ProviderPlan.Step> registered = new CopyOnWriteArrayList<>();
+    SessionFactory sessions =
+        new SessionFactory(
+            ENV,
+            () -> EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA, OrtProvider.TENSOR_RT),
+            (o, step) -> {
+              registered.add(step);
+              return () -> {};
+            });
+    ModelLoader loader =
+        new ModelLoader(
+            ENV, n -> BatcherListener.NO_OP, n -> {}, sessions,
+            new DetectedGpuFacts(ENV, Map.of()));
+    EngineOptions engine =
+        new EngineOptions(1, List.of("tensorrt", "cuda"))
+            .withProviderOptions(ProviderOptions.defaults().withCacheDir(cache));
+    ModelConfig config =
+        new ModelConfig(
+            "m", null, null, null, BatchPolicy.builder().maxBatchSize(6).build(),
+            List.of("gpu:0", "gpu:1"), 1, engine);
+    try (ServedModel m = loader.load(config)) {
+      String input = m.signature().inputName();
+      String image =
+          java.util.Arrays.stream(m.signature().imageShape())
+              .mapToObj(Long::toString)
+              .collect(Collectors.joining("x"));
+      assertThat(registered).extracting(ProviderPlan.Step::provider)
+          .containsExactly("tensorrt", "cuda", "tensorrt", "cuda");
+      assertThat(registered.get(0).keys())
+          .containsEntry("device_id", "0")
+          .containsEntry("trt_profile_min_shapes", input + ":1x" + image)
+          .containsEntry("trt_profile_max_shapes", input + ":6x" + image);
+      assertThat(registered.get(2).keys()).containsEntry("device_id", "1");
+      assertThat(registered.get(3).keys()).containsEntry("device_id", "1");
+      assertThat(m.instances()).extracting(Instance::maxBatchSize).containsOnly(6);
+      assertThat(Path.of(registered.get(0).keys().get("trt_engine_cache_path"))).isDirectory()
+          .hasParent(cache);
+    }
   }
 
   @Test
