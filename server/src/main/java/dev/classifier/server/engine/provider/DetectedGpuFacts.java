@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link GpuFacts} from the running host: the GPU's name from ONNX Runtime's device discovery
- * ({@link OrtEnvironment#getEpDevices()}: vendor, PCI device id and description), the TensorRT
+ * ({@link OrtEnvironment#getEpDevices()}: vendor, PCI device id and description) or else from
+ * {@code nvidia-smi --query-gpu=name} (bounded by {@link #SMI_TIMEOUT}), the TensorRT
  * version from the {@code CLASSIFIER_TENSORRT_VERSION} environment variable or else from the file
  * name of {@code libnvinfer.so.X.Y.Z} on the library path (ONNX Runtime Java does not expose it).
  */
@@ -57,9 +58,45 @@ public final class DetectedGpuFacts implements GpuFacts {
       if (list.size() == 1) {
         return list.get(0);
       }
-      return index < list.size() ? list.get(index) : UNKNOWN;
+      if (index < list.size()) {
+        return list.get(index);
+      }
     } catch (Exception | LinkageError e) {
+      // no device discovery in this build: ask the driver
+    }
+    return commandOutput(
+        List.of(
+            "nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", Integer.toString(index)),
+        SMI_TIMEOUT);
+  }
+
+  /** Longest wait for {@code nvidia-smi}. */
+  static final java.time.Duration SMI_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * The first line {@code command} prints, or {@link #UNKNOWN} when it is missing, fails, prints
+   * nothing or outlives {@code timeout} (it is then killed).
+   */
+  static String commandOutput(List<String> command, java.time.Duration timeout) {
+    Process p = null;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return UNKNOWN;
+      }
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String line = out.lines().findFirst().orElse("").trim();
+      return p.exitValue() == 0 && !line.isEmpty() ? line : UNKNOWN;
+    } catch (IOException e) {
       return UNKNOWN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return UNKNOWN;
+    } finally {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,23 @@ class DetectedGpuFactsTest {
     Files.createFile(b.resolve("libnvinfer_plugin.so.10.12.0"));
     assertThat(DetectedGpuFacts.findTensorRt(List.of(a, b))).isEqualTo("10.11.0");
     assertThat(DetectedGpuFacts.findTensorRt(List.of(a.resolve("missing")))).isEqualTo("unknown");
+  }
+
+  @Test
+  void theDriverToolsFirstLineNamesTheGpuAndAFailingOrHangingToolGivesUnknown() {
+    assertThat(
+            DetectedGpuFacts.commandOutput(
+                List.of("sh", "-c", "printf 'NVIDIA L4\\nsecond line\\n'"), Duration.ofSeconds(10)))
+        .isEqualTo("NVIDIA L4");
+    assertThat(DetectedGpuFacts.commandOutput(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10)))
+        .isEqualTo("unknown");
+    assertThat(
+            DetectedGpuFacts.commandOutput(List.of("no-such-tool-here"), Duration.ofSeconds(10)))
+        .isEqualTo("unknown");
+    long start = System.nanoTime();
+    assertThat(DetectedGpuFacts.commandOutput(List.of("sleep", "30"), Duration.ofMillis(200)))
+        .isEqualTo("unknown");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
   @Test
