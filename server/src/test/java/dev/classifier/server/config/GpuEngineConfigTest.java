@@ -100,6 +100,11 @@ class GpuEngineConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "models[0].engine.requireProvider is tensorrt but providers [cuda] does not list it");
+    assertThatThrownBy(
+            () -> read("{name: m, devices: [gpu:0, cpu], engine: {providers: [cuda], requireProvider: cuda}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "models[0].engine.requireProvider is cuda but models[0].devices lists cpu");
     assertThat(read("{name: m, engine: {requireProvider: cpu}}").engine().providerOptions().requireProvider())
         .isEqualTo("cpu");
   }
