@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.classifier.batching.Ticker;
 import com.codahale.metrics.MetricRegistry;
+import dev.classifier.batching.Instance;
 import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
@@ -26,6 +27,7 @@ import dev.classifier.server.metrics.HealthGauges;
 import dev.classifier.server.metrics.JvmGauges;
 import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.metrics.MetricsExporter;
+import dev.classifier.server.metrics.ProviderGauges;
 import dev.classifier.server.metrics.QueueGauges;
 import dev.classifier.server.metrics.StreamGauges;
 import dev.classifier.server.model.ModelLoader;
@@ -315,6 +317,7 @@ public final class ClassifierServer implements AutoCloseable {
       String name = m.name();
       QueueGauges.register(
           metrics, name, () -> registry.resolve(name).batcher(), m.policy().priorityLevels());
+      registerProviderGauges(m);
     }
     RequestLimits limits = config.limits();
     ImageDecoding decoding =
@@ -386,6 +389,7 @@ public final class ClassifierServer implements AutoCloseable {
       reloadWarmup.execute(
           () -> {
             try {
+              registerProviderGauges(registry.resolve(model));
               WarmupReport r = warmup.afterReload(registry.resolve(model));
               LOG.info("model '{}' reloaded; {}", model, r.summary());
             } catch (InterruptedException e) {
@@ -554,6 +558,26 @@ public final class ClassifierServer implements AutoCloseable {
     return security;
   }
 
+  /** {@code classifier_instance_provider}: the provider each instance of {@code m} runs on. */
+  private void registerProviderGauges(ServedModel m) {
+    Map<Instance, String> providers = new LinkedHashMap<>();
+    for (Instance i : m.instances()) {
+      providers.put(i, m.placement(i.deviceId()).provider());
+    }
+    String name = m.name();
+    ProviderGauges.register(
+        metrics,
+        name,
+        providers,
+        i -> {
+          ServedModel now = registry.resolve(name);
+          boolean present =
+              now.instances().stream()
+                  .anyMatch(n -> n.deviceId().equals(i.deviceId()) && n.index() == i.index());
+          return present ? now.placement(i.deviceId()).provider() : null;
+        });
+  }
+
   /** One line saying what is served where. */
   public String describe() {
     StringBuilder sb =
@@ -597,8 +621,25 @@ public final class ClassifierServer implements AutoCloseable {
           .append(m.policy().maxBatchSize())
           .append(", ")
           .append(m.instances().size())
-          .append(" instance(s))");
+          .append(" instance(s) on ")
+          .append(providersOf(m))
+          .append(')');
     }
+    return sb.toString();
+  }
+
+  /** "gpu:0=tensorrt, gpu:1=tensorrt" (each device's provider, from its placement). */
+  private static String providersOf(ServedModel m) {
+    StringBuilder sb = new StringBuilder();
+    m.instances().stream()
+        .map(Instance::deviceId)
+        .distinct()
+        .forEach(
+            d ->
+                sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(d)
+                    .append('=')
+                    .append(m.placement(d).provider()));
     return sb.toString();
   }
 

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
+import dev.classifier.server.engine.provider.CudaOptions;
+import dev.classifier.server.engine.provider.ProviderOptions;
+import dev.classifier.server.engine.provider.TensorRtOptions;
 import dev.classifier.server.model.OutputKind;
 import dev.classifier.server.model.Preprocessing;
 import java.io.IOException;
@@ -144,7 +147,10 @@ public final class ConfigReader {
     BatchPolicy batching = batching(m.child("batching"));
     ConfigNode e =
         m.child("engine")
-            .allowOnly("intraOpThreads", "providers", "rejectNonFiniteInput", "watchdogMillis");
+            .allowOnly(
+                "intraOpThreads", "providers", "rejectNonFiniteInput", "watchdogMillis",
+                "allowReducedPrecision", "requireProvider", "tensorrt", "cuda");
+    ProviderOptions providerOptions = providerOptions(e, baseDir);
     EngineOptions engine =
         e.build(
             () ->
@@ -153,8 +159,8 @@ public final class ConfigReader {
                     e.strings("providers", List.of("cpu")),
                     e.bool("rejectNonFiniteInput", true),
                     java.time.Duration.ofMillis(
-                        e.longValue(
-                            "watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis()))));
+                        e.longValue("watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis())),
+                    providerOptions));
     Preprocessing preprocessing = preprocessing(m);
     OutputKind outputKind = kind;
     try {
@@ -173,6 +179,51 @@ public final class ConfigReader {
     } catch (IllegalArgumentException ex) {
       throw new ConfigException(ex.getMessage().replace("models[].", m.path() + "."), ex);
     }
+  }
+
+  /** {@code engine.tensorrt}, {@code engine.cuda} and the precision/provider guarantees. */
+  static ProviderOptions providerOptions(ConfigNode e, Path baseDir) {
+    ConfigNode t =
+        e.child("tensorrt")
+            .allowOnly(
+                "fp16", "workspaceBytes", "builderOptimizationLevel", "engineCache",
+                "timingCache", "cacheDir", "profileMinBatch", "profileOptBatch", "cudaGraph");
+    TensorRtOptions td = TensorRtOptions.defaults();
+    String cacheDir = t.string("cacheDir", null);
+    TensorRtOptions trt =
+        t.build(
+            () ->
+                new TensorRtOptions(
+                    TensorRtOptions.Fp16.parse(t.string("fp16", "auto")),
+                    t.longValue("workspaceBytes", td.workspaceBytes()),
+                    t.integer("builderOptimizationLevel", td.builderOptimizationLevel()),
+                    t.bool("engineCache", td.engineCache()),
+                    t.bool("timingCache", td.timingCache()),
+                    cacheDir == null
+                        ? td.cacheDir()
+                        : baseDir.resolve(cacheDir).toAbsolutePath().normalize(),
+                    t.integer("profileMinBatch", td.profileMinBatch()),
+                    t.integer("profileOptBatch", td.profileOptBatch()),
+                    t.bool("cudaGraph", td.cudaGraph())));
+    ConfigNode c =
+        e.child("cuda")
+            .allowOnly("gpuMemLimitBytes", "arenaExtendStrategy", "cudnnConvAlgoSearch", "cudaGraph");
+    CudaOptions cd = CudaOptions.defaults();
+    CudaOptions cuda =
+        c.build(
+            () ->
+                new CudaOptions(
+                    c.longValue("gpuMemLimitBytes", cd.gpuMemLimitBytes()),
+                    c.string("arenaExtendStrategy", cd.arenaExtendStrategy()),
+                    c.string("cudnnConvAlgoSearch", cd.cudnnConvAlgoSearch()),
+                    c.bool("cudaGraph", cd.cudaGraph())));
+    return e.build(
+        () ->
+            new ProviderOptions(
+                trt,
+                cuda,
+                e.bool("allowReducedPrecision", false),
+                e.string("requireProvider", null)));
   }
 
   private static Preprocessing preprocessing(ConfigNode m) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.server.engine.provider.CudaOptions;
+import dev.classifier.server.engine.provider.ProviderOptions;
+import dev.classifier.server.engine.provider.TensorRtOptions;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +95,32 @@ public final class ConfigWriter {
     engine.put("providers", m.engine().providers());
     engine.put("rejectNonFiniteInput", m.engine().rejectNonFiniteInput());
     engine.put("watchdogMillis", m.engine().watchdog().toMillis());
+    ProviderOptions po = m.engine().providerOptions();
+    engine.put("allowReducedPrecision", po.allowReducedPrecision());
+    if (po.requireProvider() != null) {
+      engine.put("requireProvider", po.requireProvider());
+    }
+    TensorRtOptions t = po.tensorrt();
+    Map<String, Object> trt = new LinkedHashMap<>();
+    trt.put("fp16", t.fp16().name().toLowerCase(Locale.ROOT));
+    trt.put("workspaceBytes", t.workspaceBytes());
+    trt.put("builderOptimizationLevel", t.builderOptimizationLevel());
+    trt.put("engineCache", t.engineCache());
+    trt.put("timingCache", t.timingCache());
+    if (!t.cacheDir().equals(TensorRtOptions.DEFAULT_CACHE_DIR)) {
+      trt.put("cacheDir", t.cacheDir().toAbsolutePath().toString());
+    }
+    trt.put("profileMinBatch", t.profileMinBatch());
+    trt.put("profileOptBatch", t.profileOptBatch());
+    trt.put("cudaGraph", t.cudaGraph());
+    engine.put("tensorrt", trt);
+    CudaOptions c = po.cuda();
+    Map<String, Object> cuda = new LinkedHashMap<>();
+    cuda.put("gpuMemLimitBytes", c.gpuMemLimitBytes());
+    cuda.put("arenaExtendStrategy", c.arenaExtendStrategy());
+    cuda.put("cudnnConvAlgoSearch", c.cudnnConvAlgoSearch());
+    cuda.put("cudaGraph", c.cudaGraph());
+    engine.put("cuda", cuda);
     out.put("engine", engine);
     out.put("batching", batching(m.batching()));
     return out;

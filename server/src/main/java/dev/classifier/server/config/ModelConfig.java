@@ -54,6 +54,13 @@ public record ModelConfig(
           "models[].instancesPerDevice must be >= 1, got " + instancesPerDevice);
     }
     engine = engine == null ? EngineOptions.cpu() : engine;
+    String required = engine.providerOptions().requireProvider();
+    if (required != null && !required.equals("cpu") && devices.contains("cpu")) {
+      throw new IllegalArgumentException(
+          "models[].engine.requireProvider is "
+              + required
+              + " but models[].devices lists cpu, which runs on the CPU provider only");
+    }
     if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException(
           "models[].name must be letters, digits, '.', '_' or '-', got '" + name + "'");

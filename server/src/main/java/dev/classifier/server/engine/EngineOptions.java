@@ -1,5 +1,6 @@
 package dev.classifier.server.engine;
 
+import dev.classifier.server.engine.provider.ProviderOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +17,15 @@ import java.util.Objects;
  *     (checked while the tensor is copied into the batch); false lets them through to the model
  * @param watchdog longest a batch may run before the watchdog terminates it, answers its requests
  *     and replaces the instance; at least 100 ms
+ * @param providerOptions TensorRT and CUDA settings, reduced precision and the provider guarantee
+ *     (see docs/GPU.md); null = defaults
  */
 public record EngineOptions(
-    int intraOpThreads, List<String> providers, boolean rejectNonFiniteInput, Duration watchdog) {
+    int intraOpThreads,
+    List<String> providers,
+    boolean rejectNonFiniteInput,
+    Duration watchdog,
+    ProviderOptions providerOptions) {
   /** Default {@link #watchdog}. */
   public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(30);
 
@@ -42,6 +49,24 @@ public record EngineOptions(
       throw new IllegalArgumentException(
           "watchdogMillis must be >= " + MIN_WATCHDOG.toMillis() + ", got " + watchdog.toMillis());
     }
+    providerOptions = providerOptions == null ? ProviderOptions.defaults() : providerOptions;
+    String required = providerOptions.requireProvider();
+    if (required != null
+        && !required.equals("cpu")
+        && providers.stream().noneMatch(p -> p.equalsIgnoreCase(required))) {
+      throw new IllegalArgumentException(
+          "requireProvider is "
+              + required
+              + " but providers "
+              + providers
+              + " does not list it");
+    }
+  }
+
+  /** Default provider options. */
+  public EngineOptions(
+      int intraOpThreads, List<String> providers, boolean rejectNonFiniteInput, Duration watchdog) {
+    this(intraOpThreads, providers, rejectNonFiniteInput, watchdog, null);
   }
 
   /** Defaults for everything but threads and providers. */
@@ -55,14 +80,18 @@ public record EngineOptions(
   }
 
   public EngineOptions withIntraOpThreads(int threads) {
-    return new EngineOptions(threads, providers, rejectNonFiniteInput, watchdog);
+    return new EngineOptions(threads, providers, rejectNonFiniteInput, watchdog, providerOptions);
   }
 
   public EngineOptions withRejectNonFiniteInput(boolean reject) {
-    return new EngineOptions(intraOpThreads, providers, reject, watchdog);
+    return new EngineOptions(intraOpThreads, providers, reject, watchdog, providerOptions);
   }
 
   public EngineOptions withWatchdog(Duration limit) {
-    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, limit);
+    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions);
+  }
+
+  public EngineOptions withProviderOptions(ProviderOptions options) {
+    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, watchdog, options);
   }
 }

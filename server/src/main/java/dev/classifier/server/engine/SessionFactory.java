@@ -4,66 +4,115 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.classifier.server.engine.provider.ProviderAppender;
+import dev.classifier.server.engine.provider.ProviderPlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Locale;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Builds ONNX Runtime sessions. The one place that chooses execution providers: the GPU issue adds
- * per-device sessions here ({@code addCUDA(deviceId)}, {@code addTensorrt(deviceId)}).
+ * Builds ONNX Runtime sessions: the session-wide settings ({@link #configure}) and the execution
+ * providers of a {@link ProviderPlan} (TensorRT and CUDA on {@code gpu:N} devices, registered in
+ * the plan's order through a {@link ProviderAppender}; CPU is ONNX Runtime's implicit last
+ * provider).
  */
 public final class SessionFactory {
   private final OrtEnvironment env;
+  private final Supplier<EnumSet<OrtProvider>> available;
+  private final ProviderAppender appender;
 
   public SessionFactory(OrtEnvironment env) {
-    this.env = env;
+    this(env, OrtEnvironment::getAvailableProviders, ProviderAppender.ort());
   }
 
-  /** Creates a session for {@code deviceId} ("cpu" or "gpu:N") from the model's bytes. */
+  /**
+   * @param available the providers this ONNX Runtime build has (tests substitute a GPU build's)
+   * @param appender registers planned providers (tests substitute a recording one)
+   */
+  public SessionFactory(
+      OrtEnvironment env, Supplier<EnumSet<OrtProvider>> available, ProviderAppender appender) {
+    this.env = env;
+    this.available = available;
+    this.appender = appender;
+  }
+
+  /** A CPU session for {@code deviceId} "cpu" (GPU devices need a plan: the 4-argument form). */
   public OrtSession create(byte[] model, EngineOptions options, String deviceId)
       throws OrtException {
+    if (!"cpu".equals(deviceId)) {
+      throw new IllegalArgumentException(
+          "device " + deviceId + " needs a provider plan (ProviderPlanner) for its session");
+    }
+    return create(model, options, ProviderPlan.cpu(), null);
+  }
+
+  /**
+   * A session with {@code plan}'s providers.
+   *
+   * @param profilePrefix when not null, ONNX Runtime profiles the session's runs into a file with
+   *     this prefix until {@link OrtSession#endProfiling()} (how placement is read); the caller must
+   *     end it
+   */
+  public OrtSession create(
+      byte[] model, EngineOptions options, ProviderPlan plan, Path profilePrefix)
+      throws OrtException {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (options.intraOpThreads() > 0) {
-        so.setIntraOpNumThreads(options.intraOpThreads());
-      }
-      int gpu = gpuIndex(deviceId);
-      EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
-      for (String provider : options.providers()) {
-        switch (provider.toLowerCase(Locale.ROOT)) {
-          case "tensorrt" -> {
-            requireProvider(available, OrtProvider.TENSOR_RT, provider);
-            so.addTensorrt(Math.max(gpu, 0));
-          }
-          case "cuda" -> {
-            requireProvider(available, OrtProvider.CUDA, provider);
-            so.addCUDA(Math.max(gpu, 0));
-          }
-          default -> {
-            // CPU is ONNX Runtime's implicit fallback provider.
+      configure(so, options);
+      List<AutoCloseable> held = new ArrayList<>();
+      try {
+        for (ProviderPlan.Step step : plan.steps()) {
+          requireAvailable(step.provider());
+          held.add(appender.append(so, step));
+        }
+        if (profilePrefix != null) {
+          so.enableProfiling(profilePrefix.toString());
+        }
+        return env.createSession(model, so);
+      } finally {
+        for (AutoCloseable c : held) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            // provider options are applied by now; a failed release leaks a few bytes at most
           }
         }
       }
+    }
+  }
+
+  /**
+   * A CPU session without graph optimization, only for reading the model's signature before the
+   * GPU sessions (whose providers depend on the input's shape) are built.
+   */
+  public OrtSession metadataSession(byte[] model) throws OrtException {
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       return env.createSession(model, so);
     }
   }
 
-  private static void requireProvider(
-      EnumSet<OrtProvider> available, OrtProvider wanted, String name) {
-    if (!available.contains(wanted)) {
-      throw new IllegalStateException(
-          "execution provider '"
-              + name
-              + "' is not in this ONNX Runtime build (available: "
-              + available
-              + "); build with -Pgpu on a CUDA host or remove it from providers");
+  /** Session-wide settings every device shares (graph optimization, execution mode, threads). */
+  private static void configure(OrtSession.SessionOptions so, EngineOptions options)
+      throws OrtException {
+    so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    if (options.intraOpThreads() > 0) {
+      so.setIntraOpNumThreads(options.intraOpThreads());
     }
   }
 
-  private static int gpuIndex(String deviceId) {
-    if (deviceId != null && deviceId.startsWith("gpu:")) {
-      return Integer.parseInt(deviceId.substring(4));
+  private void requireAvailable(String provider) {
+    OrtProvider wanted = provider.equals("tensorrt") ? OrtProvider.TENSOR_RT : OrtProvider.CUDA;
+    EnumSet<OrtProvider> have = available.get();
+    if (!have.contains(wanted)) {
+      throw new IllegalStateException(
+          "execution provider '"
+              + provider
+              + "' is not in this ONNX Runtime build (available: "
+              + have
+              + "); build with -Pgpu on a CUDA host or remove it from providers");
     }
-    return -1;
   }
 }

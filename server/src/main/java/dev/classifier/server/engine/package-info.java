@@ -9,7 +9,7 @@
  * never share memory and the watchdog can terminate one run. One synchronous call per batch, on a
  * worker thread, never on a Netty event loop; non-finite FLOAT32 input is rejected in the copy pass
  * and non-finite scores fail their image alone. {@link dev.classifier.server.engine.SessionFactory}
- * builds sessions and is where execution providers (CPU today; CUDA and TensorRT on GPU hosts) are
- * chosen.
+ * builds sessions and registers the execution providers planned for each device (CPU; TensorRT and
+ * CUDA on GPU hosts: package {@code engine.provider}).
  */
 package dev.classifier.server.engine;

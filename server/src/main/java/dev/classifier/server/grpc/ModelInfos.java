@@ -1,15 +1,18 @@
 package dev.classifier.server.grpc;
 
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.batching.Instance;
 import dev.classifier.proto.v1.BatchingInfo;
 import dev.classifier.proto.v1.ColorMode;
 import dev.classifier.proto.v1.DataType;
+import dev.classifier.proto.v1.InstanceInfo;
 import dev.classifier.proto.v1.Interpolation;
 import dev.classifier.proto.v1.Layout;
 import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
 import dev.classifier.proto.v1.PreprocessingSpec;
 import dev.classifier.proto.v1.TensorSpec;
+import dev.classifier.server.engine.provider.DevicePlacement;
 import dev.classifier.server.model.ModelSignature;
 import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
@@ -54,6 +57,17 @@ public final class ModelInfos {
             .setIsDefault(isDefault);
     if (m.preprocessing() != null) {
       b.setPreprocessing(spec(m.preprocessing()));
+    }
+    for (Instance instance : m.instances()) {
+      DevicePlacement placement = m.placement(instance.deviceId());
+      b.addInstances(
+          InstanceInfo.newBuilder()
+              .setDevice(instance.deviceId())
+              .setIndex(instance.index())
+              .setProvider(placement.provider())
+              .addAllRequestedProviders(placement.requested())
+              .addAllNodeProviders(placement.nodeProviders())
+              .setMaxBatchSize(instance.maxBatchSize()));
     }
     return b.build();
   }

@@ -49,6 +49,20 @@ public final class MetricNames {
         metric);
   }
 
+  /**
+   * {@code classifier.instance.<model>.<device>.<index>.provider.<provider>}: 1 on the provider the
+   * instance runs on (see {@link ProviderGauges}).
+   */
+  public static String instanceProvider(String model, Instance instance, String provider) {
+    return MetricRegistry.name(
+        INSTANCE,
+        segment(model),
+        segment(instance.deviceId()),
+        Integer.toString(instance.index()),
+        "provider",
+        segment(provider));
+  }
+
   /** {@code classifier.grpc_requests.<protocol>.<method>.<code>}. */
   public static String grpcRequests(String protocol, String method, String code) {
     return MetricRegistry.name(GRPC_REQUESTS, segment(protocol), segment(method), code);
@@ -134,6 +148,10 @@ public final class MetricNames {
         perInstance("compute", "classifier_instance_compute_seconds"),
         perInstance("busy_ratio", "classifier_instance_busy_ratio"),
         perInstance("wedged", "classifier_instance_wedged"),
+        new MapperConfig(
+            INSTANCE + ".*.*.*.provider.*",
+            "classifier_instance_provider",
+            Map.of("model", "${0}", "device", "${1}", "instance", "${2}", "provider", "${3}")),
         new MapperConfig(
             GRPC_REQUESTS + ".*.*.*",
             "classifier_grpc_requests",

@@ -14,9 +14,18 @@ import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.OnnxInstance;
 import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
+import dev.classifier.server.engine.provider.DetectedGpuFacts;
+import dev.classifier.server.engine.provider.DevicePlacement;
+import dev.classifier.server.engine.provider.DevicePlans;
+import dev.classifier.server.engine.provider.GpuFacts;
+import dev.classifier.server.engine.provider.PlacementProbe;
+import dev.classifier.server.engine.provider.ProviderPlan;
+import dev.classifier.server.warmup.BatchSizeWarmup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +54,8 @@ public final class ModelLoader {
   private final SessionFactory sessions;
   private final Function<String, BatcherListener> listeners;
   private final Consumer<String> onNoHealthyInstance;
+  private final DevicePlans plans;
+  private volatile Consumer<BatchSizeWarmup.Run> warmupRuns = run -> {};
 
   /**
    * @param listeners batcher listener per model name (metrics); may return a no-op listener
@@ -61,10 +72,30 @@ public final class ModelLoader {
       OrtEnvironment env,
       Function<String, BatcherListener> listeners,
       Consumer<String> onNoHealthyInstance) {
+    this(env, listeners, onNoHealthyInstance, new SessionFactory(env),
+        new DetectedGpuFacts(env, System.getenv()));
+  }
+
+  /**
+   * @param sessions builds the sessions (tests substitute one with a recording provider appender)
+   * @param gpuFacts GPU name and library versions for the TensorRT engine cache key
+   */
+  public ModelLoader(
+      OrtEnvironment env,
+      Function<String, BatcherListener> listeners,
+      Consumer<String> onNoHealthyInstance,
+      SessionFactory sessions,
+      GpuFacts gpuFacts) {
     this.env = env;
-    this.sessions = new SessionFactory(env);
+    this.sessions = sessions;
     this.listeners = listeners;
     this.onNoHealthyInstance = onNoHealthyInstance;
+    this.plans = new DevicePlans(gpuFacts);
+  }
+
+  /** Called for every warm-up batch run at load, in order (tests; logging). */
+  public void onWarmupRun(Consumer<BatchSizeWarmup.Run> listener) {
+    this.warmupRuns = listener;
   }
 
   /** Loads one model; on failure nothing is left open. */
@@ -77,17 +108,56 @@ public final class ModelLoader {
     String name = config.name() != null ? config.name() : source.defaultName();
 
     Map<String, OrtSession> byDevice = new LinkedHashMap<>();
+    Map<String, ProviderPlan> devicePlans = new LinkedHashMap<>();
     SessionPool pool = null;
     ExecutorService completions = null;
+    Path profiles = Files.createTempDirectory("classifier-placement-");
     try {
+      byte[] onnx = source.onnx();
+      Preprocessing stated =
+          config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
+      // GPU sessions need the input's shape and the batch bound before they are built (TensorRT
+      // optimization profile), so a GPU model's signature is read from a metadata-only session.
+      ModelSignature signature = null;
+      BatchPolicy policy = null;
+      if (config.devices().stream().anyMatch(d -> d.startsWith("gpu:"))) {
+        try (OrtSession meta = sessions.metadataSession(onnx)) {
+          signature = SignatureReader.read(meta, stated);
+        }
+        policy = fitPolicy(config.batching(), signature);
+      }
       for (String device : config.devices()) {
-        byDevice.put(device, sessions.create(source.onnx(), config.engine(), device));
+        ProviderPlan plan =
+            plans.plan(
+                name,
+                device,
+                onnx,
+                config.engine().providers(),
+                config.engine().providerOptions(),
+                signature,
+                policy == null ? 1 : policy.maxBatchSize());
+        devicePlans.put(device, plan);
+        long start = System.nanoTime();
+        byDevice.put(
+            device,
+            sessions.create(
+                onnx, config.engine(), plan, profiles.resolve(device.replace(':', '_'))));
+        LOG.info(
+            "model {} on {}: session with providers {} built in {} ms{}",
+            name,
+            device,
+            plan.requested(),
+            (System.nanoTime() - start) / 1_000_000,
+            plan.requested().contains("tensorrt")
+                ? " (TensorRT builds or loads its engine here or at the first warm-up run)"
+                : "");
       }
       pool = new SessionPool(byDevice);
       OrtSession first = pool.any();
-      Preprocessing stated =
-          config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
-      ModelSignature signature = SignatureReader.read(first, stated);
+      if (signature == null) {
+        signature = SignatureReader.read(first, stated);
+        policy = fitPolicy(config.batching(), signature);
+      }
       List<String> labels = source.labels();
       if (!labels.isEmpty() && labels.size() != signature.numClasses()) {
         throw new IllegalArgumentException(
@@ -105,7 +175,6 @@ public final class ModelLoader {
       OutputKind statedOutput =
           config.output() != null ? config.output() : manifest.outputKind();
 
-      BatchPolicy policy = fitPolicy(config.batching(), signature);
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
         for (int i = 0; i < config.instancesPerDevice(); i++) {
@@ -115,8 +184,30 @@ public final class ModelLoader {
       // Warm-up runs the sessions through instances of its own (raw scores); the serving engine,
       // which shares the sessions, is built once the output kind is known, and its batcher gives
       // every slot an instance (buffer, session lease, run options) of its own.
+      long warmStart = System.nanoTime();
       WarmUp warm =
-          warmUp(new OnnxEngine(env, pool, signature, false, false), instances, statedOutput);
+          warmUp(
+              new OnnxEngine(env, pool, signature, false, false),
+              instances,
+              statedOutput,
+              policy,
+              devicePlans);
+      LOG.info(
+          "model {}: warm-up of {} instance(s) took {} ms",
+          name,
+          instances.size(),
+          (System.nanoTime() - warmStart) / 1_000_000);
+      Map<String, DevicePlacement> placements = new LinkedHashMap<>();
+      for (Map.Entry<String, OrtSession> e : byDevice.entrySet()) {
+        placements.put(
+            e.getKey(),
+            PlacementProbe.read(
+                name,
+                e.getKey(),
+                e.getValue(),
+                devicePlans.get(e.getKey()).requested(),
+                config.engine().providerOptions().requireProvider()));
+      }
       OutputKind resolved = warm.outputKind();
       OnnxEngine engine =
           new OnnxEngine(
@@ -153,10 +244,11 @@ public final class ModelLoader {
               instances,
               engine,
               batcher,
-              completions);
+              completions,
+              placements);
       LOG.debug("loaded model {} from {}: {}", name, source.description(), signature);
       return model;
-    } catch (RuntimeException | OrtException e) {
+    } catch (RuntimeException | OrtException | IOException e) {
       if (completions != null) {
         completions.shutdown();
       }
@@ -172,6 +264,19 @@ public final class ModelLoader {
         }
       }
       throw e;
+    } finally {
+      deleteTree(profiles);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.debug("could not delete {}: {}", dir, e.toString());
     }
   }
 
@@ -224,21 +329,22 @@ public final class ModelLoader {
     return Preprocessing.grayscale(w, h, s.layout().name(), dtype);
   }
 
-  /**
-   * Runs a batch of one and a full batch through every instance so that first requests do not pay
-   * for arena growth, and decides the output kind when it was not stated.
-   */
   /** What warm-up learnt: the output kind, and how long a full batch took (the second run). */
   private record WarmUp(OutputKind outputKind, int batchSize, java.time.Duration runTime) {}
 
-  private WarmUp warmUp(OnnxEngine engine, List<Instance> instances, OutputKind stated)
+  private WarmUp warmUp(
+      OnnxEngine engine,
+      List<Instance> instances,
+      OutputKind stated,
+      BatchPolicy policy,
+      Map<String, ProviderPlan> devicePlans)
       throws OrtException {
     List<OnnxInstance> runners = new ArrayList<>();
     try {
       for (Instance instance : instances) {
         runners.add(engine.create(instance));
       }
-      return warmUp(engine.signature(), runners, stated);
+      return warmUp(engine.signature(), runners, stated, policy, devicePlans);
     } finally {
       for (OnnxInstance r : runners) {
         r.close();
@@ -246,7 +352,18 @@ public final class ModelLoader {
     }
   }
 
-  private WarmUp warmUp(ModelSignature s, List<OnnxInstance> runners, OutputKind stated)
+  /**
+   * Runs every batch size the instance can receive ({@link BatchSizeWarmup}) so that first
+   * requests pay neither for arena growth nor for per-shape tuning (cuDNN algorithm search,
+   * TensorRT context setup), then a full batch once more as the run-time estimate; decides the
+   * output kind when it was not stated.
+   */
+  private WarmUp warmUp(
+      ModelSignature s,
+      List<OnnxInstance> runners,
+      OutputKind stated,
+      BatchPolicy policy,
+      Map<String, ProviderPlan> devicePlans)
       throws OrtException {
     boolean looksLikeProbabilities = true;
     Random random = new Random(42);
@@ -254,14 +371,19 @@ public final class ModelLoader {
     long fullBatchNanos = 0;
     for (OnnxInstance runner : runners) {
       Instance instance = runner.instance();
-      // a full batch twice: the first pays for arena growth, the second is the run-time estimate
-      for (int n : new int[] {1, instance.maxBatchSize(), instance.maxBatchSize()}) {
+      boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
+      int[] sizes = BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu);
+      for (int i = 0; i <= sizes.length; i++) {
+        // the last pass repeats the full batch: the first paid for growth, this one is the estimate
+        int n = i < sizes.length ? sizes[i] : instance.maxBatchSize();
         ByteBuffer input = warmUpInput(s, n, random);
         long start = System.nanoTime();
         float[][] out = runner.infer(input, n);
-        if (n == instance.maxBatchSize()) {
+        long nanos = System.nanoTime() - start;
+        warmupRuns.accept(new BatchSizeWarmup.Run(instance, n, nanos));
+        if (i == sizes.length) {
           fullBatch = n;
-          fullBatchNanos = System.nanoTime() - start;
+          fullBatchNanos = nanos;
         }
         for (float[] row : out) {
           looksLikeProbabilities &= isDistribution(row);

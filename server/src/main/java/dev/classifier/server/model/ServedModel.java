@@ -6,8 +6,10 @@ import dev.classifier.batching.Instance;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
+import dev.classifier.server.engine.provider.DevicePlacement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +41,7 @@ public final class ServedModel implements AutoCloseable {
   private final OnnxEngine engine;
   private final Batcher<InferenceInput, InferenceResult> batcher;
   private final ExecutorService completions;
+  private final Map<String, DevicePlacement> placements;
 
   public ServedModel(
       String name,
@@ -73,6 +76,29 @@ public final class ServedModel implements AutoCloseable {
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher,
       ExecutorService completions) {
+    this(
+        name, version, source, signature, labels, labelSource, outputKind, preprocessing,
+        instances, engine, batcher, completions, Map.of());
+  }
+
+  /**
+   * @param placements where each device's session runs (device id to placement); a device
+   *     missing here is reported as {@link DevicePlacement#assumedCpu}
+   */
+  public ServedModel(
+      String name,
+      String version,
+      String source,
+      ModelSignature signature,
+      List<String> labels,
+      String labelSource,
+      OutputKind outputKind,
+      Preprocessing preprocessing,
+      List<Instance> instances,
+      OnnxEngine engine,
+      Batcher<InferenceInput, InferenceResult> batcher,
+      ExecutorService completions,
+      Map<String, DevicePlacement> placements) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = Objects.requireNonNull(version, "version");
     this.source = source;
@@ -85,6 +111,7 @@ public final class ServedModel implements AutoCloseable {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.completions = completions;
+    this.placements = Map.copyOf(placements);
   }
 
   public String name() {
@@ -123,6 +150,12 @@ public final class ServedModel implements AutoCloseable {
 
   public List<Instance> instances() {
     return instances;
+  }
+
+  /** Where {@code device}'s session runs: requested providers and the nodes each really ran. */
+  public DevicePlacement placement(String device) {
+    DevicePlacement p = placements.get(device);
+    return p != null ? p : DevicePlacement.assumedCpu(device);
   }
 
   public BatchPolicy policy() {
