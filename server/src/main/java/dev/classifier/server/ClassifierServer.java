@@ -11,6 +11,7 @@ import dev.classifier.server.config.RequestLimits;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
@@ -96,6 +97,8 @@ public final class ClassifierServer implements AutoCloseable {
   private final ServingHealth health = new ServingHealth();
   private final MutableHandlerRegistry lateServices = new MutableHandlerRegistry();
   private final Map<String, BatcherMetrics> batcherMetrics = new ConcurrentHashMap<>();
+  /** Per model, the ONNX Runtime threading chosen at load (for the start-up line). */
+  private final Map<String, String> cpuThreading = new ConcurrentHashMap<>();
   private final InferenceStatistics statistics =
       new InferenceStatistics(System::currentTimeMillis);
   private GrpcMetricsInterceptor interceptor;
@@ -302,6 +305,8 @@ public final class ClassifierServer implements AutoCloseable {
         ServedModel m = loader.load(mc);
         loaded.add(m);
         configs.put(m.name(), mc);
+        cpuThreading.put(
+            m.name(), CpuThreading.forThisMachine(mc.engine().intraOpThreads()).describe());
         m.instances().forEach(batcherMetrics(m.name())::register);
       }
       registry = new ModelRegistry(loaded, config.defaultModel());
@@ -597,7 +602,9 @@ public final class ClassifierServer implements AutoCloseable {
           .append(m.policy().maxBatchSize())
           .append(", ")
           .append(m.instances().size())
-          .append(" instance(s))");
+          .append(" instance(s), ONNX Runtime ")
+          .append(cpuThreading.getOrDefault(m.name(), "?"))
+          .append(')');
     }
     return sb.toString();
   }

@@ -24,9 +24,7 @@ public final class SessionFactory {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (options.intraOpThreads() > 0) {
-        so.setIntraOpNumThreads(options.intraOpThreads());
-      }
+      CpuThreading.forThisMachine(options.intraOpThreads()).applyTo(so);
       int gpu = gpuIndex(deviceId);
       EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
       for (String provider : options.providers()) {
