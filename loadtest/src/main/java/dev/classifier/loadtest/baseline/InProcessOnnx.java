@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.classifier.loadtest.measure.LatencySummary;
+import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.engine.SessionFactory;
 import java.nio.ByteBuffer;
@@ -35,8 +36,21 @@ public final class InProcessOnnx implements AutoCloseable {
    * @param intraOpThreads ONNX Runtime intra-op threads (0 = its default); match the server's
    */
   public InProcessOnnx(byte[] onnx, int intraOpThreads) throws OrtException {
+    this(onnx, CpuThreading.forThisMachine(intraOpThreads));
+  }
+
+  /**
+   * @param threading the session's CPU threading (the server's rule, or e.g. with ONNX Runtime's
+   *     default spinning for a baseline that has the machine to itself)
+   */
+  public InProcessOnnx(byte[] onnx, CpuThreading threading) throws OrtException {
     session =
-        new SessionFactory(env).create(onnx, new EngineOptions(intraOpThreads, List.of("cpu")), "cpu");
+        new SessionFactory(env)
+            .create(
+                onnx,
+                new EngineOptions(threading.intraOpThreads(), List.of("cpu")),
+                "cpu",
+                threading);
     Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
     inputName = in.getKey();
     input = (TensorInfo) in.getValue().getInfo();

@@ -90,6 +90,14 @@ public record CpuThreading(
     return choose(configuredIntraOp, Runtime.getRuntime().availableProcessors());
   }
 
+  /**
+   * The same threads with intra-op spinning {@code on} or off (e.g. ONNX Runtime's own default, on,
+   * for an in-process baseline that has the machine to itself).
+   */
+  public CpuThreading withIntraOpSpinning(boolean on) {
+    return new CpuThreading(intraOpThreads, on, interOpThreads, availableProcessors, explicit);
+  }
+
   /** Sets the thread counts and the spinning keys on {@code options}. */
   public void applyTo(OrtSession.SessionOptions options) throws OrtException {
     options.setIntraOpNumThreads(intraOpThreads);

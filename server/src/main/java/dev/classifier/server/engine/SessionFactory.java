@@ -21,10 +21,17 @@ public final class SessionFactory {
   /** Creates a session for {@code deviceId} ("cpu" or "gpu:N") from the model's bytes. */
   public OrtSession create(byte[] model, EngineOptions options, String deviceId)
       throws OrtException {
+    return create(model, options, deviceId, CpuThreading.forThisMachine(options.intraOpThreads()));
+  }
+
+  /** As {@link #create(byte[], EngineOptions, String)} with the given CPU threading. */
+  public OrtSession create(
+      byte[] model, EngineOptions options, String deviceId, CpuThreading threading)
+      throws OrtException {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      CpuThreading.forThisMachine(options.intraOpThreads()).applyTo(so);
+      threading.applyTo(so);
       int gpu = gpuIndex(deviceId);
       EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
       for (String provider : options.providers()) {
