@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The best in-process figure for a model: every combination of intra-op threads, batch size and
- * spinning (the server's rule, or ONNX Runtime's default: on), one after the other, no server.
+ * spinning (the server's rule, or ONNX Runtime's default: on), one after the other, no server; a
+ * combination that builds the same session as one already measured is skipped.
  * Prints one line per combination and writes them with the best throughput and the best
  * single-image p50 as JSON, for {@code loadtest/bench/ceiling.sh}.
  *
@@ -69,9 +72,13 @@ public final class InProcessSweep implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] onnx = Files.readAllBytes(modelFile);
     List<Point> points = new ArrayList<>();
+    Set<CpuThreading> measured = new HashSet<>();
     for (int t : threads) {
       for (String mode : spinning) {
         CpuThreading threading = threading(t, mode);
+        if (!measured.add(threading)) {
+          continue; // e.g. one thread: both modes are the same session (no workers to spin)
+        }
         try (InProcessOnnx ort = new InProcessOnnx(onnx, threading)) {
           for (int b : batchSizes) {
             InProcessOnnx.Result r =

@@ -40,7 +40,11 @@ class InProcessSweepTest {
     assertThat(code).isZero();
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     JsonNode points = json.get("points");
-    assertThat(points).hasSize(8); // 2 thread counts x 2 spinning modes x 2 batch sizes
+    // threads 1: one session (a lone thread never spins, so both modes are the same); threads 2:
+    // the server's rule spins 2 threads only when they leave a core free, i.e. above 2 processors,
+    // and then both modes are the same session too
+    int sessions = 1 + (Runtime.getRuntime().availableProcessors() > 2 ? 1 : 2);
+    assertThat(points).hasSize(sessions * 2); // x 2 batch sizes
     double max = 0;
     double minSingle = Double.MAX_VALUE;
     for (JsonNode p : points) {
@@ -48,13 +52,11 @@ class InProcessSweepTest {
       if (p.get("batchSize").asInt() == 1) {
         minSingle = Math.min(minSingle, p.get("batchP50Millis").asDouble());
       }
-      if (p.get("spinning").asText().equals("onnxruntime")) {
+      if (p.get("threads").asInt() == 2 && p.get("spinning").asText().equals("onnxruntime")) {
         assertThat(p.get("spinningOn").asBoolean()).isTrue();
       }
       if (p.get("threads").asInt() == 1) {
-        assertThat(p.get("spinning").asText().equals("server") && p.get("spinningOn").asBoolean())
-            .as("the server's rule never spins a single thread")
-            .isFalse();
+        assertThat(p.get("spinningOn").asBoolean()).as("a lone thread never spins").isFalse();
       }
     }
     assertThat(json.get("best").get("imagesPerSecond").asDouble()).isEqualTo(max);

@@ -92,10 +92,12 @@ public record CpuThreading(
 
   /**
    * The same threads with intra-op spinning {@code on} or off (e.g. ONNX Runtime's own default, on,
-   * for an in-process baseline that has the machine to itself).
+   * for an in-process baseline that has the machine to itself). A single thread has no workers, so
+   * it never spins.
    */
   public CpuThreading withIntraOpSpinning(boolean on) {
-    return new CpuThreading(intraOpThreads, on, interOpThreads, availableProcessors, explicit);
+    return new CpuThreading(
+        intraOpThreads, on && intraOpThreads > 1, interOpThreads, availableProcessors, explicit);
   }
 
   /** Sets the thread counts and the spinning keys on {@code options}. */

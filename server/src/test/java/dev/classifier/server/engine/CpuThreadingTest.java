@@ -61,6 +61,13 @@ class CpuThreadingTest {
   }
 
   @Test
+  void spinningCanBeTurnedOnOnlyWhereThereAreWorkers() {
+    assertThat(CpuThreading.choose(0, 2).withIntraOpSpinning(true).intraOpSpinning()).isTrue();
+    assertThat(CpuThreading.choose(1, 2).withIntraOpSpinning(true).intraOpSpinning()).isFalse();
+    assertThat(CpuThreading.choose(0, 8).withIntraOpSpinning(false).intraOpSpinning()).isFalse();
+  }
+
+  @Test
   void aNegativeCountIsRefused() {
     assertThatThrownBy(() -> CpuThreading.choose(-1, 2))
         .isInstanceOf(IllegalArgumentException.class)
