@@ -957,6 +957,9 @@ public final class Batcher<I, O> implements AutoCloseable {
   /**
    * Hands the batch's outcomes to the completion executor (one hand-off per batch), so completion
    * callbacks neither count as run time nor delay the slot's next batch; inline if it refuses.
+   * When nothing is queued there is no next batch to delay: the worker settles inline, sparing a
+   * low-load request the completion thread's wake-up (Triton's instance threads send their own
+   * responses too).
    */
   private void settleLater(Batch<I, O> batch, Throwable failure) {
     unsettled.incrementAndGet();
@@ -968,6 +971,10 @@ public final class Batcher<I, O> implements AutoCloseable {
             settled();
           }
         };
+    if (underLock(queue::size) == 0) {
+      settle.run();
+      return;
+    }
     try {
       completionExecutor.execute(settle);
     } catch (RejectedExecutionException e) {
