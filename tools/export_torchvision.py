@@ -45,6 +45,12 @@ def main():
         torch.onnx.export(model, torch.zeros(1, 3, 224, 224), path, input_names=["input"],
                           output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
                           opset_version=args.opset, do_constant_folding=True)
+        if os.path.exists(path + ".data"):
+            # torch >= 2.9 (dynamo exporter) writes the weights to model.onnx.data; the server reads
+            # one file's bytes, so fold them back into model.onnx (< 2 GB for these models)
+            import onnx
+            onnx.save(onnx.load(path), path, save_as_external_data=False)
+            os.remove(path + ".data")
         io = sc.describe_onnx(path)
         sc.write_json(os.path.join(out_dir, "model.json"),
                       sc.model_json(name, width=224, height=224, color_mode="RGB", resize_shorter_side=256,

@@ -114,6 +114,9 @@ final class Delivery<I, O> {
   /**
    * Hands the batch's outcomes to the completion executor (one hand-off per batch), so completion
    * callbacks neither count as run time nor delay the slot's next batch; inline if it refuses.
+   * When nothing is queued there is no next batch to delay: the worker settles inline, sparing a
+   * low-load request the completion thread's wake-up (Triton's instance threads send their own
+   * responses too).
    */
   void settleLater(Batch<I, O> batch, Throwable failure) {
     c.shutdown.unsettledBatch();
@@ -125,6 +128,10 @@ final class Delivery<I, O> {
             c.shutdown.settled();
           }
         };
+    if (c.underLock(c.queue::size) == 0) {
+      settle.run();
+      return;
+    }
     try {
       c.completionExecutor.execute(settle);
     } catch (RejectedExecutionException e) {

@@ -2,6 +2,7 @@ package dev.classifier.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classifier.batching.BatcherListener.CloseReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -98,13 +99,12 @@ class InstanceRunnerTest {
     CompletableFuture<String> first = batcher.submit(1, SubmitOptions.defaults());
     // a 50 ms completion callback (serialising, writing the response)
     first.whenComplete((v, e) -> clock.advance(Duration.ofMillis(50)));
-    workers.runAll();
-    assertThat(first).isNotDone(); // handed off, not completed on the inference thread
-
-    CompletableFuture<String> second = batcher.submit(2, SubmitOptions.defaults());
+    CompletableFuture<String> second = batcher.submit(2, SubmitOptions.defaults()); // waits
     workers.runAll(); // the next batch runs although the first batch's callbacks have not
     assertThat(created.get(0).seen).containsExactly(1, 2);
-    assertThat(completions.pending()).isEqualTo(2);
+    assertThat(first).isNotDone(); // handed off: request 2 was waiting for the worker
+    assertThat(completions.pending()).isEqualTo(1);
+    assertThat(second).isDone(); // nothing waited behind it: settled on the worker, no hand-off
 
     completions.runAll();
     assertThat(first.join()).isEqualTo("runner0:1");
@@ -120,12 +120,29 @@ class InstanceRunnerTest {
     Batcher<Integer, String> batcher =
         batcher(List.of(new Instance("cpu", 0, 4)), created, true);
     CompletableFuture<String> f = batcher.submit(1, SubmitOptions.defaults());
+    CompletableFuture<String> g = batcher.submit(2, SubmitOptions.defaults()); // f is handed off
     workers.runAll();
     CompletableFuture<Void> closed = batcher.close(Duration.ZERO);
     assertThat(closed).isNotDone();
     completions.runAll();
     assertThat(f).isCompleted();
+    assertThat(g).isCompleted();
     assertThat(closed).isCompleted();
+  }
+
+  @Test
+  void aLoneRequestIsAnsweredByItsWorkerWithoutAHandOff() {
+    List<OwnRunner> created = new CopyOnWriteArrayList<>();
+    Batcher<Integer, String> batcher =
+        batcher(List.of(new Instance("cpu", 0, 4)), created, true);
+    CompletableFuture<String> lone = batcher.submit(1, SubmitOptions.defaults());
+    assertThat(workers.pending()).isEqualTo(1); // dispatched at once, no wait for a batch to fill
+
+    workers.runAll();
+
+    assertThat(lone).isCompletedWithValue("runner0:1");
+    assertThat(completions.pending()).isZero();
+    assertThat(listener.reasons()).containsExactly(CloseReason.IMMEDIATE);
   }
 
   @Test

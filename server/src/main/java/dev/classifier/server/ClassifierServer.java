@@ -12,6 +12,7 @@ import dev.classifier.server.config.RequestLimits;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.core.InferenceCore;
+import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.grpc.ClassifierService;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
@@ -98,6 +99,8 @@ public final class ClassifierServer implements AutoCloseable {
   private final ServingHealth health = new ServingHealth();
   private final MutableHandlerRegistry lateServices = new MutableHandlerRegistry();
   private final Map<String, BatcherMetrics> batcherMetrics = new ConcurrentHashMap<>();
+  /** Per model, the ONNX Runtime threading chosen at load (for the start-up line). */
+  private final Map<String, String> cpuThreading = new ConcurrentHashMap<>();
   private final InferenceStatistics statistics =
       new InferenceStatistics(System::currentTimeMillis);
   private GrpcMetricsInterceptor interceptor;
@@ -304,6 +307,8 @@ public final class ClassifierServer implements AutoCloseable {
         ServedModel m = loader.load(mc);
         loaded.add(m);
         configs.put(m.name(), mc);
+        cpuThreading.put(
+            m.name(), CpuThreading.forThisMachine(mc.engine().intraOpThreads()).describe());
         m.instances().forEach(batcherMetrics(m.name())::register);
       }
       registry = new ModelRegistry(loaded, config.defaultModel());
@@ -623,6 +628,8 @@ public final class ClassifierServer implements AutoCloseable {
           .append(m.instances().size())
           .append(" instance(s) on ")
           .append(providersOf(m))
+          .append(", ONNX Runtime ")
+          .append(cpuThreading.getOrDefault(m.name(), "?"))
           .append(')');
     }
     return sb.toString();

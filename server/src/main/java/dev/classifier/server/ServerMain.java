@@ -121,7 +121,9 @@ public final class ServerMain implements Callable<Integer> {
 
   @Option(
       names = "--intra-op-threads",
-      description = "ONNX Runtime intra-op threads per session; 0 = its default.")
+      description =
+          "ONNX Runtime intra-op threads per session; 0 = chosen from the machine (every"
+              + " processor up to 3, all but one from 4; see docs/OPERATIONS.md).")
   Integer intraOpThreads;
 
   @Option(

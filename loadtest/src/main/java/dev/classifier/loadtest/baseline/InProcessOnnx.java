@@ -35,23 +35,26 @@ public final class InProcessOnnx implements AutoCloseable {
    * @param intraOpThreads ONNX Runtime intra-op threads (0 = its default); match the server's
    */
   public InProcessOnnx(byte[] onnx, int intraOpThreads) throws OrtException {
-    if (intraOpThreads < 0) {
-      throw new IllegalArgumentException("intra-op threads must be >= 0, got " + intraOpThreads);
-    }
-    session = createCpuSession(env, onnx, intraOpThreads);
+    this(onnx, OrtThreading.onnxRuntimeDefault(intraOpThreads));
+  }
+
+  /**
+   * @param threading the session's CPU threading (the server's rule, or ONNX Runtime's default
+   *     spinning for a baseline that has the machine to itself)
+   */
+  public InProcessOnnx(byte[] onnx, OrtThreading threading) throws OrtException {
+    session = createCpuSession(env, onnx, threading);
     Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
     inputName = in.getKey();
     input = (TensorInfo) in.getValue().getInfo();
   }
 
-  private static OrtSession createCpuSession(OrtEnvironment env, byte[] onnx, int intraOpThreads)
-      throws OrtException {
+  private static OrtSession createCpuSession(
+      OrtEnvironment env, byte[] onnx, OrtThreading threading) throws OrtException {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (intraOpThreads > 0) {
-        so.setIntraOpNumThreads(intraOpThreads);
-      }
+      threading.applyTo(so);
       return env.createSession(onnx, so);
     }
   }

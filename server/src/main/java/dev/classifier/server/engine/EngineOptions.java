@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * How sessions are built and guarded for one model.
  *
- * @param intraOpThreads ONNX Runtime intra-op threads per session (0 = ONNX Runtime's default)
+ * @param intraOpThreads ONNX Runtime intra-op threads per session (0 = chosen from the machine by
+ *     {@link CpuThreading})
  * @param providers execution providers in order of preference: "cpu" (always last, always
  *     available), "cuda", "tensorrt". GPU providers need the GPU build of ONNX Runtime (Maven profile
  *     {@code gpu}); asking for one that this build lacks fails model loading with a clear message.

@@ -93,14 +93,15 @@ public final class SessionFactory {
     }
   }
 
-  /** Session-wide settings every device shares (graph optimization, execution mode, threads). */
+  /**
+   * Session-wide settings every device shares: graph optimization, execution mode, and the CPU
+   * threading chosen from the machine ({@link CpuThreading}).
+   */
   private static void configure(OrtSession.SessionOptions so, EngineOptions options)
       throws OrtException {
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-    if (options.intraOpThreads() > 0) {
-      so.setIntraOpNumThreads(options.intraOpThreads());
-    }
+    CpuThreading.forThisMachine(options.intraOpThreads()).applyTo(so);
   }
 
   private void requireAvailable(String provider) {

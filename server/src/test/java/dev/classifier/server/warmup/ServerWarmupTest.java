@@ -120,7 +120,12 @@ class ServerWarmupTest {
       assertThat(report.models()).hasSize(1);
       assertThat(report.requests()).isGreaterThanOrEqualTo(200);
       assertThat(report.models().get(0).failures()).isZero();
-      assertThat(server.describe()).contains("warm-up ").contains("SERVING ");
+      assertThat(server.describe())
+          .contains("warm-up ")
+          .contains("SERVING ")
+          // TestModels configure 1 intra-op thread: the start-up line shows it, not a chosen count
+          .contains("ONNX Runtime intra-op 1 thread (configured, ")
+          .contains("spinning off)");
 
       // the synthetic calls went through the batcher (the whole path) ...
       assertThat(heldSends.get()).isPositive();

@@ -1,0 +1,198 @@
+package dev.classifier.loadtest.baseline;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The best in-process figure for a model: every combination of intra-op threads, batch size and
+ * spinning (the server's rule, or ONNX Runtime's default: on), one after the other, no server; a
+ * combination that builds the same session as one already measured is skipped.
+ * Prints one line per combination and writes them with the best throughput and the best
+ * single-image p50 as JSON, for {@code loadtest/bench/ceiling.sh}.
+ *
+ * <pre>
+ * java -cp classifier-loadtest.jar dev.classifier.loadtest.baseline.InProcessSweep \
+ *   --model-file models/bench/mobilenet_v2/model.onnx --threads 1,2 --batch-sizes 1,8 --out x.json
+ * </pre>
+ */
+@Command(
+    name = "inprocess-sweep",
+    mixinStandardHelpOptions = true,
+    description = "Best in-process ONNX Runtime figure over threads x batch sizes x spinning.")
+public final class InProcessSweep implements Callable<Integer> {
+  @Option(names = "--model-file", required = true, description = "ONNX model file.")
+  Path modelFile;
+
+  @Option(names = "--threads", split = ",", description = "Intra-op threads (default: 1,2).")
+  List<Integer> threads = List.of(1, 2);
+
+  @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: 1,8).")
+  List<Integer> batchSizes = List.of(1, 8);
+
+  @Option(
+      names = "--spinning",
+      split = ",",
+      description =
+          "server (the server's rule for that thread count) and/or onnxruntime (its default, on)"
+              + " (default: server,onnxruntime).")
+  List<String> spinning = List.of("server", "onnxruntime");
+
+  @Option(names = "--warmup-seconds", description = "Warm-up per combination (default: 1).")
+  double warmupSeconds = 1;
+
+  @Option(names = "--seconds", description = "Measuring time per combination (default: 5).")
+  double seconds = 5;
+
+  @Option(names = "--out", description = "JSON file to write.")
+  Path out;
+
+  private PrintStream console = System.out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new InProcessSweep()).execute(args));
+  }
+
+  /** One measured combination. */
+  record Point(int threads, String spinning, boolean spinningOn, InProcessOnnx.Result result) {}
+
+  @Override
+  public Integer call() throws Exception {
+    byte[] onnx = Files.readAllBytes(modelFile);
+    List<Point> points = new ArrayList<>();
+    Set<OrtThreading> measured = new HashSet<>();
+    for (int t : threads) {
+      for (String mode : spinning) {
+        OrtThreading threading = threading(t, mode);
+        if (!measured.add(threading)) {
+          continue; // e.g. one thread: both modes are the same session (no workers to spin)
+        }
+        try (InProcessOnnx ort = new InProcessOnnx(onnx, threading)) {
+          for (int b : batchSizes) {
+            InProcessOnnx.Result r =
+                ort.measure(b, duration(warmupSeconds), duration(seconds), "before");
+            Point p = new Point(t, mode, threading.intraOpSpinning(), r);
+            points.add(p);
+            console.printf(
+                Locale.ROOT,
+                "in-process threads %d spinning %s (%s) batch %d: %.1f img/s, batch p50 %.3f ms%n",
+                t,
+                mode,
+                threading.intraOpSpinning() ? "on" : "off",
+                b,
+                r.imagesPerSecond(),
+                r.batchLatency().p50Millis());
+          }
+        }
+      }
+    }
+    String json = toJson(points);
+    if (out != null) {
+      Files.writeString(out, json, StandardCharsets.UTF_8);
+    }
+    Point best = bestThroughput(points);
+    Point fastest = bestSingleImage(points);
+    console.printf(
+        Locale.ROOT,
+        "best in-process: %.1f img/s (threads %d, batch %d, spinning %s); single image p50 %s%n",
+        best.result().imagesPerSecond(),
+        best.threads(),
+        best.result().batchSize(),
+        best.spinning(),
+        fastest == null
+            ? "n/a (no batch 1)"
+            : String.format(
+                Locale.ROOT,
+                "%.3f ms (threads %d, spinning %s)",
+                fastest.result().batchLatency().p50Millis(),
+                fastest.threads(),
+                fastest.spinning()));
+    return 0;
+  }
+
+  static OrtThreading threading(int threads, String mode) {
+    return switch (mode) {
+      case "server" -> OrtThreading.serverRule(threads, Runtime.getRuntime().availableProcessors());
+      case "onnxruntime" -> OrtThreading.onnxRuntimeDefault(threads);
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(new InProcessSweep()),
+              "--spinning must be server or onnxruntime, got '" + mode + "'");
+    };
+  }
+
+  static Point bestThroughput(List<Point> points) {
+    Point best = null;
+    for (Point p : points) {
+      if (best == null || p.result().imagesPerSecond() > best.result().imagesPerSecond()) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  /** Lowest p50 of a batch of one, or null if no batch size was 1. */
+  static Point bestSingleImage(List<Point> points) {
+    Point best = null;
+    for (Point p : points) {
+      if (p.result().batchSize() == 1
+          && (best == null
+              || p.result().batchLatency().p50Millis()
+                  < best.result().batchLatency().p50Millis())) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  static String toJson(List<Point> points) {
+    StringBuilder sb = new StringBuilder("{\"points\": [");
+    for (int i = 0; i < points.size(); i++) {
+      Point p = points.get(i);
+      sb.append(i == 0 ? "\n  " : ",\n  ").append(pointJson(p));
+    }
+    sb.append("\n]");
+    Point best = bestThroughput(points);
+    if (best != null) {
+      sb.append(",\n\"best\": ").append(pointJson(best));
+    }
+    Point fastest = bestSingleImage(points);
+    if (fastest != null) {
+      sb.append(",\n\"fastestSingleImage\": ").append(pointJson(fastest));
+    }
+    return sb.append("\n}\n").toString();
+  }
+
+  private static String pointJson(Point p) {
+    return String.format(
+        Locale.ROOT,
+        "{\"threads\": %d, \"spinning\": \"%s\", \"spinningOn\": %b, \"batchSize\": %d,"
+            + " \"imagesPerSecond\": %.3f, \"batchP50Millis\": %.4f}",
+        p.threads(),
+        p.spinning(),
+        p.spinningOn(),
+        p.result().batchSize(),
+        p.result().imagesPerSecond(),
+        p.result().batchLatency().p50Millis());
+  }
+
+  private static Duration duration(double s) {
+    return Duration.ofNanos((long) (s * 1e9));
+  }
+
+  /** For tests: where the per-combination lines go. */
+  void console(PrintStream stream) {
+    this.console = stream;
+  }
+}
