@@ -1,13 +1,13 @@
 package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import java.awt.image.BufferedImage;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.imaging.ImageTensor;
 import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.Status;
@@ -335,7 +335,7 @@ public final class ImageDecoding implements AutoCloseable {
               + expected
               + " bytes per image; its preprocessing spec does not fix the output size");
     }
-    return new InferenceInput(UnsafeByteOperations.unsafeWrap(tensor.data()));
+    return InferenceInput.of(tensor.data(), ElementType.valueOf(tensor.pixelType().name()));
   }
 
   /** Shuts down the default pool (an injected executor is left to its owner). */

@@ -31,7 +31,11 @@ public final class ModelInfos {
                     .setName(s.inputName())
                     .setDtype(DataType.valueOf(s.inputType().name()))
                     .addAllShape(Arrays.stream(s.inputShape()).boxed().toList())
-                    .setLayout(Layout.valueOf(layoutName(s))))
+                    .setLayout(Layout.valueOf(layoutName(s)))
+                    .addAllAcceptedDtypes(
+                        m.engine().acceptedInputTypes().stream()
+                            .map(t -> DataType.valueOf(t.name()))
+                            .toList()))
             .setOutput(
                 TensorSpec.newBuilder()
                     .setName(s.outputName())

@@ -12,6 +12,7 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.OnnxInstance;
+import dev.classifier.server.engine.PixelWidening;
 import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
 import java.io.IOException;
@@ -124,7 +125,10 @@ public final class ModelLoader {
               pool,
               signature,
               resolved == OutputKind.LOGITS,
-              config.engine().rejectNonFiniteInput());
+              config.engine().rejectNonFiniteInput(),
+              PixelWidening.forModel(
+                      signature, preprocessing == null ? null : preprocessing.toSpec())
+                  .orElse(null));
       completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
