@@ -101,6 +101,15 @@ public record PreprocessSpec(
         IMAGENET_MEAN, IMAGENET_STD, Layout.NCHW, PixelType.FLOAT32);
   }
 
+  /**
+   * This spec with another pixel type: UINT8 gives the raw pixels (after colour conversion, resize
+   * and crop) that {@link Normalization} turns into this spec's FLOAT32 values.
+   */
+  public PreprocessSpec withPixelType(PixelType type) {
+    return new PreprocessSpec(width, height, colorMode, resizeShorterSide, interpolation, centerCrop,
+        scale, mean, std, layout, type);
+  }
+
   /** Number of output channels: 1 for GRAY else 3. */
   public int channels() {
     return colorMode.channels();
