@@ -44,7 +44,7 @@ public final class RequestReader {
     } else if (image instanceof ImageSource.Encoded e) {
       into.addDecoding(
           decoding.decode(field(name, index) + ".encoded", e.bytes(), model),
-          model.signature().imageBytes());
+          ImageDecoding.heldBytes(model));
     } else {
       throw new InvalidRequestException(
           field(name, index) + " has neither a tensor nor encoded bytes");
