@@ -4,6 +4,7 @@ import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.imaging.PixelType;
+import dev.classifier.proto.convert.PreprocessingSpecs;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
@@ -42,7 +43,7 @@ public final class ImageEncoder {
       throw new IllegalArgumentException(
           "model '" + model.getName() + "' publishes no preprocessing spec; send tensors yourself");
     }
-    PreprocessSpec spec = Specs.fromProto(model.getPreprocessing());
+    PreprocessSpec spec = PreprocessingSpecs.fromProto(model.getPreprocessing());
     PixelType type =
         dtype.resolve(model) == DataType.UINT8 ? PixelType.UINT8 : PixelType.FLOAT32;
     this.preprocessor = new ImagePreprocessor(spec.pixelType() == type ? spec : spec.withPixelType(type));

@@ -10,7 +10,6 @@ import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ElementType;
-import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
@@ -196,7 +195,7 @@ public final class ImageDecoding implements AutoCloseable {
    */
   public CompletableFuture<InferenceInput> decode(
       String field, ByteString encoded, ServedModel model) {
-    Preprocessing spec = model.preprocessing();
+    PreprocessSpec spec = model.preprocessing();
     if (spec == null) {
       return CompletableFuture.failedFuture(
           new InvalidRequestException(
@@ -318,22 +317,21 @@ public final class ImageDecoding implements AutoCloseable {
    * The spec a decoded image is preprocessed with for {@code m}: the model's own, with raw UINT8
    * pixels instead of FLOAT32 where the model's engine widens them with this very spec.
    */
-  static PreprocessSpec heldSpec(Preprocessing spec, ServedModel m) {
-    PreprocessSpec s = spec.toSpec();
-    return s.pixelType() == PixelType.FLOAT32 && m.engine().accepts(ElementType.UINT8)
-        ? s.withPixelType(PixelType.UINT8)
-        : s;
+  static PreprocessSpec heldSpec(PreprocessSpec spec, ServedModel m) {
+    return spec.pixelType() == PixelType.FLOAT32 && m.engine().accepts(ElementType.UINT8)
+        ? spec.withPixelType(PixelType.UINT8)
+        : spec;
   }
 
   /** Bytes a decoded image holds for {@code m} while queued. */
   static long heldBytes(ServedModel m) {
-    Preprocessing spec = m.preprocessing();
+    PreprocessSpec spec = m.preprocessing();
     long elements = m.signature().imageElements();
     return spec == null ? m.signature().imageBytes()
         : elements * heldSpec(spec, m).pixelType().bytesPerElement();
   }
 
-  private InferenceInput run(String field, ByteString encoded, Preprocessing spec, ServedModel m) {
+  private InferenceInput run(String field, ByteString encoded, PreprocessSpec spec, ServedModel m) {
     ImageTensor tensor;
     try {
       ImagePreprocessor pre = preprocessors.computeIfAbsent(heldSpec(spec, m), ImagePreprocessor::new);

@@ -1,17 +1,14 @@
 package dev.classifier.server.grpc;
 
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.proto.convert.PreprocessingSpecs;
 import dev.classifier.proto.v1.BatchingInfo;
-import dev.classifier.proto.v1.ColorMode;
 import dev.classifier.proto.v1.DataType;
-import dev.classifier.proto.v1.Interpolation;
 import dev.classifier.proto.v1.Layout;
 import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
-import dev.classifier.proto.v1.PreprocessingSpec;
 import dev.classifier.proto.v1.TensorSpec;
 import dev.classifier.server.model.ModelSignature;
-import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
 import java.util.Arrays;
 
@@ -57,28 +54,7 @@ public final class ModelInfos {
                     .setPriorityLevels(p.priorityLevels()))
             .setIsDefault(isDefault);
     if (m.preprocessing() != null) {
-      b.setPreprocessing(spec(m.preprocessing()));
-    }
-    return b.build();
-  }
-
-  static PreprocessingSpec spec(Preprocessing p) {
-    PreprocessingSpec.Builder b =
-        PreprocessingSpec.newBuilder()
-            .setWidth(p.width())
-            .setHeight(p.height())
-            .setColorMode(ColorMode.valueOf(p.colorMode()))
-            .setResizeShorterSide(p.resizeShorterSide())
-            .setInterpolation(Interpolation.valueOf(p.interpolation()))
-            .setCenterCrop(p.centerCrop())
-            .setScale(p.scale())
-            .setLayout(Layout.valueOf(p.layout()))
-            .setDtype(DataType.valueOf(p.dtype()));
-    for (float v : p.mean()) {
-      b.addMean(v);
-    }
-    for (float v : p.std()) {
-      b.addStd(v);
+      b.setPreprocessing(PreprocessingSpecs.toProto(m.preprocessing()));
     }
     return b.build();
   }

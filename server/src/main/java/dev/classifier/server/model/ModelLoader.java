@@ -8,6 +8,11 @@ import dev.classifier.batching.Batcher;
 import dev.classifier.batching.BatcherListener;
 import dev.classifier.batching.Instance;
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.imaging.ColorMode;
+import dev.classifier.imaging.Interpolation;
+import dev.classifier.imaging.Layout;
+import dev.classifier.imaging.PixelType;
+import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
@@ -86,7 +91,7 @@ public final class ModelLoader {
       }
       pool = new SessionPool(byDevice);
       OrtSession first = pool.any();
-      Preprocessing stated =
+      PreprocessSpec stated =
           config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
       ModelSignature signature = SignatureReader.read(first, stated);
       List<String> labels = source.labels();
@@ -102,7 +107,7 @@ public final class ModelLoader {
                 + labels.size()
                 + " lines");
       }
-      Preprocessing preprocessing = stated != null ? stated : derivePreprocessing(signature);
+      PreprocessSpec preprocessing = stated != null ? stated : derivePreprocessing(signature);
       OutputKind statedOutput =
           config.output() != null ? config.output() : manifest.outputKind();
 
@@ -126,9 +131,7 @@ public final class ModelLoader {
               signature,
               resolved == OutputKind.LOGITS,
               config.engine().rejectNonFiniteInput(),
-              PixelWidening.forModel(
-                      signature, preprocessing == null ? null : preprocessing.toSpec())
-                  .orElse(null));
+              PixelWidening.forModel(signature, preprocessing).orElse(null));
       completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
@@ -207,7 +210,7 @@ public final class ModelLoader {
   }
 
   /** A preprocessing spec from the input shape alone: ImageNet for 3 channels, [0,1] for 1. */
-  static Preprocessing derivePreprocessing(ModelSignature s) {
+  static PreprocessSpec derivePreprocessing(ModelSignature s) {
     long[] img = s.imageShape();
     if (s.layout() == TensorLayout.OTHER) {
       return null;
@@ -216,16 +219,17 @@ public final class ModelLoader {
     int c = (int) (nchw ? img[0] : img[2]);
     int h = (int) (nchw ? img[1] : img[0]);
     int w = (int) (nchw ? img[2] : img[1]);
-    String dtype = s.inputType().name();
+    Layout layout = nchw ? Layout.NCHW : Layout.NHWC;
+    PixelType type = PixelType.valueOf(s.inputType().name());
     if (c == 3) {
-      Preprocessing p = Preprocessing.imagenet(w, h, s.layout().name(), dtype);
-      return dtype.equals("UINT8")
-          ? new Preprocessing(
-              w, h, "RGB", p.resizeShorterSide(), "BILINEAR", true, 1f, new float[] {0f},
-              new float[] {1f}, s.layout().name(), dtype)
+      PreprocessSpec p = PreprocessSpec.imagenet(w, h, layout, type);
+      return type == PixelType.UINT8
+          ? new PreprocessSpec(
+              w, h, ColorMode.RGB, p.resizeShorterSide(), Interpolation.BILINEAR, true, 1f,
+              new float[] {0f}, new float[] {1f}, layout, type)
           : p;
     }
-    return Preprocessing.grayscale(w, h, s.layout().name(), dtype);
+    return PreprocessSpec.grayscale(w, h, layout, type);
   }
 
   /**

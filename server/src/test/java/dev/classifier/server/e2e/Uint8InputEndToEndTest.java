@@ -13,6 +13,7 @@ import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.imaging.ImageTensor;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
+import dev.classifier.proto.convert.PreprocessingSpecs;
 import dev.classifier.proto.inference.GRPCInferenceServiceGrpc;
 import dev.classifier.proto.inference.InferTensorContents;
 import dev.classifier.proto.inference.ModelConfigRequest;
@@ -97,7 +98,7 @@ class Uint8InputEndToEndTest {
     ModelInfo info = client.modelInfo(model);
     assertThat(info.getInput().getAcceptedDtypesList())
         .containsExactly(DataType.FLOAT32, DataType.UINT8);
-    PreprocessSpec spec = Specs.fromProto(info.getPreprocessing());
+    PreprocessSpec spec = PreprocessingSpecs.fromProto(info.getPreprocessing());
     assertThat(spec.pixelType()).isEqualTo(PixelType.FLOAT32);
     ImagePreprocessor floats = new ImagePreprocessor(spec);
     ImagePreprocessor pixels = new ImagePreprocessor(withPixelType(spec, PixelType.UINT8));
