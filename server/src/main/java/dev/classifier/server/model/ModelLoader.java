@@ -226,7 +226,7 @@ public final class ModelLoader {
       return type == PixelType.UINT8
           ? new PreprocessSpec(
               w, h, ColorMode.RGB, p.resizeShorterSide(), Interpolation.BILINEAR, true, 1f,
-              new float[] {0f}, new float[] {1f}, layout, type)
+              new float[] {0f, 0f, 0f}, new float[] {1f, 1f, 1f}, layout, type)
           : p;
     }
     return PreprocessSpec.grayscale(w, h, layout, type);
