@@ -153,10 +153,19 @@ public final class ClassifierClient implements AutoCloseable {
     return result;
   }
 
-  /** The encoder that turns images into tensors for {@code model} ("" = the default). */
+  /**
+   * The encoder that turns images into tensors for {@code model} ("" = the default), sending UINT8
+   * pixels where the model accepts them ({@link InputDtype#AUTO}).
+   */
   public ImageEncoder encoder(String model) {
-    String key = model == null ? "" : model;
-    return encoders.computeIfAbsent(key, k -> new ImageEncoder(modelInfo(k)));
+    return encoder(model, InputDtype.AUTO);
+  }
+
+  /** The encoder for {@code model} sending {@code dtype} tensors. */
+  public ImageEncoder encoder(String model, InputDtype dtype) {
+    String key = (model == null ? "" : model) + "\u0000" + dtype;
+    return encoders.computeIfAbsent(
+        key, k -> new ImageEncoder(modelInfo(model == null ? "" : model), dtype));
   }
 
   /** Decodes, preprocesses and classifies image files in one request. */

@@ -3,6 +3,9 @@ package dev.classifier.client;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
+import dev.classifier.imaging.PixelType;
+import dev.classifier.proto.convert.PreprocessingSpecs;
+import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
 import com.google.protobuf.UnsafeByteOperations;
@@ -15,7 +18,9 @@ import java.util.Locale;
 
 /**
  * Turns image files into the input tensors one model wants, using the preprocessing spec the
- * server publishes for it: the client needs no configuration of its own. Thread-safe.
+ * server publishes for it: the client needs no configuration of its own. By default ({@link
+ * InputDtype#AUTO}) a FLOAT32 model that accepts UINT8 gets raw pixels (resized and cropped, 1 byte
+ * per value) and the server normalises them exactly as this encoder would. Thread-safe.
  */
 public final class ImageEncoder {
   /** Largest image (in pixels) the encoder decodes: 100 megapixels. */
@@ -24,12 +29,24 @@ public final class ImageEncoder {
   private final ImageDecoder decoder = new ImageDecoder(MAX_PIXELS);
   private final ImagePreprocessor preprocessor;
 
+  /** An encoder sending {@link InputDtype#AUTO}: UINT8 where the model accepts it. */
   public ImageEncoder(ModelInfo model) {
+    this(model, InputDtype.AUTO);
+  }
+
+  /**
+   * @throws IllegalArgumentException if the model publishes no preprocessing spec or does not
+   *     accept {@code dtype}
+   */
+  public ImageEncoder(ModelInfo model, InputDtype dtype) {
     if (!model.hasPreprocessing()) {
       throw new IllegalArgumentException(
           "model '" + model.getName() + "' publishes no preprocessing spec; send tensors yourself");
     }
-    this.preprocessor = new ImagePreprocessor(Specs.fromProto(model.getPreprocessing()));
+    PreprocessSpec spec = PreprocessingSpecs.fromProto(model.getPreprocessing());
+    PixelType type =
+        dtype.resolve(model) == DataType.UINT8 ? PixelType.UINT8 : PixelType.FLOAT32;
+    this.preprocessor = new ImagePreprocessor(spec.pixelType() == type ? spec : spec.withPixelType(type));
   }
 
   /** Decodes and preprocesses one image file. */

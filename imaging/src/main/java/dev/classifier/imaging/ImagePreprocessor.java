@@ -12,8 +12,9 @@ import java.util.Objects;
  * ({@link Resampler}), torchvision's {@code CenterCrop} offsets and zero padding, then
  * {@code ToTensor}/{@code Normalize} in float32 (or raw uint8) in the requested layout.
  *
- * <p>Immutable and thread-safe: one instance per model can serve all threads. Normalisation uses a
- * 256-entry lookup table per channel computed once, with the same float32 operations as PyTorch.
+ * <p>Immutable and thread-safe: one instance per model can serve all threads. Normalisation reads
+ * {@link Normalization}'s 256-entry table per channel (the same float32 operations as PyTorch), the
+ * tables the server uses to widen uint8 tensors.
  */
 public final class ImagePreprocessor {
   /** Writes a float into the output bytes little-endian (no intermediate float[] and copy). */
@@ -25,17 +26,10 @@ public final class ImagePreprocessor {
 
   public ImagePreprocessor(PreprocessSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec must not be null");
-    int c = spec.channels();
-    lut = new float[c][256];
-    float scale = spec.scale();
-    boolean toTensor = scale == 1f / 255f;
-    for (int ch = 0; ch < c; ch++) {
-      float m = spec.meanOf(ch);
-      float s = spec.stdOf(ch);
-      for (int v = 0; v < 256; v++) {
-        float p = toTensor ? v / 255f : v * scale;
-        lut[ch][v] = (p - m) / s;
-      }
+    Normalization normalization = Normalization.of(spec);
+    lut = new float[spec.channels()][];
+    for (int ch = 0; ch < lut.length; ch++) {
+      lut[ch] = normalization.tableView(ch);
     }
   }
 

@@ -96,9 +96,33 @@ public record PreprocessSpec(
    * FLOAT32.
    */
   public static PreprocessSpec imagenet() {
+    return imagenet(224, 224, Layout.NCHW, PixelType.FLOAT32);
+  }
+
+  /**
+   * torchvision's ImageNet eval transform at another size: the shorter side resized to {@code
+   * round(min(width, height) * 256 / 224)}, then a centre crop of {@code width x height}.
+   */
+  public static PreprocessSpec imagenet(int width, int height, Layout layout, PixelType type) {
     return new PreprocessSpec(
-        224, 224, ColorMode.RGB, 256, Interpolation.BILINEAR, true, 1f / 255f,
-        IMAGENET_MEAN, IMAGENET_STD, Layout.NCHW, PixelType.FLOAT32);
+        width, height, ColorMode.RGB, (int) Math.round(Math.min(width, height) * 256.0 / 224.0),
+        Interpolation.BILINEAR, true, 1f / 255f, IMAGENET_MEAN, IMAGENET_STD, layout, type);
+  }
+
+  /** Plain grayscale scaling to [0, 1]: shorter side to the output size, centre crop. */
+  public static PreprocessSpec grayscale(int width, int height, Layout layout, PixelType type) {
+    return new PreprocessSpec(
+        width, height, ColorMode.GRAY, Math.min(width, height), Interpolation.BILINEAR, true,
+        1f / 255f, new float[] {0f}, new float[] {1f}, layout, type);
+  }
+
+  /**
+   * This spec with another pixel type: UINT8 gives the raw pixels (after colour conversion, resize
+   * and crop) that {@link Normalization} turns into this spec's FLOAT32 values.
+   */
+  public PreprocessSpec withPixelType(PixelType type) {
+    return new PreprocessSpec(width, height, colorMode, resizeShorterSide, interpolation, centerCrop,
+        scale, mean, std, layout, type);
   }
 
   /** Number of output channels: 1 for GRAY else 3. */

@@ -2,6 +2,7 @@ package dev.classifier.loadtest;
 
 import dev.classifier.client.ChannelOptions;
 import dev.classifier.client.ClassifierClient;
+import dev.classifier.client.InputDtype;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
 import dev.classifier.loadtest.measure.MeasurementPlan;
 import dev.classifier.loadtest.measure.RunResult;
@@ -32,6 +33,7 @@ import dev.classifier.loadtest.transport.StreamSender;
 import dev.classifier.loadtest.transport.UnarySender;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ImageInput;
+import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ModelInfo;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -137,6 +139,10 @@ public final class LoadTestCommand implements Callable<Integer> {
 
   @Option(names = "--images", description = "Folder of JPEG/PNG images (preprocessed before timing); default synthetic tensors.")
   Path images;
+
+  @Option(names = "--input-dtype", description = "Tensor dtype sent: auto (uint8 pixels where the model accepts them, "
+      + "the server normalises; 4x smaller), float32 or uint8 (default: ${DEFAULT-VALUE}).")
+  String inputDtype = "auto";
 
   @Option(names = "--synthetic-count", description = "Distinct synthetic tensors (default: ${DEFAULT-VALUE}).")
   int syntheticCount = 16;
@@ -247,8 +253,17 @@ public final class LoadTestCommand implements Callable<Integer> {
         System.err.println("cannot reach " + describer + ": " + e.getStatus());
         return 3;
       }
-      inputs = images == null ? Inputs.synthetic(info, syntheticCount, seed)
-          : Inputs.fromFolder(images, clients.get(0).encoder(model), 10_000);
+      InputDtype dtype;
+      DataType wire;
+      try {
+        dtype = InputDtype.parse(inputDtype);
+        wire = dtype.resolve(info);
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+      inputs = images == null ? Inputs.synthetic(info, syntheticCount, seed, wire)
+          : Inputs.fromFolder(images, clients.get(0).encoder(model, dtype), 10_000);
       MetricsScraper scraper = metricsUrl == null ? null : new MetricsScraper(metricsUrl);
       RunExecutor exec = new RunExecutor(plan, progress, scraper, info.getName());
       List<InProcessOnnx.Result> inProc = new ArrayList<>();
@@ -556,6 +571,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     env.put("client warm-up", clientWarmupDone + " (not the server under test)");
     env.put("inputs", images == null ? syntheticCount + " synthetic tensors (seed " + seed + ")"
         : inputs.size() + " images from " + images);
+    env.put("input dtype", inputs.get(0).getTensor().getDtype() + " (--input-dtype " + inputDtype + "), "
+        + inputs.get(0).getTensor().getData().size() + " tensor bytes per image");
     env.put("measurement", String.format(Locale.ROOT,
         "warm-up %d ms excluded; windows of %d ms, %d..%d per run; stable when throughput and p99 of "
             + "the last %d windows are within %.0f%% of their mean", warmupMs, windowMs, minWindows,

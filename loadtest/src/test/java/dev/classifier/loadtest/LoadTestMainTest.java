@@ -52,8 +52,20 @@ class LoadTestMainTest {
       assertThat(r.get("requests").asLong()).isPositive();
       assertThat(r.get("errors").size()).isZero();
     }
+    assertThat(json.get("environment").get("input dtype").asText())
+        .isEqualTo("UINT8 (--input-dtype auto), 16 tensor bytes per image");
     assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(7);
     assertThat(Files.readString(dir.resolve("r.html"))).contains("closed c=1 unary");
+  }
+
+  @Test
+  void aDtypeTheModelDoesNotTakeIsABadArgument() throws Exception {
+    // the fake model takes UINT8 pixels only
+    try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
+      assertThat(LoadTestMain.run(args(fake.target(), "--input-dtype", "float32"))).isEqualTo(2);
+      assertThat(LoadTestMain.run(args(fake.target(), "--input-dtype", "fp16"))).isEqualTo(2);
+    }
+    assertThat(dir.resolve("r.json")).doesNotExist();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.classifier.client.cli;
 
 import dev.classifier.client.ClassifierClient;
+import dev.classifier.client.InputDtype;
 import dev.classifier.client.eval.Dataset;
 import dev.classifier.client.eval.EvaluateFormat;
 import dev.classifier.client.eval.Evaluation;
@@ -63,6 +64,13 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "tensor (client preprocesses) or encoded (server decodes) (default: ${DEFAULT-VALUE}).")
   String send = "tensor";
 
+  @Option(
+      names = "--input-dtype",
+      description =
+          "Tensor dtype sent: auto (uint8 pixels where the model accepts them, the server"
+              + " normalises; 4x smaller), float32 or uint8 (default: ${DEFAULT-VALUE}).")
+  String inputDtype = "auto";
+
   @Option(names = "--limit", description = "Evaluate only the first N images (0 = all).")
   int limit;
 
@@ -100,6 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
           EvaluationOptions.defaults()
               .withModel(model)
               .withSend(SendModes.parse(send))
+              .withInputDtype(InputDtype.parse(inputDtype))
               .withStream(stream)
               .withBatchSize(batch)
               .withWindow(window);

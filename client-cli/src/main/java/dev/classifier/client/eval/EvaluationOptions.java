@@ -1,5 +1,6 @@
 package dev.classifier.client.eval;
 
+import dev.classifier.client.InputDtype;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Objects;
  * @param batchSize images per unary request, >= 1
  * @param requestsInFlight unary requests outstanding at once, >= 1
  * @param window stream window (images in flight), >= 1
+ * @param inputDtype the tensor dtype sent ({@link InputDtype#AUTO}: UINT8 where the model takes it)
  */
 public record EvaluationOptions(
     String model,
@@ -18,11 +20,13 @@ public record EvaluationOptions(
     boolean stream,
     int batchSize,
     int requestsInFlight,
-    int window) {
+    int window,
+    InputDtype inputDtype) {
 
   public EvaluationOptions {
     model = model == null ? "" : model;
     Objects.requireNonNull(send, "send");
+    Objects.requireNonNull(inputDtype, "inputDtype");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     }
@@ -34,28 +38,35 @@ public record EvaluationOptions(
     }
   }
 
-  /** Unary, client-side tensors, batches of 32, 4 requests in flight, window 64. */
+  /**
+   * Unary, client-side tensors (UINT8 where the model accepts it), batches of 32, 4 requests in
+   * flight, window 64.
+   */
   public static EvaluationOptions defaults() {
-    return new EvaluationOptions("", SendMode.TENSOR, false, 32, 4, 64);
+    return new EvaluationOptions("", SendMode.TENSOR, false, 32, 4, 64, InputDtype.AUTO);
+  }
+
+  public EvaluationOptions withInputDtype(InputDtype d) {
+    return new EvaluationOptions(model, send, stream, batchSize, requestsInFlight, window, d);
   }
 
   public EvaluationOptions withModel(String m) {
-    return new EvaluationOptions(m, send, stream, batchSize, requestsInFlight, window);
+    return new EvaluationOptions(m, send, stream, batchSize, requestsInFlight, window, inputDtype);
   }
 
   public EvaluationOptions withSend(SendMode s) {
-    return new EvaluationOptions(model, s, stream, batchSize, requestsInFlight, window);
+    return new EvaluationOptions(model, s, stream, batchSize, requestsInFlight, window, inputDtype);
   }
 
   public EvaluationOptions withStream(boolean s) {
-    return new EvaluationOptions(model, send, s, batchSize, requestsInFlight, window);
+    return new EvaluationOptions(model, send, s, batchSize, requestsInFlight, window, inputDtype);
   }
 
   public EvaluationOptions withBatchSize(int b) {
-    return new EvaluationOptions(model, send, stream, b, requestsInFlight, window);
+    return new EvaluationOptions(model, send, stream, b, requestsInFlight, window, inputDtype);
   }
 
   public EvaluationOptions withWindow(int w) {
-    return new EvaluationOptions(model, send, stream, batchSize, requestsInFlight, w);
+    return new EvaluationOptions(model, send, stream, batchSize, requestsInFlight, w, inputDtype);
   }
 }

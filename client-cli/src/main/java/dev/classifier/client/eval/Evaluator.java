@@ -47,7 +47,7 @@ public final class Evaluator {
     ModelInfo info = client.modelInfo(options.model());
     LabelMapping mapping =
         LabelMapping.resolve(dataset.classNames(), info.getLabelsList(), info.getNumClasses());
-    InputFactory inputs = new InputFactory(client.encoder(options.model()), options.send());
+    InputFactory inputs = new InputFactory(client.encoder(options.model(), options.inputDtype()), options.send());
     Run run = new Run(dataset, mapping, info.getNumClasses(), progress);
     long start = System.nanoTime();
     if (options.stream()) {

@@ -44,16 +44,28 @@ public final class Inputs {
 
   /** {@code count} random tensors of the model's per-image input shape and dtype (seeded). */
   public static List<ImageInput> synthetic(ModelInfo info, int count, long seed) {
+    return synthetic(info, count, seed, info.getInput().getDtype());
+  }
+
+  /**
+   * {@code count} random tensors of the model's per-image input shape in {@code dtype} (seeded):
+   * uniform 0..255 pixels for UINT8, Gaussian values for FLOAT32.
+   */
+  public static List<ImageInput> synthetic(ModelInfo info, int count, long seed, DataType dtype) {
     Random random = new Random(seed);
     List<ImageInput> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      out.add(synthetic(info, random));
+      out.add(synthetic(info, random, dtype));
     }
     return out;
   }
 
   static ImageInput synthetic(ModelInfo info, Random random) {
-    Tensor.Builder t = Tensor.newBuilder().setDtype(info.getInput().getDtype());
+    return synthetic(info, random, info.getInput().getDtype());
+  }
+
+  static ImageInput synthetic(ModelInfo info, Random random, DataType dtype) {
+    Tensor.Builder t = Tensor.newBuilder().setDtype(dtype);
     long elements = 1;
     for (int i = 1; i < info.getInput().getShapeCount(); i++) {
       long d = info.getInput().getShape(i);
@@ -61,7 +73,7 @@ public final class Inputs {
       elements *= d;
     }
     ByteBuffer data;
-    if (info.getInput().getDtype() == DataType.UINT8) {
+    if (dtype == DataType.UINT8) {
       byte[] bytes = new byte[(int) elements];
       random.nextBytes(bytes);
       data = ByteBuffer.wrap(bytes);

@@ -11,7 +11,8 @@ import dev.classifier.server.engine.provider.CudaOptions;
 import dev.classifier.server.engine.provider.ProviderOptions;
 import dev.classifier.server.engine.provider.TensorRtOptions;
 import dev.classifier.server.model.OutputKind;
-import dev.classifier.server.model.Preprocessing;
+import dev.classifier.imaging.PreprocessSpec;
+import dev.classifier.server.model.PreprocessingJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class ConfigReader {
                     java.time.Duration.ofMillis(
                         e.longValue("watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis())),
                     providerOptions));
-    Preprocessing preprocessing = preprocessing(m);
+    PreprocessSpec preprocessing = preprocessing(m);
     OutputKind outputKind = kind;
     try {
       return new ModelConfig(
@@ -226,19 +227,16 @@ public final class ConfigReader {
                 e.string("requireProvider", null)));
   }
 
-  private static Preprocessing preprocessing(ConfigNode m) {
+  private static PreprocessSpec preprocessing(ConfigNode m) {
     JsonNode raw = m.raw("preprocessing");
     if (raw == null) {
       return null;
     }
     String key = m.key("preprocessing");
     try {
-      return YAML.treeToValue(raw, Preprocessing.class);
-    } catch (JsonProcessingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-      String msg =
-          cause instanceof JsonProcessingException j ? j.getOriginalMessage() : cause.getMessage();
-      throw new ConfigException(key + ": " + msg, e);
+      return PreprocessingJson.read(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage(), e);
     }
   }
 

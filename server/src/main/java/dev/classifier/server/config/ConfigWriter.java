@@ -1,6 +1,7 @@
 package dev.classifier.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.classifier.server.model.PreprocessingJson;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
@@ -86,7 +87,7 @@ public final class ConfigWriter {
       out.put("output", m.output().name().toLowerCase(Locale.ROOT));
     }
     if (m.preprocessing() != null) {
-      out.put("preprocessing", m.preprocessing());
+      out.put("preprocessing", PreprocessingJson.write(m.preprocessing()));
     }
     out.put("devices", m.devices());
     out.put("instancesPerDevice", m.instancesPerDevice());

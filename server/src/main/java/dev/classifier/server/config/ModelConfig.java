@@ -3,7 +3,7 @@ package dev.classifier.server.config;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.model.OutputKind;
-import dev.classifier.server.model.Preprocessing;
+import dev.classifier.imaging.PreprocessSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +31,7 @@ public record ModelConfig(
     List<String> devices,
     int instancesPerDevice,
     EngineOptions engine,
-    Preprocessing preprocessing) {
+    PreprocessSpec preprocessing) {
 
   public ModelConfig {
     Objects.requireNonNull(batching, "batching");

@@ -69,11 +69,15 @@ final class Handover {
         });
   }
 
-  /** The version that replaced {@code model}, if it takes the same input. */
+  /** The version that replaced {@code model}, if it takes the same input (shape and dtypes). */
   private static ServedModel successor(ModelRegistry registry, ServedModel model) {
     try {
       ServedModel now = registry.resolve(model.name());
-      return now != model && now.signature().equals(model.signature()) ? now : null;
+      return now != model
+              && now.signature().equals(model.signature())
+              && now.engine().acceptedInputTypes().equals(model.engine().acceptedInputTypes())
+          ? now
+          : null;
     } catch (ModelNotFoundException e) {
       return null;
     }

@@ -87,8 +87,6 @@ public final class InferenceCore {
                 : request.field() + " is empty; send at least one image");
       }
       checkDecodeFits(images);
-      SubmitOptions options =
-          new SubmitOptions(priority, deadline(request), model.signature().imageBytes());
       for (int i = 0; i < images.size(); i++) {
         RequestReader.read(
             request.field(), request.single() ? -1 : i, images.get(i), model, decoding, inputs);
@@ -97,7 +95,8 @@ public final class InferenceCore {
         throw new InvalidRequestException(
             "a stream item carries exactly one image, got " + inputs.size());
       }
-      checkBatcherFits(model, inputs.size());
+      checkBatcherFits(model, inputs.size(), inputs.bytesPerImage());
+      SubmitOptions options = new SubmitOptions(priority, deadline(request), inputs.bytesPerImage());
       ServedModel resolved = model;
       if (inputs.needsDecoding()) {
         pending =
@@ -161,9 +160,9 @@ public final class InferenceCore {
   }
 
   /** More images or bytes than the model's whole queue holds can never be admitted. */
-  private static void checkBatcherFits(ServedModel model, int images) {
+  private static void checkBatcherFits(ServedModel model, int images, long bytesPerImage) {
     BatchPolicy p = model.policy();
-    long bytes = images * model.signature().imageBytes();
+    long bytes = images * bytesPerImage;
     if (images > p.maxQueueSize() || bytes > p.maxQueuedBytes()) {
       throw new InvalidRequestException(
           "the request has "

@@ -15,13 +15,28 @@ final class RequestInputs {
   private final List<Object> parts = new ArrayList<>();
   private final List<CompletableFuture<InferenceInput>> decodes = new ArrayList<>();
 
+  private long maxImageBytes;
+
   void addTensor(InferenceInput input) {
     parts.add(input);
+    maxImageBytes = Math.max(maxImageBytes, input.sizeBytes());
   }
 
-  void addDecoding(CompletableFuture<InferenceInput> decoding) {
+  /**
+   * @param imageBytes the bytes the decoded image will hold
+   */
+  void addDecoding(CompletableFuture<InferenceInput> decoding, long imageBytes) {
     parts.add(decoding);
     decodes.add(decoding);
+    maxImageBytes = Math.max(maxImageBytes, imageBytes);
+  }
+
+  /**
+   * The queue bytes one image of this request counts: the largest image as it is held (a tensor's
+   * bytes as sent, so a UINT8 image counts a quarter of its FLOAT32 form; a decoded image's tensor).
+   */
+  long bytesPerImage() {
+    return maxImageBytes;
   }
 
   boolean needsDecoding() {

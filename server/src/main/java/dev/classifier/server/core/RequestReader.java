@@ -5,12 +5,18 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelSignature;
 import dev.classifier.server.model.ServedModel;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Validates request fields against a model and turns image tensors into {@link InferenceInput}s.
  * Every rejection is an {@link InvalidRequestException} whose message names the field, what was
- * sent and what the model expects. Tensor bytes are shared, never copied.
+ * sent and what the model expects. Tensor bytes are shared, never copied: each input is a read-only
+ * {@link ByteBuffer} view of the message's bytes (protobuf types stop here). A tensor may be in the
+ * model's dtype or, where the engine widens pixels ({@code OnnxEngine#acceptedInputTypes}), UINT8;
+ * its byte length is checked against the dtype it was sent in.
  */
 public final class RequestReader {
   /** Predictions per image when the request does not say. */
@@ -34,9 +40,11 @@ public final class RequestReader {
       ImageDecoding decoding,
       RequestInputs into) {
     if (image instanceof ImageSource.Tensor t) {
-      readTensor(name, index, t, model.signature(), into);
+      readTensor(name, index, t, model.signature(), model.engine().acceptedInputTypes(), into);
     } else if (image instanceof ImageSource.Encoded e) {
-      into.addDecoding(decoding.decode(field(name, index) + ".encoded", e.bytes(), model));
+      into.addDecoding(
+          decoding.decode(field(name, index) + ".encoded", e.bytes(), model),
+          ImageDecoding.heldBytes(model));
     } else {
       throw new InvalidRequestException(
           field(name, index) + " has neither a tensor nor encoded bytes");
@@ -48,13 +56,18 @@ public final class RequestReader {
   }
 
   static void readTensor(
-      String name, int index, ImageSource.Tensor t, ModelSignature s, RequestInputs into) {
-    checkDtype(name, index, t.dtype(), s.inputType());
+      String name,
+      int index,
+      ImageSource.Tensor t,
+      ModelSignature s,
+      List<ElementType> accepted,
+      RequestInputs into) {
+    ElementType dtype = checkDtype(name, index, t.dtype(), accepted);
     int count = imageCount(t, s);
     if (count < 0) {
       throw wrongShape(field(name, index) + ".tensor", t, s);
     }
-    long imageBytes = s.imageBytes();
+    long imageBytes = s.imageElements() * dtype.bytes();
     long expected = imageBytes * count;
     ByteString data = t.data();
     if (data.size() != expected) {
@@ -69,18 +82,21 @@ public final class RequestReader {
               + " image(s) of "
               + s.imageElements()
               + " "
-              + s.inputType()
+              + dtype
               + " elements, "
-              + s.inputType().bytes()
+              + dtype.bytes()
               + " byte(s) each)");
     }
+    // the protocol boundary: a read-only view of the message's bytes, never a copy
+    ByteBuffer all = data.asReadOnlyByteBuffer();
     if (count == 1) {
-      into.addTensor(new InferenceInput(data));
+      into.addTensor(new InferenceInput(all, dtype));
       return;
     }
+    int from = all.position();
     for (int i = 0; i < count; i++) {
-      int from = (int) (i * imageBytes);
-      into.addTensor(new InferenceInput(data.substring(from, from + (int) imageBytes)));
+      int at = from + (int) (i * imageBytes);
+      into.addTensor(new InferenceInput(all.slice(at, (int) imageBytes), dtype));
     }
   }
 
@@ -134,11 +150,18 @@ public final class RequestReader {
             + " for n images");
   }
 
-  private static void checkDtype(String name, int index, String sent, ElementType wanted) {
-    if (wanted.name().equals(sent)) {
-      return;
+  private static ElementType checkDtype(
+      String name, int index, String sent, List<ElementType> accepted) {
+    for (ElementType e : accepted) {
+      if (e.name().equals(sent)) {
+        return e;
+      }
     }
     String field = field(name, index) + ".tensor";
+    String wanted =
+        accepted.size() == 1
+            ? accepted.get(0).toString()
+            : accepted.stream().map(Enum::name).collect(Collectors.joining(" or "));
     switch (sent == null ? "DATA_TYPE_UNSPECIFIED" : sent) {
       case "DATA_TYPE_UNSPECIFIED", "" ->
           throw new InvalidRequestException(
@@ -146,7 +169,14 @@ public final class RequestReader {
       case "FLOAT16" ->
           throw new InvalidRequestException(
               field + ".dtype FLOAT16 is reserved and not supported yet; this model takes " + wanted);
-      case "FLOAT32", "UINT8" ->
+      case "UINT8" ->
+          throw new InvalidRequestException(
+              field
+                  + ".dtype is UINT8 but this model takes "
+                  + wanted
+                  + " (uint8 pixels are accepted only where the model's preprocessing spec states"
+                  + " the FLOAT32 normalisation for its input's size and layout)");
+      case "FLOAT32" ->
           throw new InvalidRequestException(
               field + ".dtype is " + sent + " but this model takes " + wanted);
       default ->

@@ -1,21 +1,37 @@
 package dev.classifier.server.engine;
 
-import com.google.protobuf.ByteString;
+import dev.classifier.server.model.ElementType;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * One validated image tensor, ready to be copied into a batch: exactly the model's per-image byte
- * length, in the model's dtype and layout, little-endian.
+ * One validated image tensor, ready to be copied into a batch: exactly one image of the model's
+ * shape and layout, little-endian, in the model's dtype or in UINT8 pixels that the engine widens
+ * with the model's normalisation ({@link PixelWidening}). Protocol types stay at the protocol
+ * boundary: callers hand in a read-only view of the request's bytes (zero-copy, e.g. {@code
+ * ByteString.asReadOnlyByteBuffer()}), which the engine reads without moving its position.
  *
- * @param data the tensor bytes (shared, not copied, from the request message)
+ * @param data the tensor bytes, position to limit (a view shared with the request, not copied)
+ * @param dtype the element type of {@code data}
  */
-public record InferenceInput(ByteString data) {
+public record InferenceInput(ByteBuffer data, ElementType dtype) {
   public InferenceInput {
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(dtype, "dtype");
   }
 
-  /** Bytes this input holds while queued (for the batcher's byte budget). */
+  /** A read-only view of {@code bytes}. */
+  public static InferenceInput of(byte[] bytes, ElementType dtype) {
+    return new InferenceInput(ByteBuffer.wrap(bytes).asReadOnlyBuffer(), dtype);
+  }
+
+  /** Bytes this input holds while queued (for the batcher's byte budget): the bytes sent. */
   public long sizeBytes() {
-    return data.size();
+    return data.remaining();
+  }
+
+  /** Number of elements (bytes / element size). */
+  public long elements() {
+    return data.remaining() / dtype.bytes();
   }
 }

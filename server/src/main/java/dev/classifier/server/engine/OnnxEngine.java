@@ -4,7 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunnerFactory;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelSignature;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,6 +24,7 @@ public final class OnnxEngine
   final boolean applySoftmax;
   final boolean rejectNonFiniteInput;
   final Set<String> outputs;
+  final PixelWidening widening;
   final LongAdder imagesRun = new LongAdder();
   final LongAdder batchesRun = new LongAdder();
 
@@ -31,12 +34,42 @@ public final class OnnxEngine
       ModelSignature signature,
       boolean applySoftmax,
       boolean rejectNonFiniteInput) {
+    this(env, sessions, signature, applySoftmax, rejectNonFiniteInput, null);
+  }
+
+  /**
+   * @param widening how UINT8 pixels become this FLOAT32 model's input ({@link
+   *     PixelWidening#forModel}), or null when the model takes only its own dtype
+   */
+  public OnnxEngine(
+      OrtEnvironment env,
+      SessionPool sessions,
+      ModelSignature signature,
+      boolean applySoftmax,
+      boolean rejectNonFiniteInput,
+      PixelWidening widening) {
     this.env = Objects.requireNonNull(env, "env");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.signature = Objects.requireNonNull(signature, "signature");
     this.applySoftmax = applySoftmax;
     this.rejectNonFiniteInput = rejectNonFiniteInput;
     this.outputs = Set.of(signature.outputName());
+    this.widening = widening;
+  }
+
+  /**
+   * The element types an image tensor may have: the model's own, plus UINT8 where the engine widens
+   * pixels with the model's normalisation. In the model's dtype first.
+   */
+  public List<ElementType> acceptedInputTypes() {
+    return widening == null
+        ? List.of(signature.inputType())
+        : List.of(signature.inputType(), ElementType.UINT8);
+  }
+
+  /** Whether image tensors of element type {@code type} are accepted. */
+  public boolean accepts(ElementType type) {
+    return type == signature.inputType() || (type == ElementType.UINT8 && widening != null);
   }
 
   /** A new instance with its own buffer and a lease on its device's session. */

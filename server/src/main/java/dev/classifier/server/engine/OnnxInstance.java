@@ -1,39 +1,40 @@
 package dev.classifier.server.engine;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunner;
-import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelSignature;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One model instance on one device, owned by exactly one batcher slot: its reused direct input
- * buffer, its lease on the device's session and its own {@link OrtSession.RunOptions} (so the
- * watchdog can terminate its run and no other). Copies a batch into the buffer (rejecting
- * non-finite FLOAT32 input in the same pass), runs the session, applies softmax when the model emits
- * logits, and records one outcome per task: an image whose scores are not finite fails alone.
+ * One model instance on one device, owned by exactly one batcher slot: its preallocated input and
+ * output tensors ({@link BatchTensors}), its lease on the device's session and its own {@link
+ * OrtSession.RunOptions} (so the watchdog can terminate its run and no other). Copies a batch into
+ * the input buffer in one pass per image ({@link InputCopy}: rejecting non-finite FLOAT32 input,
+ * widening UINT8 pixels with the model's normalisation), runs the session into the pinned output,
+ * applies softmax when the model emits logits, and records one outcome per task: an image whose
+ * scores are not finite fails alone. The only per-batch allocations left are each image's result
+ * array and ONNX Runtime's own small run bookkeeping.
  */
 public final class OnnxInstance implements InstanceRunner<InferenceInput, InferenceResult> {
-  private static final int EXPONENT_MASK = 0x7f800000;
-
   private final OnnxEngine engine;
   private final ModelSignature signature;
   private final Instance instance;
   private final SessionPool.Lease lease;
   private final OrtSession.RunOptions runOptions;
-  private final ByteBuffer buffer;
+  private final BatchTensors tensors;
+  private final InputCopy copier;
+  private final Map<String, OnnxTensor> inputMap;
+  private final Map<String, OnnxTensor> outputMap;
   private final int[] rows;
   private final String name;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,14 +43,15 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     this.engine = engine;
     this.signature = engine.signature;
     this.instance = instance;
-    long bytes = (long) instance.maxBatchSize() * signature.imageBytes();
-    if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "instance " + instance + " would need a " + bytes + "-byte input buffer");
-    }
-    // Native order: ONNX Runtime wraps direct buffers without copying only in native order.
-    // Request bytes are little-endian; on big-endian hosts the FLOAT32 path would need swapping.
-    this.buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+    this.tensors = new BatchTensors(engine.env, signature, instance.maxBatchSize());
+    this.copier =
+        new InputCopy(
+            signature.inputType(),
+            engine.rejectNonFiniteInput,
+            engine.widening,
+            tensors.inputBuffer());
+    this.inputMap = new HashMap<>(2); // one entry each, replaced per run without allocating
+    this.outputMap = new HashMap<>(2);
     this.rows = new int[instance.maxBatchSize()];
     this.name = instance.deviceId() + "/" + instance.index();
     this.lease = engine.sessions.acquire(instance.deviceId());
@@ -76,13 +78,25 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
       throw new IllegalStateException(
           "batch of " + n + " exceeds instance " + instance + " bound " + instance.maxBatchSize());
     }
-    buffer.clear();
     int accepted = 0;
+    int imageBytes = (int) signature.imageBytes();
     for (int i = 0; i < n; i++) {
       BatchTask<InferenceInput, InferenceResult> task = batch.get(i);
-      int nonFinite = copy(task.input().data());
-      if (nonFinite > 0) {
-        buffer.position(accepted * (int) signature.imageBytes());
+      InferenceInput input = task.input();
+      int nonFinite =
+          input.elements() == signature.imageElements()
+              ? copier.copy(input, accepted * imageBytes)
+              : -1;
+      if (nonFinite < 0) {
+        task.fail(
+            new IllegalStateException(
+                "a "
+                    + input.dtype()
+                    + " input of "
+                    + input.sizeBytes()
+                    + " bytes does not fit model input "
+                    + signature));
+      } else if (nonFinite > 0) {
         task.fail(
             new NonFiniteInputException(
                 "input tensor holds "
@@ -95,13 +109,14 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     if (accepted == 0) {
       return;
     }
-    buffer.flip();
-    float[][] scores = infer(buffer, accepted);
+    FloatBuffer scores = run(accepted);
     engine.batchesRun.increment();
     engine.imagesRun.add(accepted);
     long computeNanos = System.nanoTime() - start;
+    int classes = signature.numClasses();
     for (int r = 0; r < accepted; r++) {
-      float[] row = scores[r];
+      float[] row = new float[classes]; // the image's result, handed to another thread
+      scores.get(r * classes, row);
       if (engine.applySoftmax) {
         Softmax.applyInPlace(row);
       }
@@ -115,29 +130,6 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     }
   }
 
-  /**
-   * Copies one image into the buffer; for FLOAT32 with the check on, in the same pass counts the
-   * non-finite values (exponent bits all ones). Returns that count (0 = accepted).
-   */
-  private int copy(ByteString data) {
-    if (signature.inputType() != ElementType.FLOAT32 || !engine.rejectNonFiniteInput) {
-      data.copyTo(buffer);
-      return 0;
-    }
-    ByteBuffer src = data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    int from = src.position();
-    int count = src.remaining() >>> 2;
-    int base = buffer.position();
-    int nonFinite = 0;
-    for (int k = 0; k < count; k++) {
-      int bits = src.getInt(from + (k << 2));
-      nonFinite += (bits & EXPONENT_MASK) == EXPONENT_MASK ? 1 : 0;
-      buffer.putInt(base + (k << 2), bits);
-    }
-    buffer.position(base + (count << 2));
-    return nonFinite;
-  }
-
   private static boolean allFinite(float[] row) {
     for (float v : row) {
       if (!Float.isFinite(v)) {
@@ -148,46 +140,40 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
   }
 
   /**
-   * Runs {@code n} images whose bytes fill {@code input} (position 0, limit n * imageBytes) and
-   * returns the model's raw per-image class scores (no softmax: warm-up inspects them as they are).
+   * Runs the first {@code n} images of the input buffer into the pinned output and returns the
+   * output buffer (image r's scores at {@code r * numClasses}; valid until the next run).
    */
-  public float[][] infer(ByteBuffer input, int n) throws OrtException {
-    long[] shape = signature.batchShape(n);
-    try (OnnxTensor tensor = createTensor(input, shape);
-        OrtSession.Result result =
-            lease
-                .session()
-                .run(Map.of(signature.inputName(), tensor), engine.outputs, runOptions)) {
-      OnnxValue value = result.get(0);
-      if (!(value instanceof OnnxTensor out)) {
-        throw new IllegalStateException("output " + signature.outputName() + " is not a tensor");
-      }
-      FloatBuffer floats = out.getFloatBuffer();
-      int classes = signature.numClasses();
-      if (floats == null || floats.remaining() != (long) n * classes) {
-        throw new IllegalStateException(
-            "output "
-                + signature.outputName()
-                + " has "
-                + (floats == null ? "no float data" : floats.remaining() + " values")
-                + ", expected "
-                + n
-                + " x "
-                + classes);
-      }
-      float[][] scores = new float[n][classes];
-      for (int i = 0; i < n; i++) {
-        floats.get(scores[i]);
-      }
-      return scores;
-    }
+  private FloatBuffer run(int n) throws OrtException {
+    inputMap.put(signature.inputName(), tensors.input(n));
+    outputMap.put(signature.outputName(), tensors.output(n));
+    // The result owns nothing (the output is pinned): closing it releases no tensor of ours.
+    lease.session().run(inputMap, Set.of(), outputMap, runOptions).close();
+    return tensors.outputBuffer();
   }
 
-  private OnnxTensor createTensor(ByteBuffer input, long[] shape) throws OrtException {
-    if (signature.inputType() == ElementType.FLOAT32) {
-      return OnnxTensor.createTensor(engine.env, input.asFloatBuffer(), shape);
+  /**
+   * Runs {@code n} images whose bytes fill {@code input} (position 0, limit n * imageBytes) and
+   * returns the model's raw per-image class scores (no softmax: warm-up inspects them as they are).
+   * Copies the bytes into this instance's input buffer first; allocates the returned arrays.
+   */
+  public float[][] infer(ByteBuffer input, int n) throws OrtException {
+    if (n < 1 || n > instance.maxBatchSize() || input.remaining() != n * signature.imageBytes()) {
+      throw new IllegalArgumentException(
+          n + " images of " + input.remaining() + " bytes do not fit instance " + instance);
     }
-    return OnnxTensor.createTensor(engine.env, input, shape, OnnxJavaType.UINT8);
+    tensors.inputBuffer().put(0, input, input.position(), input.remaining());
+    FloatBuffer out = run(n);
+    int classes = signature.numClasses();
+    float[][] scores = new float[n][classes];
+    for (int i = 0; i < n; i++) {
+      out.get(i * classes, scores[i]);
+    }
+    return scores;
+  }
+
+  /** Input and output tensors created so far (two per batch size used; for tests). */
+  int tensorsCreated() {
+    return tensors.tensorsCreated();
   }
 
   /** Asks ONNX Runtime to end this instance's run in progress (it then fails with an error). */
@@ -205,6 +191,7 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
   public void close() {
     if (closed.compareAndSet(false, true)) {
       runOptions.close();
+      tensors.close();
       lease.close();
     }
   }

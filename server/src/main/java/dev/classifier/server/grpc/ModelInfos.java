@@ -2,19 +2,16 @@ package dev.classifier.server.grpc;
 
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.Instance;
+import dev.classifier.proto.convert.PreprocessingSpecs;
 import dev.classifier.proto.v1.BatchingInfo;
-import dev.classifier.proto.v1.ColorMode;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.InstanceInfo;
-import dev.classifier.proto.v1.Interpolation;
 import dev.classifier.proto.v1.Layout;
 import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
-import dev.classifier.proto.v1.PreprocessingSpec;
 import dev.classifier.proto.v1.TensorSpec;
 import dev.classifier.server.engine.provider.DevicePlacement;
 import dev.classifier.server.model.ModelSignature;
-import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
 import java.util.Arrays;
 
@@ -34,7 +31,11 @@ public final class ModelInfos {
                     .setName(s.inputName())
                     .setDtype(DataType.valueOf(s.inputType().name()))
                     .addAllShape(Arrays.stream(s.inputShape()).boxed().toList())
-                    .setLayout(Layout.valueOf(layoutName(s))))
+                    .setLayout(Layout.valueOf(layoutName(s)))
+                    .addAllAcceptedDtypes(
+                        m.engine().acceptedInputTypes().stream()
+                            .map(t -> DataType.valueOf(t.name()))
+                            .toList()))
             .setOutput(
                 TensorSpec.newBuilder()
                     .setName(s.outputName())
@@ -56,7 +57,7 @@ public final class ModelInfos {
                     .setPriorityLevels(p.priorityLevels()))
             .setIsDefault(isDefault);
     if (m.preprocessing() != null) {
-      b.setPreprocessing(spec(m.preprocessing()));
+      b.setPreprocessing(PreprocessingSpecs.toProto(m.preprocessing()));
     }
     for (Instance instance : m.instances()) {
       DevicePlacement placement = m.placement(instance.deviceId());
@@ -68,27 +69,6 @@ public final class ModelInfos {
               .addAllRequestedProviders(placement.requested())
               .addAllNodeProviders(placement.nodeProviders())
               .setMaxBatchSize(instance.maxBatchSize()));
-    }
-    return b.build();
-  }
-
-  static PreprocessingSpec spec(Preprocessing p) {
-    PreprocessingSpec.Builder b =
-        PreprocessingSpec.newBuilder()
-            .setWidth(p.width())
-            .setHeight(p.height())
-            .setColorMode(ColorMode.valueOf(p.colorMode()))
-            .setResizeShorterSide(p.resizeShorterSide())
-            .setInterpolation(Interpolation.valueOf(p.interpolation()))
-            .setCenterCrop(p.centerCrop())
-            .setScale(p.scale())
-            .setLayout(Layout.valueOf(p.layout()))
-            .setDtype(DataType.valueOf(p.dtype()));
-    for (float v : p.mean()) {
-      b.addMean(v);
-    }
-    for (float v : p.std()) {
-      b.addStd(v);
     }
     return b.build();
   }

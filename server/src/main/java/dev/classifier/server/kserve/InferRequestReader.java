@@ -22,7 +22,8 @@ import java.util.OptionalInt;
 
 /**
  * Translates a {@code ModelInferRequest} into an {@link InferPlan} for the shared core, checking
- * what only this protocol has: exactly the model's one input by name, its datatype string, shape
+ * what only this protocol has: exactly the model's one input by name, its datatype string (the
+ * model's own, or UINT8 where the model widens pixels with its normalisation), shape
  * {@code [n, image dims...]} with the batch dimension first, either typed contents or one
  * raw_input_contents entry of exactly the right size (never both), the requested outputs and the
  * {@code priority}/{@code timeout} parameters. Everything else (the images against the model, the
@@ -67,13 +68,10 @@ final class InferRequestReader {
           "unexpected input '" + input.getName() + "': model " + model.name() + " takes "
               + s.inputName());
     }
-    String datatype = Datatypes.name(s.inputType());
-    if (!input.getDatatype().equals(datatype)) {
-      throw new InvalidRequestException(
-          "input " + s.inputName() + " datatype is '" + input.getDatatype() + "', expected "
-              + datatype);
-    }
-    int n = batch(input, s);
+    ElementType dtype = datatype(input, model);
+    String datatype = Datatypes.name(dtype);
+    long imageBytes = s.imageElements() * dtype.bytes();
+    int n = batch(input, s, imageBytes);
     boolean raw = r.getRawInputContentsCount() > 0;
     ByteString data;
     if (raw) {
@@ -90,14 +88,14 @@ final class InferRequestReader {
                 + ")");
       }
       data = r.getRawInputContents(0);
-      long expected = n * s.imageBytes();
+      long expected = n * imageBytes;
       if (data.size() != expected) {
         throw new InvalidRequestException(
             "raw_input_contents[0] has " + data.size() + " bytes, expected " + expected + " ("
                 + n + " image(s) of " + s.imageElements() + " " + datatype + " elements)");
       }
     } else {
-      data = pack(input.getContents(), s, n);
+      data = pack(input.getContents(), s, dtype, n);
     }
     int priority = InferParameters.priority(r.getParametersMap(), model.policy().priorityLevels());
     long timeout = InferParameters.timeoutNanos(r.getParametersMap());
@@ -117,7 +115,7 @@ final class InferRequestReader {
             model.name(),
             "inputs[0]",
             false,
-            List.of(new ImageSource.Tensor(s.inputType().name(), shape, data)),
+            List.of(new ImageSource.Tensor(dtype.name(), shape, data)),
             OptionalInt.empty(),
             true,
             priority,
@@ -126,15 +124,39 @@ final class InferRequestReader {
     return new InferPlan(request, outputs(r, model), raw);
   }
 
+  /**
+   * The element type the input is sent in: the model's own, or UINT8 where the model widens pixels
+   * (its metadata's {@code accepted_input_datatypes} config parameter lists both).
+   */
+  private static ElementType datatype(InferInputTensor input, ServedModel model) {
+    for (ElementType e : model.engine().acceptedInputTypes()) {
+      if (Datatypes.name(e).equals(input.getDatatype())) {
+        return e;
+      }
+    }
+    ModelSignature s = model.signature();
+    String expected =
+        String.join(
+            " or ",
+            model.engine().acceptedInputTypes().stream().map(Datatypes::name).toList());
+    throw new InvalidRequestException(
+        "input " + s.inputName() + " datatype is '" + input.getDatatype() + "', expected "
+            + expected
+            + (input.getDatatype().equals("UINT8")
+                ? " (UINT8 pixels are accepted only where the model's preprocessing spec states"
+                    + " the FP32 normalisation for its input's size and layout)"
+                : ""));
+  }
+
   /** The batch size n of a shape [n, image dims...]. */
-  private static int batch(InferInputTensor input, ModelSignature s) {
+  private static int batch(InferInputTensor input, ModelSignature s, long imageBytes) {
     int rank = s.imageRank();
     boolean ok = input.getShapeCount() == rank + 1;
     for (int i = 0; ok && i < rank; i++) {
       ok = input.getShape(i + 1) == s.imageDim(i);
     }
     long n = ok ? input.getShape(0) : 0;
-    if (n < 1 || n > Integer.MAX_VALUE / s.imageBytes()) {
+    if (n < 1 || n > Integer.MAX_VALUE / imageBytes) {
       throw new InvalidRequestException(
           "input "
               + s.inputName()
@@ -143,16 +165,17 @@ final class InferRequestReader {
               + " does not match "
               + Arrays.toString(s.batchShape(1)).replaceFirst("1", "n")
               + " (batch dimension first, n >= 1"
-              + (ok ? ", at most " + Integer.MAX_VALUE / s.imageBytes() + " images" : "")
+              + (ok ? ", at most " + Integer.MAX_VALUE / imageBytes + " images" : "")
               + ")");
     }
     return (int) n;
   }
 
   /** Packs typed contents into little-endian bytes, checking the element count and range. */
-  private static ByteString pack(InferTensorContents c, ModelSignature s, int n) {
+  private static ByteString pack(
+      InferTensorContents c, ModelSignature s, ElementType dtype, int n) {
     long elements = n * s.imageElements();
-    if (s.inputType() == ElementType.FLOAT32) {
+    if (dtype == ElementType.FLOAT32) {
       checkCount(c.getFp32ContentsCount(), elements, "fp32_contents", s);
       ByteBuffer b = ByteBuffer.allocate((int) elements * 4).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < elements; i++) {

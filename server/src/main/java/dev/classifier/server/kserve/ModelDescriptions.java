@@ -10,6 +10,7 @@ import dev.classifier.proto.inference.ModelInstanceGroup;
 import dev.classifier.proto.inference.ModelMetadataResponse;
 import dev.classifier.proto.inference.ModelMetadataResponse.TensorMetadata;
 import dev.classifier.proto.inference.ModelOutput;
+import dev.classifier.proto.inference.ModelParameter;
 import dev.classifier.proto.inference.ModelQueuePolicy;
 import dev.classifier.server.model.ModelSignature;
 import dev.classifier.server.model.ServedModel;
@@ -25,6 +26,12 @@ import java.util.Map;
 final class ModelDescriptions {
   static final String PLATFORM = "onnxruntime_onnx";
   static final String BACKEND = "onnxruntime";
+
+  /**
+   * Model-config parameter listing the input datatypes accepted, comma-separated, the model's own
+   * first: {@code FP32,UINT8} where an FP32 model also takes raw uint8 pixels and normalises them.
+   */
+  static final String ACCEPTED_INPUT_DATATYPES = "accepted_input_datatypes";
 
   private ModelDescriptions() {}
 
@@ -70,6 +77,16 @@ final class ModelDescriptions {
     }
     ModelConfig.Builder b =
         ModelConfig.newBuilder()
+            .putParameters(
+                ACCEPTED_INPUT_DATATYPES,
+                ModelParameter.newBuilder()
+                    .setStringValue(
+                        String.join(
+                            ",",
+                            m.engine().acceptedInputTypes().stream()
+                                .map(Datatypes::name)
+                                .toList()))
+                    .build())
             .setName(m.name())
             .setPlatform(PLATFORM)
             .setBackend(BACKEND)

@@ -8,10 +8,16 @@ import dev.classifier.batching.Batcher;
 import dev.classifier.batching.BatcherListener;
 import dev.classifier.batching.Instance;
 import dev.classifier.server.config.ModelConfig;
+import dev.classifier.imaging.ColorMode;
+import dev.classifier.imaging.Interpolation;
+import dev.classifier.imaging.Layout;
+import dev.classifier.imaging.PixelType;
+import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.OnnxInstance;
+import dev.classifier.server.engine.PixelWidening;
 import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
 import dev.classifier.server.engine.provider.DetectedGpuFacts;
@@ -114,7 +120,7 @@ public final class ModelLoader {
     Path profiles = Files.createTempDirectory("classifier-placement-");
     try {
       byte[] onnx = source.onnx();
-      Preprocessing stated =
+      PreprocessSpec stated =
           config.preprocessing() != null ? config.preprocessing() : manifest.preprocessing();
       // GPU sessions need the input's shape and the batch bound before they are built (TensorRT
       // optimization profile), so a GPU model's signature is read from a metadata-only session.
@@ -171,7 +177,7 @@ public final class ModelLoader {
                 + labels.size()
                 + " lines");
       }
-      Preprocessing preprocessing = stated != null ? stated : derivePreprocessing(signature);
+      PreprocessSpec preprocessing = stated != null ? stated : derivePreprocessing(signature);
       OutputKind statedOutput =
           config.output() != null ? config.output() : manifest.outputKind();
 
@@ -215,7 +221,8 @@ public final class ModelLoader {
               pool,
               signature,
               resolved == OutputKind.LOGITS,
-              config.engine().rejectNonFiniteInput());
+              config.engine().rejectNonFiniteInput(),
+              PixelWidening.forModel(signature, preprocessing).orElse(null));
       completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
@@ -308,7 +315,7 @@ public final class ModelLoader {
   }
 
   /** A preprocessing spec from the input shape alone: ImageNet for 3 channels, [0,1] for 1. */
-  static Preprocessing derivePreprocessing(ModelSignature s) {
+  static PreprocessSpec derivePreprocessing(ModelSignature s) {
     long[] img = s.imageShape();
     if (s.layout() == TensorLayout.OTHER) {
       return null;
@@ -317,16 +324,17 @@ public final class ModelLoader {
     int c = (int) (nchw ? img[0] : img[2]);
     int h = (int) (nchw ? img[1] : img[0]);
     int w = (int) (nchw ? img[2] : img[1]);
-    String dtype = s.inputType().name();
+    Layout layout = nchw ? Layout.NCHW : Layout.NHWC;
+    PixelType type = PixelType.valueOf(s.inputType().name());
     if (c == 3) {
-      Preprocessing p = Preprocessing.imagenet(w, h, s.layout().name(), dtype);
-      return dtype.equals("UINT8")
-          ? new Preprocessing(
-              w, h, "RGB", p.resizeShorterSide(), "BILINEAR", true, 1f, new float[] {0f},
-              new float[] {1f}, s.layout().name(), dtype)
+      PreprocessSpec p = PreprocessSpec.imagenet(w, h, layout, type);
+      return type == PixelType.UINT8
+          ? new PreprocessSpec(
+              w, h, ColorMode.RGB, p.resizeShorterSide(), Interpolation.BILINEAR, true, 1f,
+              new float[] {0f, 0f, 0f}, new float[] {1f, 1f, 1f}, layout, type)
           : p;
     }
-    return Preprocessing.grayscale(w, h, s.layout().name(), dtype);
+    return PreprocessSpec.grayscale(w, h, layout, type);
   }
 
   /** What warm-up learnt: the output kind, and how long a full batch took (the second run). */

@@ -3,6 +3,8 @@ package dev.classifier.server.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.classifier.imaging.PreprocessSpec;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -19,11 +21,16 @@ import java.io.InputStream;
  * @param version model version (defaults to "1")
  * @param labels labels file, relative to the manifest
  * @param output "logits", "probabilities" or "detect"
- * @param preprocessing the preprocessing spec, or null to derive one from the input shape
+ * @param preprocessing the preprocessing spec ({@link PreprocessingJson}), or null to derive one
+ *     from the input shape
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(
-    String name, String version, String labels, String output, Preprocessing preprocessing) {
+    String name,
+    String version,
+    String labels,
+    String output,
+    @JsonDeserialize(using = PreprocessingJson.Deserializer.class) PreprocessSpec preprocessing) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

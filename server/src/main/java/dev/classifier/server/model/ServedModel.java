@@ -3,6 +3,7 @@ package dev.classifier.server.model;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.Batcher;
 import dev.classifier.batching.Instance;
+import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
@@ -36,7 +37,7 @@ public final class ServedModel implements AutoCloseable {
   private final List<String> labels;
   private final String labelSource;
   private final OutputKind outputKind;
-  private final Preprocessing preprocessing;
+  private final PreprocessSpec preprocessing;
   private final List<Instance> instances;
   private final OnnxEngine engine;
   private final Batcher<InferenceInput, InferenceResult> batcher;
@@ -51,7 +52,7 @@ public final class ServedModel implements AutoCloseable {
       List<String> labels,
       String labelSource,
       OutputKind outputKind,
-      Preprocessing preprocessing,
+      PreprocessSpec preprocessing,
       List<Instance> instances,
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher) {
@@ -71,7 +72,7 @@ public final class ServedModel implements AutoCloseable {
       List<String> labels,
       String labelSource,
       OutputKind outputKind,
-      Preprocessing preprocessing,
+      PreprocessSpec preprocessing,
       List<Instance> instances,
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher,
@@ -144,7 +145,7 @@ public final class ServedModel implements AutoCloseable {
   }
 
   /** The preprocessing spec clients should apply; null when the input is not an image. */
-  public Preprocessing preprocessing() {
+  public PreprocessSpec preprocessing() {
     return preprocessing;
   }
 

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.classifier.imaging.PreprocessSpec;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ import java.util.Map;
 public final class SignatureReader {
   private SignatureReader() {}
 
-  public static ModelSignature read(OrtSession session, Preprocessing preprocessing)
+  public static ModelSignature read(OrtSession session, PreprocessSpec preprocessing)
       throws OrtException {
     Map<String, NodeInfo> inputs = session.getInputInfo();
     if (inputs.size() != 1) {
@@ -102,12 +103,12 @@ public final class SignatureReader {
     };
   }
 
-  private static TensorLayout layoutOf(long[] shape, Preprocessing preprocessing) {
+  private static TensorLayout layoutOf(long[] shape, PreprocessSpec preprocessing) {
     if (shape.length != 4) {
       return TensorLayout.OTHER;
     }
     if (preprocessing != null) {
-      return TensorLayout.valueOf(preprocessing.layout());
+      return TensorLayout.valueOf(preprocessing.layout().name());
     }
     boolean chw = shape[1] == 1 || shape[1] == 3;
     boolean hwc = shape[3] == 1 || shape[3] == 3;
@@ -121,7 +122,7 @@ public final class SignatureReader {
   }
 
   private static void resolveDynamicDims(
-      String name, long[] image, TensorLayout layout, Preprocessing preprocessing) {
+      String name, long[] image, TensorLayout layout, PreprocessSpec preprocessing) {
     boolean dynamic = Arrays.stream(image).anyMatch(d -> d <= 0);
     if (!dynamic) {
       return;

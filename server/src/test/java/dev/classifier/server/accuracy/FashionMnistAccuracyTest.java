@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.client.ClassifierClient;
+import dev.classifier.client.InputDtype;
 import dev.classifier.client.eval.AccuracyResult;
 import dev.classifier.client.eval.Evaluation;
 import dev.classifier.client.eval.EvaluationOptions;
@@ -67,7 +68,8 @@ class FashionMnistAccuracyTest {
 
   /** Top-1/Top-5 counts of a direct ONNX Runtime run of the client-built tensors. */
   private static long[] direct(IdxDataset data) throws Exception {
-    InputFactory tensors = new InputFactory(client.encoder(""), SendMode.TENSOR);
+    InputFactory tensors =
+        new InputFactory(client.encoder("", InputDtype.FLOAT32), SendMode.TENSOR);
     int batch = 100;
     long top1 = 0;
     long top5 = 0;
@@ -116,8 +118,10 @@ class FashionMnistAccuracyTest {
     EvaluationOptions unaryTensor = EvaluationOptions.defaults();
     for (EvaluationOptions o :
         List.of(
-            unaryTensor,
+            unaryTensor, // UINT8 pixels: the server normalises
             unaryTensor.withStream(true),
+            unaryTensor.withInputDtype(InputDtype.FLOAT32),
+            unaryTensor.withInputDtype(InputDtype.FLOAT32).withStream(true),
             unaryTensor.withSend(SendMode.ENCODED),
             unaryTensor.withSend(SendMode.ENCODED).withStream(true))) {
       AccuracyResult a = evaluate(data, o).accuracy();

@@ -2,7 +2,6 @@ package dev.classifier.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.proto.v1.ReloadModelRequest;
@@ -11,6 +10,7 @@ import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -111,11 +111,10 @@ class ReloadBoundsTest {
       var held =
           old.batcher()
               .submit(
-                  new InferenceInput(
-                      ByteString.copyFrom(
+                  InferenceInput.of(
                           Tensors.floatBytes(
                               Tensors.randomFloats(
-                                  new Random(1), (int) old.signature().imageBytes() / 4)))),
+                                  new Random(1), (int) old.signature().imageBytes() / 4)), ElementType.FLOAT32),
                   SubmitOptions.defaults());
       ReloadResult first = reloader.reload(NAME, file).get(30, TimeUnit.SECONDS);
       assertThat(first.version()).isEqualTo("2");

@@ -3,12 +3,12 @@ package dev.classifier.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.BatcherClosedException;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class HandoverTest {
   private ServedModel oldVersion;
   private ServedModel newVersion;
-  private final InferenceInput input = new InferenceInput(ByteString.copyFrom(new byte[784 * 4]));
+  private final InferenceInput input = InferenceInput.of(new byte[784 * 4], ElementType.FLOAT32);
 
   @BeforeEach
   void load() throws Exception {

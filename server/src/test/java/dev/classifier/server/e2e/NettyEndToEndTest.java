@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.client.ClassifierClient;
 import dev.classifier.client.ImageEncoder;
+import dev.classifier.client.InputDtype;
 import dev.classifier.proto.v1.Classification;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
@@ -61,7 +62,8 @@ class NettyEndToEndTest {
         OrtEnvironment.getEnvironment()
             .createSession(ModelSource.embedded().onnx(), new OrtSession.SessionOptions());
     samples = TestModels.samples();
-    ImageEncoder encoder = client.encoder("");
+    // FLOAT32: the direct ONNX Runtime reference below runs these very tensors
+    ImageEncoder encoder = client.encoder("", InputDtype.FLOAT32);
     images = new ArrayList<>();
     for (Path p : samples) {
       images.add(encoder.encode(p));

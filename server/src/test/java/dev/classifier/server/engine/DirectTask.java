@@ -1,6 +1,6 @@
 package dev.classifier.server.engine;
 
-import com.google.protobuf.ByteString;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.server.Tensors;
 
@@ -12,7 +12,7 @@ final class DirectTask implements BatchTask<InferenceInput, InferenceResult> {
   int outcomes;
 
   DirectTask(float[] values) {
-    this.input = new InferenceInput(ByteString.copyFrom(Tensors.floatBytes(values)));
+    this.input = InferenceInput.of(Tensors.floatBytes(values), ElementType.FLOAT32);
   }
 
   @Override

@@ -47,9 +47,9 @@ class FaultInjectionTest {
 
     @Override
     public void run(List<BatchTask<InferenceInput, InferenceResult>> batch) throws Exception {
+      java.nio.ByteBuffer data = batch.get(0).input().data();
       float first =
-          batch.get(0).input().data().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
-              .getFloat(0);
+          data.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(data.position());
       if (first == THROWS) {
         throw new IllegalStateException("injected engine failure");
       } else if (first == ERROR) {

@@ -1,5 +1,6 @@
 package dev.classifier.server.engine;
 
+import dev.classifier.server.model.ElementType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -11,7 +12,6 @@ import dev.classifier.batching.SubmitOptions;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.model.ServedModel;
-import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,7 +85,7 @@ class OnnxInstanceTest {
                 for (int i = first; i < images; i += producers.length) {
                   mine.add(
                       batcher.submit(
-                          new InferenceInput(ByteString.copyFrom(Tensors.floatBytes(inputs.get(i)))),
+                          InferenceInput.of(Tensors.floatBytes(inputs.get(i)), ElementType.FLOAT32),
                           SubmitOptions.defaults()));
                 }
               });

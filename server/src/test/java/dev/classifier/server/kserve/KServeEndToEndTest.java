@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.client.ClassifierClient;
+import dev.classifier.client.InputDtype;
 import dev.classifier.client.eval.IdxDataset;
 import dev.classifier.client.eval.InputFactory;
 import dev.classifier.client.eval.SendMode;
@@ -97,7 +98,7 @@ class KServeEndToEndTest {
         GRPCInferenceServiceGrpc.newBlockingStub(client.channel())
             .withDeadlineAfter(60, TimeUnit.SECONDS);
     subset = IdxDataset.open(TestModels.fixture("fashion-mnist-test-1000"));
-    InputFactory factory = new InputFactory(client.encoder(FASHION), SendMode.TENSOR);
+    InputFactory factory = new InputFactory(client.encoder(FASHION, InputDtype.FLOAT32), SendMode.TENSOR);
     tensors = new ArrayList<>();
     for (int i = 0; i < subset.size(); i++) {
       tensors.add(factory.build(subset.get(i)).getTensor().getData());

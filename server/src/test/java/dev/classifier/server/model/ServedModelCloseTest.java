@@ -2,13 +2,13 @@ package dev.classifier.server.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.BatcherClosedException;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.engine.InferenceInput;
+import dev.classifier.server.model.ElementType;
 import dev.classifier.server.engine.InferenceResult;
 import java.time.Duration;
 import java.util.List;
@@ -34,9 +34,8 @@ class ServedModelCloseTest {
           model
               .batcher()
               .submit(
-                  new InferenceInput(
-                      ByteString.copyFrom(
-                          Tensors.floatBytes(Tensors.randomFloats(new Random(5), 784)))),
+                  InferenceInput.of(
+                          Tensors.floatBytes(Tensors.randomFloats(new Random(5), 784)), ElementType.FLOAT32),
                   SubmitOptions.defaults());
       long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (sizes.isEmpty() && System.nanoTime() < giveUp) {
