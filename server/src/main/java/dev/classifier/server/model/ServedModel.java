@@ -94,7 +94,7 @@ public final class ServedModel implements AutoCloseable {
       List<String> labels,
       String labelSource,
       OutputKind outputKind,
-      Preprocessing preprocessing,
+      PreprocessSpec preprocessing,
       List<Instance> instances,
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher,
