@@ -685,6 +685,8 @@ public final class Batcher<I, O> implements AutoCloseable {
    * queued is unlinked here, so formation (which scans and takes under the same lock) can never put
    * it in a batch afterwards. Returns true if it was queued (and now is not).
    */
+  // the lock is released on both paths by hand: before termination callbacks run, never under it
+  @SuppressWarnings("LockNotBeforeTry")
   boolean unqueueForCancel(QueuedTask<I, O> task) {
     lock.lock();
     boolean removed;
@@ -767,6 +769,7 @@ public final class Batcher<I, O> implements AutoCloseable {
   // ------------------------------------------------------------------------------------------
   // Watchdog: a run past the limit is terminated, answered, and its slot replaced
 
+  @SuppressWarnings("ReferenceEquality") // identity: is this batch still the one the slot runs
   private void onWatchdog(Batch<I, O> batch) {
     Slot<I, O> slot = batch.slot;
     lock.lock();
