@@ -64,7 +64,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
       return;
     }
     AUDIT.info("{} by {}: started", what, who);
-    reloader
+    var unused = reloader
         .reload(request.getModel(), path)
         .whenComplete(
             (r, failure) -> {

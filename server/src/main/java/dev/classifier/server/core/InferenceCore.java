@@ -117,7 +117,7 @@ public final class InferenceCore {
     }
     int topK = k;
     boolean raw = request.rawOutput();
-    pending.whenComplete(
+    var unused = pending.whenComplete(
         (outcome, failure) -> {
           if (failure != null) {
             fail(sink, failure);
