@@ -7,8 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
-import dev.classifier.server.model.OutputKind;
-import dev.classifier.server.model.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,6 @@ package dev.classifier.server.config;
 
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
-import dev.classifier.server.model.OutputKind;
-import dev.classifier.server.model.Preprocessing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -2,15 +2,15 @@ package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import java.awt.image.BufferedImage;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.imaging.ImageTensor;
+import dev.classifier.server.config.Preprocessing;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.model.Preprocessing;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.Status;
+import java.awt.image.BufferedImage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunnerFactory;
-import dev.classifier.server.model.ModelSignature;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;

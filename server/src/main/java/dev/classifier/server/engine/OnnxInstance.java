@@ -9,8 +9,6 @@ import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunner;
-import dev.classifier.server.model.ElementType;
-import dev.classifier.server.model.ModelSignature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

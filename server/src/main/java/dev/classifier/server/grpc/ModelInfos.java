@@ -10,8 +10,8 @@ import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
 import dev.classifier.proto.v1.PreprocessingSpec;
 import dev.classifier.proto.v1.TensorSpec;
-import dev.classifier.server.model.ModelSignature;
-import dev.classifier.server.model.Preprocessing;
+import dev.classifier.server.config.Preprocessing;
+import dev.classifier.server.engine.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.util.Arrays;
 

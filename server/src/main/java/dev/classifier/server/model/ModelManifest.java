@@ -3,6 +3,8 @@ package dev.classifier.server.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.classifier.server.config.OutputKind;
+import dev.classifier.server.config.Preprocessing;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -5,6 +5,10 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.classifier.server.config.Preprocessing;
+import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.engine.TensorLayout;
 import java.util.Arrays;
 import java.util.Map;
 

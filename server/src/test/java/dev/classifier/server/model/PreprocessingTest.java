@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classifier.imaging.PreprocessSpec;
+import dev.classifier.server.config.Preprocessing;
 import org.junit.jupiter.api.Test;
 
 /** The server's JSON-shaped spec: defaults filled, rules those of {@link PreprocessSpec}. */
