@@ -9,6 +9,7 @@ import dev.classifier.imaging.ImageTensor;
 import dev.classifier.server.config.Preprocessing;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.text.ClientText;
 import io.grpc.Status;
 import java.awt.image.BufferedImage;
 import java.util.concurrent.CompletableFuture;

@@ -7,6 +7,7 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.text.ClientText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -5,6 +5,7 @@ import dev.classifier.server.engine.ElementType;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.ModelSignature;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.text.ClientText;
 import java.util.Arrays;
 
 /**

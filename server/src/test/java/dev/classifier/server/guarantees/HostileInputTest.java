@@ -16,7 +16,7 @@ import dev.classifier.server.RawCalls;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
-import dev.classifier.server.core.ClientText;
+import dev.classifier.server.text.ClientText;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
