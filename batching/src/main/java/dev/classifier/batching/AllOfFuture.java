@@ -21,7 +21,7 @@ final class AllOfFuture<O> extends CompletableFuture<List<O>> {
     this.remaining = new AtomicInteger(parts.length);
     for (int i = 0; i < parts.length; i++) {
       final int index = i;
-      parts[i].whenComplete((value, error) -> onPart(index, value, error));
+      var unused = parts[i].whenComplete((value, error) -> onPart(index, value, error));
     }
   }
 

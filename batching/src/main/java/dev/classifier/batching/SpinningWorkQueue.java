@@ -29,6 +29,8 @@ final class SpinningWorkQueue extends LinkedBlockingQueue<Runnable> {
     return r != null ? r : super.poll(timeout, unit);
   }
 
+  // Thread.yield is the point: a spinning worker gives the core to producers between polls
+  @SuppressWarnings("ThreadPriorityCheck")
   private Runnable spin() {
     if (spinNanos <= 0) {
       return null;

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +32,7 @@ class BatcherCloseRaceTest {
             .instances(List.of(new Instance("cpu", 0, 4), new Instance("cpu", 1, 2)))
             .build();
     Queue<CompletableFuture<Integer>> futures = new ConcurrentLinkedQueue<>();
-    AtomicInteger closedRejections = new AtomicInteger();
+    int closedRejections = 0;
     CountDownLatch enoughSubmitted = new CountDownLatch(400);
     List<Thread> producers = new ArrayList<>();
     for (int p = 0; p < 4; p++) {
@@ -69,7 +68,7 @@ class BatcherCloseRaceTest {
         f.join();
       } catch (CompletionException e) {
         if (e.getCause() instanceof BatcherClosedException) {
-          closedRejections.incrementAndGet();
+          closedRejections++;
         } else {
           assertThat(e.getCause()).isInstanceOf(QueueFullException.class);
         }

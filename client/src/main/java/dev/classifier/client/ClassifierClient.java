@@ -144,7 +144,7 @@ public final class ClassifierClient implements AutoCloseable {
           }
         },
         MoreExecutors.directExecutor());
-    result.whenComplete(
+    var unused = result.whenComplete(
         (r, t) -> {
           if (result.isCancelled()) {
             call.cancel(true);

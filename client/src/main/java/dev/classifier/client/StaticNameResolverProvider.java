@@ -5,6 +5,7 @@ import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
+import io.grpc.StatusOr;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -106,7 +107,10 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
           groups.add(new EquivalentAddressGroup(new InetSocketAddress(a.getHostString(), a.getPort())));
         }
         listener.onResult(
-            ResolutionResult.newBuilder().setAddresses(groups).setAttributes(Attributes.EMPTY).build());
+            ResolutionResult.newBuilder()
+                .setAddressesOrError(StatusOr.fromValue(groups))
+                .setAttributes(Attributes.EMPTY)
+                .build());
       }
 
       @Override

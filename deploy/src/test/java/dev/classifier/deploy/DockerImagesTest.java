@@ -77,7 +77,8 @@ class DockerImagesTest {
     assertThat(cuda.group(1)).startsWith(trt.group(1));
     // onnxruntime_gpu of the -Pgpu profile is the version this image was made for
     assertThat(Repo.read("pom.xml")).contains("<onnxruntime.version>1.29.0</onnxruntime.version>");
-    assertThat(Repo.read("server/pom.xml")).contains("<artifactId>onnxruntime_gpu</artifactId>");
+    assertThat(Repo.read("server/pom.xml"))
+        .contains("<onnxruntime.artifactId>onnxruntime_gpu</onnxruntime.artifactId>");
   }
 
   @Test

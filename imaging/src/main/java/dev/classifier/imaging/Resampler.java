@@ -89,6 +89,8 @@ final class Resampler {
     return new PixelBuffer(w, h, ch, dst);
   }
 
+  // the ordinal is part of an in-memory cache key only, never stored or sent
+  @SuppressWarnings("EnumOrdinal")
   static Coeffs coeffs(int inSize, int outSize, Interpolation interpolation) {
     long key = ((long) inSize << 32) | ((long) outSize << 2) | interpolation.ordinal();
     Coeffs c = CACHE.get(key);

@@ -24,6 +24,7 @@ class ResamplerWindowTest {
   }
 
   @Test
+  @SuppressWarnings("EnumOrdinal") // a random interpolation, picked by index
   void everyWindowMatchesFullResizeThenCrop() {
     Random r = new Random(5);
     for (int i = 0; i < 300; i++) {

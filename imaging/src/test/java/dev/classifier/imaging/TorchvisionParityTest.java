@@ -100,7 +100,7 @@ class TorchvisionParityTest {
 
     int channels = c.spec().channels();
     boolean nchw = c.spec().layout() == Layout.NCHW;
-    int plane = (int) (t.elementCount() / channels);
+    int plane = t.elementCount() / channels;
     double maxAbs = 0;
     double maxLevels = 0;
     double sumLevels = 0;

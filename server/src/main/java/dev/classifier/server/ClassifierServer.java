@@ -705,10 +705,10 @@ public final class ClassifierServer implements AutoCloseable {
 
   private void shutdownEventLoops() {
     if (boss != null) {
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      var unused = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
     if (workers != null) {
-      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      var unused2 = workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 

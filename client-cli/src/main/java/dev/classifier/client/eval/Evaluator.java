@@ -90,7 +90,7 @@ public final class Evaluator {
         continue;
       }
       inFlight.acquire();
-      client
+      var unused = client
           .classifyAsync(req.build())
           .whenComplete(
               (resp, failure) -> {

@@ -39,7 +39,7 @@ public final class MaxRateSearch {
       throw new IllegalArgumentException("need 0 < low < high and steps >= 1");
     }
     List<RunResult> curve = new ArrayList<>();
-    double best = 0;
+    double best;
     RunResult atLow = run.at(low);
     curve.add(atLow);
     if (!passes(atLow, p99BoundMillis)) {

@@ -40,8 +40,9 @@ public final class OpenLoop implements Load {
                   long due = start + schedule.nextOffsetNanos();
                   clock.awaitTime(due);
                   boolean slot = false;
-                  while (running && !(slot = outstanding.tryAcquire(50, TimeUnit.MILLISECONDS))) {
+                  while (running && !slot) {
                     // the scheduled time stands; the wait is part of this request's latency
+                    slot = outstanding.tryAcquire(50, TimeUnit.MILLISECONDS);
                   }
                   if (!running) {
                     if (slot) {

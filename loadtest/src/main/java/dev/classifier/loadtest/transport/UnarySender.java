@@ -38,7 +38,7 @@ public final class UnarySender implements RequestSender {
     long n = next.getAndIncrement();
     ClassifierClient c = clients.get((int) (n % clients.size()));
     ClassifyRequest r = requests.get((int) (n % requests.size()));
-    c.classifyAsync(r).whenComplete((resp, t) -> done.accept(StatusCodes.of(t)));
+    var unused = c.classifyAsync(r).whenComplete((resp, t) -> done.accept(StatusCodes.of(t)));
   }
 
   @Override

@@ -3,12 +3,12 @@ package dev.classifier.server.admin;
 import dev.classifier.proto.v1.AdminGrpc;
 import dev.classifier.proto.v1.ReloadModelRequest;
 import dev.classifier.proto.v1.ReloadModelResponse;
-import dev.classifier.server.core.ClientText;
 import dev.classifier.server.grpc.LenientRequests;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.security.AuthContext;
 import dev.classifier.server.security.ModelPathPolicy;
 import dev.classifier.server.security.PathRefusedException;
+import dev.classifier.server.text.ClientText;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.InvalidPathException;
@@ -64,7 +64,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
       return;
     }
     AUDIT.info("{} by {}: started", what, who);
-    reloader
+    var unused = reloader
         .reload(request.getModel(), path)
         .whenComplete(
             (r, failure) -> {

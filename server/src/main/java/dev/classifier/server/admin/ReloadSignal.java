@@ -15,17 +15,19 @@ public final class ReloadSignal {
     try {
       Signal.handle(
           new Signal("HUP"),
-          signal ->
-              reloader
-                  .reloadAllFiles()
-                  .whenComplete(
-                      (results, failure) -> {
-                        if (failure != null) {
-                          LOG.warn("SIGHUP reload failed: {}", failure.getMessage());
-                        } else {
-                          LOG.info("SIGHUP reloaded {} model(s)", results.size());
-                        }
-                      }));
+          signal -> {
+            var unused =
+                reloader
+                    .reloadAllFiles()
+                    .whenComplete(
+                        (results, failure) -> {
+                          if (failure != null) {
+                            LOG.warn("SIGHUP reload failed: {}", failure.getMessage());
+                          } else {
+                            LOG.info("SIGHUP reloaded {} model(s)", results.size());
+                          }
+                        });
+          });
       return true;
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       LOG.debug("SIGHUP not available: {}", e.getMessage());

@@ -1,7 +1,7 @@
 package dev.classifier.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.classifier.server.model.PreprocessingJson;
+import dev.classifier.server.config.PreprocessingJson;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;

@@ -1,5 +1,6 @@
 package dev.classifier.server.config;
 
+import dev.classifier.server.security.ConnectionPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.classifier.server.config;
 
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.server.engine.EngineOptions;
-import dev.classifier.server.model.OutputKind;
+import dev.classifier.server.config.OutputKind;
 import dev.classifier.imaging.PreprocessSpec;
 import java.nio.file.Path;
 import java.util.List;

@@ -14,13 +14,13 @@ final class Chain {
   static <A, B> CompletableFuture<B> then(
       CompletableFuture<A> first, Function<A, CompletableFuture<B>> next) {
     CompletableFuture<B> result = new CompletableFuture<>();
-    result.whenComplete(
+    var unused = result.whenComplete(
         (r, t) -> {
           if (result.isCancelled()) {
             first.cancel(false);
           }
         });
-    first.whenComplete(
+    var unused2 = first.whenComplete(
         (a, failure) -> {
           if (failure != null) {
             result.completeExceptionally(failure);
@@ -36,13 +36,13 @@ final class Chain {
             result.completeExceptionally(e);
             return;
           }
-          result.whenComplete(
+          var unused3 = result.whenComplete(
               (r, t) -> {
                 if (result.isCancelled()) {
                   second.cancel(false);
                 }
               });
-          second.whenComplete(
+          var unused4 = second.whenComplete(
               (b, t) -> {
                 if (t != null) {
                   result.completeExceptionally(t);

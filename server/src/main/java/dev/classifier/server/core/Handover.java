@@ -45,13 +45,13 @@ final class Handover {
       result.completeExceptionally(t);
       return;
     }
-    result.whenComplete(
+    var unused = result.whenComplete(
         (r, t) -> {
           if (result.isCancelled()) {
             current.cancel(false);
           }
         });
-    current.whenComplete(
+    var unused2 = current.whenComplete(
         (value, failure) -> {
           if (failure == null) {
             result.complete(new Outcome<>(model, value));

@@ -7,6 +7,7 @@ import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.text.ClientText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -116,7 +117,7 @@ public final class InferenceCore {
     }
     int topK = k;
     boolean raw = request.rawOutput();
-    pending.whenComplete(
+    var unused = pending.whenComplete(
         (outcome, failure) -> {
           if (failure != null) {
             fail(sink, failure);

@@ -1,5 +1,7 @@
 package dev.classifier.server.core;
 
+import dev.classifier.server.text.ClientText;
+
 /**
  * A server-side fault that is not the client's doing (a throw while decoding, completing or
  * rendering an answer): answered INTERNAL with this message, the cause kept for the log.

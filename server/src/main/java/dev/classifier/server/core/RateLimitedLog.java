@@ -1,5 +1,6 @@
 package dev.classifier.server.core;
 
+import dev.classifier.server.text.ClientText;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;

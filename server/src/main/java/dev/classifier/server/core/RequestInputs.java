@@ -61,13 +61,13 @@ final class RequestInputs {
   /** All inputs in request order, once decoded. */
   CompletableFuture<List<InferenceInput>> whenDecoded() {
     CompletableFuture<List<InferenceInput>> all = new CompletableFuture<>();
-    all.whenComplete(
+    var unused = all.whenComplete(
         (r, t) -> {
           if (t != null) {
             cancel();
           }
         });
-    CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new))
+    var unused2 = CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new))
         .whenComplete(
             (ignored, t) -> {
               if (t == null) {
@@ -75,7 +75,7 @@ final class RequestInputs {
               }
             });
     for (CompletableFuture<InferenceInput> d : decodes) {
-      d.whenComplete(
+      var unused3 = d.whenComplete(
           (r, t) -> {
             if (t != null) {
               all.completeExceptionally(t);

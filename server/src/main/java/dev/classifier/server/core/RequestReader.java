@@ -1,11 +1,12 @@
 package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
+import dev.classifier.server.engine.ElementType;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.model.ElementType;
-import dev.classifier.server.model.ModelSignature;
+import dev.classifier.server.engine.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.nio.ByteBuffer;
+import dev.classifier.server.text.ClientText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -16,6 +16,6 @@
  * protocol's status is the translator's job (gRPC: {@code grpc.Statuses}).
  *
  * <p>Every client string quoted in a message goes through {@link
- * dev.classifier.server.core.ClientText#quote} (bounded echo).
+ * dev.classifier.server.text.ClientText#quote} (bounded echo).
  */
 package dev.classifier.server.core;

@@ -1,6 +1,6 @@
 package dev.classifier.server.engine;
 
-import dev.classifier.server.model.ElementType;
+import dev.classifier.server.engine.ElementType;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 

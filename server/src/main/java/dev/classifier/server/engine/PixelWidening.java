@@ -4,9 +4,9 @@ import dev.classifier.imaging.Layout;
 import dev.classifier.imaging.Normalization;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
-import dev.classifier.server.model.ElementType;
-import dev.classifier.server.model.ModelSignature;
-import dev.classifier.server.model.TensorLayout;
+import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.engine.TensorLayout;
 import java.util.Optional;
 
 /**

@@ -67,6 +67,8 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     out.request(window);
   }
 
+  // inFlight holds futures by identity (CompletableFuture keeps Object's equals), as meant
+  @SuppressWarnings("CollectionUndefinedEquality")
   @Override
   public void onNext(ClassifyStreamRequest request) {
     if (LenientRequests.isMalformed(request)) {
@@ -120,7 +122,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     if (cancelNow) {
       pending.cancel(false);
     }
-    pending.whenComplete(
+    var unused = pending.whenComplete(
         (r, t) -> {
           synchronized (lock) {
             inFlight.remove(pending);

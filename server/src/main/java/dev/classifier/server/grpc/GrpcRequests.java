@@ -74,7 +74,7 @@ final class GrpcRequests {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = t.getShape(i);
     }
-    String dtype = t.getDtype() == null ? "UNRECOGNIZED" : t.getDtype().name();
+    String dtype = t.getDtype().name(); // protobuf enum getters never return null
     if (t.getDtype() == dev.classifier.proto.v1.DataType.UNRECOGNIZED) {
       dtype = Integer.toString(t.getDtypeValue());
     }

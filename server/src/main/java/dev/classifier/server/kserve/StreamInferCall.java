@@ -59,6 +59,8 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     out.request(window);
   }
 
+  // inFlight holds futures by identity (CompletableFuture keeps Object's equals), as meant
+  @SuppressWarnings("CollectionUndefinedEquality")
   @Override
   public void onNext(ModelInferRequest request) {
     synchronized (lock) {
@@ -93,7 +95,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     if (cancelNow) {
       pending.cancel(false);
     }
-    pending.whenComplete(
+    var unused = pending.whenComplete(
         (r, t) -> {
           synchronized (lock) {
             inFlight.remove(pending);

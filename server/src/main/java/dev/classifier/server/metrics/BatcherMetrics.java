@@ -177,10 +177,9 @@ public final class BatcherMetrics implements BatcherListener {
     registry.gauge(MetricNames.instance(model, i, "wedged"), () -> (Gauge<Integer>) wedged::get);
     return new InstanceMetrics(
         registry.timer(MetricNames.instance(model, i, "compute")),
-        (BusyRatio)
-            registry.gauge(
-                MetricNames.instance(model, i, "busy_ratio"),
-                () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)),
+        registry.gauge(
+            MetricNames.instance(model, i, "busy_ratio"),
+            () -> new BusyRatio(nanoClock, BUSY_WINDOW_NANOS)),
         wedged);
   }
 }

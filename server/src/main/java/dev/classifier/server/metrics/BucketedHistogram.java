@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BucketedHistogram implements Gauge<Long> {
   /** Latency-like boundaries, in seconds: 0.5 ms to 10 s. */
-  public static final double[] SECONDS_BUCKETS = {
+  static final double[] SECONDS_BUCKETS = {
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10
   };
 
   /** Batch-size boundaries, in images: powers of two up to 1024. */
-  public static final double[] SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+  static final double[] SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
   private final long[] bounds;
   private final double scale;

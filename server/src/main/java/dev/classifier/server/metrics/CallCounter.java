@@ -87,6 +87,8 @@ public final class CallCounter extends ServerStreamTracer.Factory {
       this.received = registry.counter(MetricNames.grpcReceived(protocol, name));
     }
 
+    // the ordinal only indexes this process's array of counters; the name is what is exported
+    @SuppressWarnings("EnumOrdinal")
     Counter answered(Status.Code code) {
       Counter c = byCode.get(code.ordinal());
       if (c == null) {

@@ -1,6 +1,6 @@
 package dev.classifier.server.model;
 
-import dev.classifier.server.core.ClientText;
+import dev.classifier.server.text.ClientText;
 import java.util.Collection;
 
 /** A request named a model the server does not serve. */

@@ -1,6 +1,5 @@
 package dev.classifier.server.security;
 
-import dev.classifier.server.config.ConnectionPolicy;
 import io.grpc.netty.NettyServerBuilder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package dev.classifier.server.security;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,7 +85,7 @@ public final class SecurityOptions {
           tlsClientAuth != null ? tlsClientAuth : (tlsClientCa != null ? ClientAuth.REQUIRE : tls.clientAuth());
       tls = tls.withClientCa(ca, mode);
     }
-    if (tls != base.tls()) {
+    if (!Objects.equals(tls, base.tls())) {
       out = out.withTls(tls);
     }
     if (tokensFile != null) {

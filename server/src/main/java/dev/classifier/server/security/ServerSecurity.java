@@ -1,7 +1,6 @@
 package dev.classifier.server.security;
 
 import com.sun.net.httpserver.HttpsConfigurator;
-import dev.classifier.server.config.ConnectionPolicy;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;

@@ -104,6 +104,8 @@ public final class StreamWarmer implements Warmer {
       fail(new IllegalStateException("warm-up stream closed by the server"));
     }
 
+    // pending is a ConcurrentHashMap: its key view iterates safely while entries are removed
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
     private void fail(Throwable t) {
       for (String id : pending.keySet()) {
         CompletableFuture<ClassifyStreamResponse> answer = pending.remove(id);

@@ -60,7 +60,7 @@ public final class WarmupDriver {
   public WarmupReport.ModelWarmup warm(ServedModel model) throws InterruptedException {
     WarmupProgress progress = new WarmupProgress(config, warmers.size(), clock);
     int n = config.concurrency();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
     CompletableFuture<Long>[] round = new CompletableFuture[n];
     int[] warmerOf = new int[n];
     long sent = 0;

@@ -3,6 +3,7 @@ package dev.classifier.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.classifier.server.security.ConnectionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.classifier.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classifier.server.text.ClientText;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

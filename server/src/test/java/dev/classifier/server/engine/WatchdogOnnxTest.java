@@ -60,7 +60,8 @@ class WatchdogOnnxTest {
       long start = System.nanoTime();
       StatusRuntimeException e =
           catchThrowableOfType(
-              () -> server.blocking().classify(image(1000f)), StatusRuntimeException.class);
+              StatusRuntimeException.class,
+              () -> server.blocking().classify(image(1000f)));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
       assertThat(e.getStatus().getDescription())
           .contains("watchdog limit of 300 ms")

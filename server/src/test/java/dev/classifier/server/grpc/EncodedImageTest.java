@@ -25,6 +25,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,7 +156,7 @@ class EncodedImageTest {
     try (Harness h = new Harness(new ImageDecoding(pool, 64, 1_000_000))) {
       byte[] png = Files.readAllBytes(TestModels.samples().get(0));
       byte[] truncated = java.util.Arrays.copyOf(png, png.length / 2);
-      for (byte[] bad : List.of("not an image".getBytes(), truncated)) {
+      for (byte[] bad : List.of("not an image".getBytes(StandardCharsets.UTF_8), truncated)) {
         assertThatThrownBy(() -> h.blocking().classify(request(encoded(bad))))
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
@@ -201,7 +202,7 @@ class EncodedImageTest {
       int n = 0;
       for (Path p : samples) {
         requests.onNext(item("good-" + n, ImageEncoder.encodedFile(p)));
-        requests.onNext(item("bad-" + n, encoded(("garbage " + n).getBytes())));
+        requests.onNext(item("bad-" + n, encoded(("garbage " + n).getBytes(StandardCharsets.UTF_8))));
         n++;
       }
       requests.onCompleted();

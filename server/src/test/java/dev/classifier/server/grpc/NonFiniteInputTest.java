@@ -42,7 +42,8 @@ class NonFiniteInputTest {
             .build();
     StatusRuntimeException e =
         catchThrowableOfType(
-            () -> server.blocking().classify(request), StatusRuntimeException.class);
+            StatusRuntimeException.class,
+            () -> server.blocking().classify(request));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("non-finite");
 
@@ -64,7 +65,8 @@ class NonFiniteInputTest {
             .build();
     StatusRuntimeException e =
         catchThrowableOfType(
-            () -> server.blocking().classify(request), StatusRuntimeException.class);
+            StatusRuntimeException.class,
+            () -> server.blocking().classify(request));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription()).contains("model produced a non-finite score");
   }

@@ -147,13 +147,13 @@ class TimeoutTest {
       // no client deadline: the server's 50 ms default ends it while it waits behind the gate
       StatusRuntimeException e =
           org.assertj.core.api.Assertions.catchThrowableOfType(
+              StatusRuntimeException.class,
               () ->
                   ClassifierGrpc.newBlockingStub(h.channel)
                       .classify(
                           ClassifyRequest.newBuilder()
                               .addImages(Tensors.randomMnist(new Random(2)))
-                              .build()),
-              StatusRuntimeException.class);
+                              .build()));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     }
   }

@@ -221,11 +221,11 @@ class CallEndsTest {
             .build();
     StatusRuntimeException e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
             () ->
                 ClassifierGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .classify(big),
-            StatusRuntimeException.class);
+                    .classify(big));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     Accounting after = Accounting.settled(server);
     String m = "Classifier/Classify";

@@ -16,7 +16,7 @@ import dev.classifier.server.RawCalls;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
-import dev.classifier.server.core.ClientText;
+import dev.classifier.server.text.ClientText;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -152,21 +152,21 @@ class HostileInputTest {
         .doesNotContain("x".repeat(ClientText.MAX_ECHO + 1));
     StatusRuntimeException info =
         org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
             () ->
                 ClassifierGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .getModelInfo(GetModelInfoRequest.newBuilder().setModel(name).build()),
-            StatusRuntimeException.class);
+                    .getModelInfo(GetModelInfoRequest.newBuilder().setModel(name).build()));
     assertThat(info.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(info.getStatus().getDescription().length()).isLessThan(400);
   }
 
   private static StatusRuntimeException classifyFails(ClassifyRequest r) {
     return org.assertj.core.api.Assertions.catchThrowableOfType(
+        StatusRuntimeException.class,
         () ->
             ClassifierGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .classify(r),
-        StatusRuntimeException.class);
+                .classify(r));
   }
 }

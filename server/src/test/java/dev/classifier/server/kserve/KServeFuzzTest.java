@@ -125,7 +125,7 @@ class KServeFuzzTest {
       b.setModelVersion(r.nextBoolean() ? "1" : "7");
     }
     int inputs = r.nextInt(12) == 0 ? r.nextInt(3) : 1;
-    long n = 1 + r.nextInt(3);
+    long n = 1L + r.nextInt(3);
     for (int k = 0; k < inputs; k++) {
       boolean plausible = r.nextInt(3) > 0;
       InferInputTensor.Builder in =

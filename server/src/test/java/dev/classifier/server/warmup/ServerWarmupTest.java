@@ -70,7 +70,7 @@ class ServerWarmupTest {
                   public CompletableFuture<?> send(ServedModel model) {
                     heldSends.incrementAndGet();
                     holding.countDown();
-                    return release.thenApply(v -> v);
+                    return release.thenApply(v -> null);
                   }
 
                   @Override

@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;

@@ -1,4 +1,4 @@
-package dev.classifier.server.core;
+package dev.classifier.server.text;
 
 /**
  * Bounds text that ends up in answers: every client-supplied string quoted in an error message

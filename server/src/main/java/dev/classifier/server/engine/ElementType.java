@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.engine;
 
 /** Tensor element types the server accepts as model inputs. */
 public enum ElementType {

@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.config;
 
 /** What a model's output holds. */
 public enum OutputKind {

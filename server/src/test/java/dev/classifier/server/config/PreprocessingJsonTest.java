@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.engine;
 
 import java.util.Arrays;
 import java.util.Objects;

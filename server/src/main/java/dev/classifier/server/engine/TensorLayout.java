@@ -1,4 +1,4 @@
-package dev.classifier.server.model;
+package dev.classifier.server.engine;
 
 /** Dimension order of an image input. */
 public enum TensorLayout {

@@ -1,4 +1,4 @@
-package dev.classifier.server.config;
+package dev.classifier.server.security;
 
 import java.time.Duration;
 import java.util.Objects;
