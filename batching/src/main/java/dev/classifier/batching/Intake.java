@@ -149,6 +149,8 @@ final class Intake<I, O> {
    * queued is unlinked here, so formation (which scans and takes under the same lock) can never put
    * it in a batch afterwards. Returns true if it was queued (and now is not).
    */
+  // the lock is released on both paths by hand: before termination callbacks run, never under it
+  @SuppressWarnings("LockNotBeforeTry")
   boolean unqueueForCancel(QueuedTask<I, O> task) {
     c.lock.lock();
     boolean removed;
