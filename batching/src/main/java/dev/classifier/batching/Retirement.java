@@ -29,6 +29,7 @@ final class Retirement<I, O> {
   }
 
   /** The watchdog of {@code batch} fired: retire and replace its slot if it is still running it. */
+  @SuppressWarnings("ReferenceEquality") // identity: is this batch still the one the slot runs
   void onWatchdog(Batch<I, O> batch) {
     Slot<I, O> slot = batch.slot;
     c.lock.lock();

@@ -75,7 +75,7 @@ class BatcherCloseRaceTest {
       }
     }
     // each of the 4 producers stops only on a closed rejection of its own
-    assertThat(closedRejections.get()).isGreaterThanOrEqualTo(4);
+    assertThat(closedRejections).isGreaterThanOrEqualTo(4);
     assertThat(batcher.queuedRequests()).isZero();
   }
 }

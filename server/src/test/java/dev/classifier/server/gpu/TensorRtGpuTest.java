@@ -43,7 +43,7 @@ class TensorRtGpuTest {
   private static ServedModel load(List<String> providers, ProviderOptions options)
       throws Exception {
     EngineOptions engine =
-        new EngineOptions(0, providers, true, Duration.ofSeconds(120)).withProviderOptions(options);
+        new EngineOptions(0, providers, true, Duration.ofMinutes(2)).withProviderOptions(options);
     ModelConfig config =
         new ModelConfig(
             "m", null, null, null, BatchPolicy.builder().maxBatchSize(8).build(),
