@@ -10,7 +10,7 @@ import dev.classifier.imaging.ImageTensor;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ServedModel;
 import dev.classifier.server.text.ClientText;
 import io.grpc.Status;

@@ -11,7 +11,7 @@ public sealed interface ImageSource {
    * A tensor holding one image ({@code shape} = the model's image shape) or n images ({@code [n,
    * image shape]}); {@code data} is shared, never copied.
    *
-   * @param dtype the element type's name as {@link dev.classifier.server.engine.ElementType} spells
+   * @param dtype the element type's name as {@link dev.classifier.server.signature.ElementType} spells
    *     it ({@code FLOAT32}, {@code UINT8}); any other name is rejected with a message naming it
    *     ({@code DATA_TYPE_UNSPECIFIED} reads as "not set")
    */

@@ -1,9 +1,9 @@
 package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.nio.ByteBuffer;
 import dev.classifier.server.text.ClientText;

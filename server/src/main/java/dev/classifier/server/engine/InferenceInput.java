@@ -1,6 +1,6 @@
 package dev.classifier.server.engine;
 
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.classifier.server.engine;
 
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;

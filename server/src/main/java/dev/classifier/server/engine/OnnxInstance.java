@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunner;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.HashMap;

@@ -4,9 +4,9 @@ import dev.classifier.imaging.Layout;
 import dev.classifier.imaging.Normalization;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
-import dev.classifier.server.engine.ElementType;
-import dev.classifier.server.engine.ModelSignature;
-import dev.classifier.server.engine.TensorLayout;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
+import dev.classifier.server.signature.TensorLayout;
 import java.util.Optional;
 
 /**

@@ -11,8 +11,8 @@ import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
 import dev.classifier.proto.v1.TensorSpec;
 import dev.classifier.server.engine.provider.DevicePlacement;
-import dev.classifier.server.engine.ModelSignature;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.util.Arrays;
 

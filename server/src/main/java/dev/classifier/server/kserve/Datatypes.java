@@ -1,7 +1,7 @@
 package dev.classifier.server.kserve;
 
 import dev.classifier.proto.inference.DataType;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 
 /** Open Inference Protocol datatype names and model-config types for the server's element types. */
 final class Datatypes {

@@ -12,7 +12,7 @@ import dev.classifier.proto.inference.ModelMetadataResponse;
 import dev.classifier.proto.inference.ModelOutput;
 import dev.classifier.proto.inference.ModelParameter;
 import dev.classifier.proto.inference.ModelQueuePolicy;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
 import java.util.LinkedHashMap;
 import java.util.Locale;

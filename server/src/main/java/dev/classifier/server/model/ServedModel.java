@@ -7,7 +7,7 @@ import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.config.OutputKind;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.provider.DevicePlacement;
 import java.time.Duration;

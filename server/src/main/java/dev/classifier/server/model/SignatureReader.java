@@ -6,9 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.classifier.imaging.PreprocessSpec;
-import dev.classifier.server.engine.ElementType;
-import dev.classifier.server.engine.ModelSignature;
-import dev.classifier.server.engine.TensorLayout;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
+import dev.classifier.server.signature.TensorLayout;
 import java.util.Arrays;
 import java.util.Map;
 

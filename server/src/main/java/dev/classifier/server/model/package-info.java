@@ -1,7 +1,7 @@
 /**
  * Models as the server knows them: where they come from ({@link dev.classifier.server.model.ModelSource}),
  * their manifest (labels, output kind, preprocessing), the input/output signature read from the
- * ONNX graph ({@link dev.classifier.server.engine.ModelSignature}), and the served model that ties a
+ * ONNX graph ({@link dev.classifier.server.signature.ModelSignature}), and the served model that ties a
  * session, its batcher and its metadata together ({@link dev.classifier.server.model.ServedModel}).
  *
  * <p>{@link dev.classifier.server.model.ModelLoader} turns configuration into served models;

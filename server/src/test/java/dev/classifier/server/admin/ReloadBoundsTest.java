@@ -10,7 +10,7 @@ import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;

@@ -8,7 +8,7 @@ import dev.classifier.batching.BatcherClosedException;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;

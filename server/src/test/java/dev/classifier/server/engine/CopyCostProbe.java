@@ -5,7 +5,7 @@ import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ModelConfig;
-import dev.classifier.server.engine.ElementType;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ServedModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -13,7 +13,6 @@ import dev.classifier.server.engine.SessionFactory;
 import dev.classifier.server.engine.provider.DetectedGpuFacts;
 import dev.classifier.server.engine.provider.ProviderOptions;
 import dev.classifier.server.engine.provider.ProviderPlan;
-import dev.classifier.server.warmup.BatchSizeWarmup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,6 +1,6 @@
 package dev.classifier.server.engine.provider;
 
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ModelSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.classifier.server.engine.provider;
 
-import dev.classifier.server.engine.ElementType;
-import dev.classifier.server.engine.ModelSignature;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,9 +3,9 @@ package dev.classifier.server.engine.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.classifier.server.engine.ElementType;
-import dev.classifier.server.engine.ModelSignature;
-import dev.classifier.server.engine.TensorLayout;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
+import dev.classifier.server.signature.TensorLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.classifier.server.engine;
+package dev.classifier.server.signature;
 
 /** Dimension order of an image input. */
 public enum TensorLayout {

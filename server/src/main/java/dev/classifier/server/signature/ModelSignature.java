@@ -1,4 +1,4 @@
-package dev.classifier.server.engine;
+package dev.classifier.server.signature;
 
 import java.util.Arrays;
 import java.util.Objects;

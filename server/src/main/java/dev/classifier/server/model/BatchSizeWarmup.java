@@ -1,4 +1,4 @@
-package dev.classifier.server.warmup;
+package dev.classifier.server.model;
 
 import dev.classifier.batching.Instance;
 import java.util.List;

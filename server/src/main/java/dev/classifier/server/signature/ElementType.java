@@ -1,4 +1,4 @@
-package dev.classifier.server.engine;
+package dev.classifier.server.signature;
 
 /** Tensor element types the server accepts as model inputs. */
 public enum ElementType {
