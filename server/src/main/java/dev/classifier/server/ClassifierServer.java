@@ -90,6 +90,11 @@ import org.slf4j.LoggerFactory;
  * <p>Shutdown order: health NOT_SERVING; stop accepting calls; stop reloads; drain every batcher
  * within the grace period (queued work finishes, the rest is answered UNAVAILABLE); wait for calls
  * to finish, then force; close engines and the metrics endpoint last.
+ *
+ * <p>Over 400 lines: it is the composition root (builds and wires every service, interceptor,
+ * listener and gauge) and owns the start/stop ordering above, which must stay readable as one
+ * sequence. What each part does lives in its own package; splitting the wiring further (e.g. a
+ * builder per protocol) is the next step if it grows.
  */
 public final class ClassifierServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifierServer.class);

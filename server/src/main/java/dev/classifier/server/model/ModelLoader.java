@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * manifest, builds one session per device, reads and checks the signature, runs warm-up batches
  * (which also detect whether the output is logits or probabilities when nobody said), and starts
  * the model's batcher.
+ *
+ * <p>Over 400 lines, on purpose for now: loading is one ordered transaction (sessions, signature,
+ * provider plans, warm-up, placement, batcher) whose every step must undo the earlier ones when a
+ * later one fails, and that rollback reads best in one place. The steps it delegates (planning:
+ * {@code DevicePlans}; warm-up sizes: {@link BatchSizeWarmup}; placement: {@code PlacementProbe})
+ * are already classes of their own; the next split would be the warm-up/output-kind detection.
  */
 public final class ModelLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
