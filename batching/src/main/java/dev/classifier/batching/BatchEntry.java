@@ -43,7 +43,8 @@ final class BatchEntry<I, O> implements BatchTask<I, O> {
       return false;
     }
     recorded = true;
-    error = failure == null ? new IllegalStateException("runner failed the task with null") : failure;
+    error =
+        failure == null ? new IllegalStateException("runner failed the task with null") : failure;
     return true;
   }
 
@@ -73,7 +74,8 @@ final class BatchEntry<I, O> implements BatchTask<I, O> {
     if (hasValue) {
       task.complete(value);
     } else {
-      task.fail(failure != null ? failure : new IllegalStateException("runner did not complete task"));
+      task.fail(
+          failure != null ? failure : new IllegalStateException("runner did not complete task"));
     }
     return true;
   }

@@ -96,8 +96,15 @@ public record BatchPolicy(
       int priorityLevels,
       AdaptiveBatching adaptive) {
     this(
-        maxBatchSize, maxQueueDelay, preferredBatchSizes, maxQueueSize, maxQueuedBytes,
-        defaultTimeout, priorityLevels, adaptive, Duration.ZERO);
+        maxBatchSize,
+        maxQueueDelay,
+        preferredBatchSizes,
+        maxQueueSize,
+        maxQueuedBytes,
+        defaultTimeout,
+        priorityLevels,
+        adaptive,
+        Duration.ZERO);
   }
 
   /** A builder with defaults: see {@link Builder}. */
@@ -122,8 +129,8 @@ public record BatchPolicy(
   /**
    * Fluent builder. Defaults: maxBatchSize 8, maxQueueDelay 0, no preferred sizes, maxQueueSize
    * 1024, maxQueuedBytes 256 MiB, defaultTimeout ZERO (none), priorityLevels 1, adaptive disabled,
-   * maxQueuedWork ZERO (no bound on the estimated time to drain the queue).
-   * Validation happens in {@link #build()}.
+   * maxQueuedWork ZERO (no bound on the estimated time to drain the queue). Validation happens in
+   * {@link #build()}.
    */
   public static final class Builder {
     private int maxBatchSize = 8;
@@ -184,8 +191,8 @@ public record BatchPolicy(
     }
 
     /**
-     * Rejects a request (RESOURCE_EXHAUSTED with a retry hint) when the queue, with it, would
-     * take longer than this to drain by the instances' run-time estimates; ZERO = no bound.
+     * Rejects a request (RESOURCE_EXHAUSTED with a retry hint) when the queue, with it, would take
+     * longer than this to drain by the instances' run-time estimates; ZERO = no bound.
      */
     public Builder maxQueuedWork(Duration value) {
       this.maxQueuedWork = value;

@@ -102,7 +102,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     return core.lock.hasQueuedThread(thread);
   }
 
-  /** True if the calling thread holds the batcher's lock (tests assert callbacks run without it). */
+  /**
+   * True if the calling thread holds the batcher's lock (tests assert callbacks run without it).
+   */
   boolean lockHeldByCurrentThread() {
     return core.lock.isHeldByCurrentThread();
   }
@@ -117,8 +119,8 @@ public final class Batcher<I, O> implements AutoCloseable {
   /**
    * Queues one request. Never blocks and never throws for load reasons: a rejection is an
    * already-failed future ({@link QueueFullException}, {@link BatcherClosedException}, {@link
-   * RejectedException} with reason INVALID, or {@link DeadlineExpiredException} if the deadline
-   * has already passed). Cancelling the future removes the request from the queue at once.
+   * RejectedException} with reason INVALID, or {@link DeadlineExpiredException} if the deadline has
+   * already passed). Cancelling the future removes the request from the queue at once.
    */
   public CompletableFuture<O> submit(I input, SubmitOptions options) {
     return core.intake.submit(input, options);
@@ -175,8 +177,8 @@ public final class Batcher<I, O> implements AutoCloseable {
   }
 
   /**
-   * Closes with zero grace (queued requests fail with {@link BatcherClosedException}) and waits
-   * for running batches to return. Must not be called from inside the runner.
+   * Closes with zero grace (queued requests fail with {@link BatcherClosedException}) and waits for
+   * running batches to return. Must not be called from inside the runner.
    */
   @Override
   public void close() {
@@ -269,9 +271,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
 
     /**
-     * Completes the callers' futures after a batch returns (one task per batch). Default: the worker
-     * thread itself, after the run was timed, before the slot is released; a separate executor
-     * keeps response work from delaying the slot's next batch.
+     * Completes the callers' futures after a batch returns (one task per batch). Default: the
+     * worker thread itself, after the run was timed, before the slot is released; a separate
+     * executor keeps response work from delaying the slot's next batch.
      */
     public Builder<I, O> completionExecutor(Executor value) {
       this.completionExecutor = Objects.requireNonNull(value, "completionExecutor");
@@ -279,9 +281,9 @@ public final class Batcher<I, O> implements AutoCloseable {
     }
 
     /**
-     * Longest a batch may run. Past it the run is asked to {@link InstanceRunner#terminate()},
-     * its requests fail with {@link WatchdogTimeoutException}, and the slot gets a fresh runner
-     * from the factory (the old one is closed if its run ever returns). Default: no limit.
+     * Longest a batch may run. Past it the run is asked to {@link InstanceRunner#terminate()}, its
+     * requests fail with {@link WatchdogTimeoutException}, and the slot gets a fresh runner from
+     * the factory (the old one is closed if its run ever returns). Default: no limit.
      */
     public Builder<I, O> watchdog(Duration limit) {
       Objects.requireNonNull(limit, "watchdog");

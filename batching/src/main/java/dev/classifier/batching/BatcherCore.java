@@ -33,18 +33,18 @@ import java.util.function.Supplier;
  *   <li>{@link Shutdown}: close with grace, termination and the close future.
  * </ul>
  *
- * <p><b>Contract.</b> Owns the configuration (immutable after construction), the one {@link
- * #lock} and <i>every</i> field it guards (the section below it), so the lock's scope is visible
- * in one place. The parts hold no mutable state of their own except where they say so ({@link
- * Wakeup}'s arming, {@link Shutdown}'s settle count). Invariants, under the lock: a slot is either
- * in {@link #idle} or has a {@code current} batch or is retired; {@link #activeSlots} counts the
- * slots not retired; {@link #retiredRunning} counts retired slots whose run has not returned;
- * once {@link #terminated} nothing is queued, formed or scheduled again. The lock is held only to
- * link, unlink and decide: futures are completed, runners and the listener called outside it
- * (the pattern is: lock, decide, then {@link Delivery#unlockAndDeliver}).
+ * <p><b>Contract.</b> Owns the configuration (immutable after construction), the one {@link #lock}
+ * and <i>every</i> field it guards (the section below it), so the lock's scope is visible in one
+ * place. The parts hold no mutable state of their own except where they say so ({@link Wakeup}'s
+ * arming, {@link Shutdown}'s settle count). Invariants, under the lock: a slot is either in {@link
+ * #idle} or has a {@code current} batch or is retired; {@link #activeSlots} counts the slots not
+ * retired; {@link #retiredRunning} counts retired slots whose run has not returned; once {@link
+ * #terminated} nothing is queued, formed or scheduled again. The lock is held only to link, unlink
+ * and decide: futures are completed, runners and the listener called outside it (the pattern is:
+ * lock, decide, then {@link Delivery#unlockAndDeliver}).
  *
- * <p>Construction passes {@code this} to the parts before the constructor returns; they only
- * store it and use it after the batcher is published.
+ * <p>Construction passes {@code this} to the parts before the constructor returns; they only store
+ * it and use it after the batcher is published.
  */
 final class BatcherCore<I, O> {
   /** How long an idle own worker thread polls before blocking (see {@link SpinningWorkQueue}). */
@@ -60,8 +60,10 @@ final class BatcherCore<I, O> {
   final Executor executor;
   final BatcherListener listener;
   final List<Instance> instances;
+
   /** The worker pool the batcher created (no executor given), else null; resized by retirement. */
   final ExecutorService ownExecutor;
+
   final ScheduledExecutorService ownScheduler;
   final int[] preferred;
   final long defaultTimeoutNanos;
@@ -84,22 +86,33 @@ final class BatcherCore<I, O> {
   final Slot<I, O>[] slots;
   final ArrayDeque<Slot<I, O>> idle;
   final FormationRule.Decision decision = new FormationRule.Decision();
+
   /** Re-runs formation when the max queue delay or a deadline-driven close is due. */
   final Wakeup<I, O> formationTimer;
+
   /** Fails queued requests whose deadline passed, armed for the earliest queued deadline. */
   final Wakeup<I, O> expiryTimer;
+
   TimerScheduler.Cancellable graceTimer;
   boolean closing;
   boolean terminated;
+
   /** Slots not retired; termination waits for these to be idle. */
   int activeSlots;
+
   /** Retired slots whose run has not returned yet. */
   int retiredRunning;
+
   final Condition retiredReturned = lock.newCondition();
-  /** Why no instance can serve (all wedged and not replaced); null while one can. Also read bare. */
+
+  /**
+   * Why no instance can serve (all wedged and not replaced); null while one can. Also read bare.
+   */
   volatile String unhealthy;
+
   /** Requests found expired under the lock, failed by {@link Delivery} once it is released. */
   ArrayList<QueuedTask<I, O>> expiredOut;
+
   /** Requests failed by close or by losing every instance, failed by {@link Delivery}. */
   ArrayList<QueuedTask<I, O>> closedOut;
 
@@ -169,13 +182,16 @@ final class BatcherCore<I, O> {
     for (int i = 0; i < out.length; i++) {
       InstanceRunner<I, O> r;
       try {
-        r = Objects.requireNonNull(factory.create(instances.get(i)), "runner factory returned null");
+        r =
+            Objects.requireNonNull(
+                factory.create(instances.get(i)), "runner factory returned null");
       } catch (Exception e) {
         for (int j = 0; j < i; j++) {
           closeQuietly(out[j].runner, e);
         }
         throw new IllegalStateException(
-            "creating the runner of instance " + instances.get(i) + " failed: " + e.getMessage(), e);
+            "creating the runner of instance " + instances.get(i) + " failed: " + e.getMessage(),
+            e);
       }
       out[i] = new Slot<>(instances.get(i), r, policy, i);
     }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * What a {@link Batcher} does once the lock is released: fails the requests found expired or
- * closed out, reports and dispatches the formed batches (to the executor, or back to the worker
- * that formed its own next batch), hands batch outcomes to the completion executor, and finishes
+ * What a {@link Batcher} does once the lock is released: fails the requests found expired or closed
+ * out, reports and dispatches the formed batches (to the executor, or back to the worker that
+ * formed its own next batch), hands batch outcomes to the completion executor, and finishes
  * termination.
  *
  * <p><b>Contract.</b> {@link #unlockAndDeliver} is entered holding the lock and releases it;
@@ -113,8 +113,8 @@ final class Delivery<I, O> {
 
   /**
    * Hands the batch's outcomes to the completion executor (one hand-off per batch), so completion
-   * callbacks neither count as run time nor delay the slot's next batch; inline if it refuses.
-   * When nothing is queued there is no next batch to delay: the worker settles inline, sparing a
+   * callbacks neither count as run time nor delay the slot's next batch; inline if it refuses. When
+   * nothing is queued there is no next batch to delay: the worker settles inline, sparing a
    * low-load request the completion thread's wake-up (Triton's instance threads send their own
    * responses too).
    */

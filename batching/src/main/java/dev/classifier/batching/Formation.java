@@ -8,12 +8,12 @@ import dev.classifier.batching.BatcherListener.CloseReason;
  * the formation timer for when the rule says to look again. Also expires overdue queued requests
  * for the expiry timer.
  *
- * <p><b>Contract.</b> Every method runs holding the batcher's lock, on whichever thread holds it
- * (a submitter, a worker that just finished, a timer, a closer). It only links, unlinks and
- * decides: the formed batches are returned as a chain and expired requests go to the core's
- * expired-out list, both delivered by {@link Delivery} after the lock is released. Invariants: a
- * batch is formed only for an idle slot, which leaves {@code idle} in the same hold; a request
- * that is done (cancelled) or past its deadline is never put in a batch. No state of its own.
+ * <p><b>Contract.</b> Every method runs holding the batcher's lock, on whichever thread holds it (a
+ * submitter, a worker that just finished, a timer, a closer). It only links, unlinks and decides:
+ * the formed batches are returned as a chain and expired requests go to the core's expired-out
+ * list, both delivered by {@link Delivery} after the lock is released. Invariants: a batch is
+ * formed only for an idle slot, which leaves {@code idle} in the same hold; a request that is done
+ * (cancelled) or past its deadline is never put in a batch. No state of its own.
  */
 final class Formation<I, O> {
   private final BatcherCore<I, O> c;

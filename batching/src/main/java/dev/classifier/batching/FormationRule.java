@@ -9,7 +9,9 @@ import dev.classifier.batching.BatcherListener.CloseReason;
 final class FormationRule {
   private FormationRule() {}
 
-  /** Mutable result holder, reused under the batcher's lock to keep the hot path allocation-free. */
+  /**
+   * Mutable result holder, reused under the batcher's lock to keep the hot path allocation-free.
+   */
   static final class Decision {
     /** Null means "wait until {@link #wakeAtNanos}". */
     CloseReason reason;
@@ -37,8 +39,8 @@ final class FormationRule {
   /**
    * Decides whether an idle instance should take a batch now, of what size, and why.
    *
-   * @param candidates live queued requests considered, in priority order, at most {@code cap}
-   *     (must be {@code >= 1})
+   * @param candidates live queued requests considered, in priority order, at most {@code cap} (must
+   *     be {@code >= 1})
    * @param cap effective max batch size of the instance
    * @param preferred sorted preferred sizes (may contain sizes above {@code cap}, ignored)
    * @param delayNanos effective max queue delay

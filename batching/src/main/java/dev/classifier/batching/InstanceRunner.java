@@ -9,9 +9,9 @@ import java.util.List;
  * shares it with another slot.
  *
  * <p>{@link #run} records each task's outcome with {@link BatchTask#complete} or {@link
- * BatchTask#fail}; the callers' futures are completed after it returns, on the batcher's
- * completion executor, so response work is neither timed as compute nor delays the next batch.
- * Tasks it leaves without an outcome fail with the exception it threw, else with {@code
+ * BatchTask#fail}; the callers' futures are completed after it returns, on the batcher's completion
+ * executor, so response work is neither timed as compute nor delays the next batch. Tasks it leaves
+ * without an outcome fail with the exception it threw, else with {@code
  * IllegalStateException("runner did not complete task")}.
  */
 public interface InstanceRunner<I, O> extends AutoCloseable {

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * happen in that one hold; expired requests and formed batches are delivered after it. A rejection
  * is always an already-failed future, never a throw. Invariants: admission is all or nothing (a
  * multi-input request is linked whole or not at all); a cancelled task is unlinked under the lock
- * before its future is marked cancelled, so formation can never take it afterwards. No state of
- * its own.
+ * before its future is marked cancelled, so formation can never take it afterwards. No state of its
+ * own.
  */
 final class Intake<I, O> {
   private final BatcherCore<I, O> c;
@@ -50,7 +50,8 @@ final class Intake<I, O> {
   /** See {@link Batcher#submitAll}. */
   CompletableFuture<List<O>> submitAll(List<I> inputs, SubmitOptions options) {
     if (inputs == null || options == null) {
-      return reject(invalid(inputs == null ? "inputs must not be null" : "options must not be null"));
+      return reject(
+          invalid(inputs == null ? "inputs must not be null" : "options must not be null"));
     }
     int count = inputs.size();
     for (int i = 0; i < count; i++) {
@@ -76,7 +77,8 @@ final class Intake<I, O> {
     @SuppressWarnings("unchecked")
     QueuedTask<I, O>[] parts = (QueuedTask<I, O>[]) new QueuedTask<?, ?>[count];
     for (int i = 0; i < count; i++) {
-      parts[i] = new QueuedTask<>(c, inputs.get(i), priority, options.payloadBytes(), now, deadline);
+      parts[i] =
+          new QueuedTask<>(c, inputs.get(i), priority, options.payloadBytes(), now, deadline);
     }
     RejectedException rejection = enqueue(parts, priority, options.payloadBytes(), deadline, now);
     return rejection == null ? new AllOfFuture<>(parts) : reject(rejection);

@@ -3,9 +3,9 @@ package dev.classifier.batching;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A queued request: at once the caller's future and the runner's {@link BatchTask}, so a
- * submission allocates one object. Cancelling it removes it from the queue at once. The queue links
- * ({@code prev}, {@code next}, {@code queued}) are guarded by the batcher's lock.
+ * A queued request: at once the caller's future and the runner's {@link BatchTask}, so a submission
+ * allocates one object. Cancelling it removes it from the queue at once. The queue links ({@code
+ * prev}, {@code next}, {@code queued}) are guarded by the batcher's lock.
  */
 final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I, O> {
   private final BatcherCore<I, O> owner;
@@ -51,8 +51,8 @@ final class QueuedTask<I, O> extends CompletableFuture<O> implements BatchTask<I
   /**
    * Records the queue wait at formation. {@code nowNanos} may be older than the enqueue time (a
    * worker reads the clock when its run ends, then forms its next batch, which can hold a request
-   * submitted in between, e.g. from a completion callback): such a request waited 0, not a
-   * negative time (metrics timers drop negative samples).
+   * submitted in between, e.g. from a completion callback): such a request waited 0, not a negative
+   * time (metrics timers drop negative samples).
    */
   void markFormed(long nowNanos) {
     this.queueWaitNanos = Math.max(0, nowNanos - enqueueNanos);

@@ -8,8 +8,8 @@ package dev.classifier.batching;
  * <p><b>Contract.</b> Runs on a worker thread of the batcher's executor (a {@link Batch} is the
  * executor's {@link Runnable}); the runner is called without the lock, the slot's bookkeeping is
  * done under it. Arms the watchdog for each run when one is configured. Invariants: a slot is
- * released only by the run that held it, and never once it is retired (a retired slot's late
- * return only closes its runner and counts down {@code retiredRunning}). No state of its own.
+ * released only by the run that held it, and never once it is retired (a retired slot's late return
+ * only closes its runner and counts down {@code retiredRunning}). No state of its own.
  */
 final class RunLoop<I, O> {
   private final BatcherCore<I, O> c;

@@ -14,15 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scheduler's; both decide under the batcher's lock and deliver after it. {@link #takeTermination}
  * is called holding the lock, {@link #terminate} without it, exactly once, by whoever took the
  * termination. Owns the close future and the count of unsettled batches (an atomic, no lock): one
- * per batch whose outcomes are not yet delivered, plus one for the batcher until it terminated;
- * the close future completes when it reaches zero. Invariants: {@code closing} never goes back;
- * {@code terminated} is set once, when closing and nothing is queued and every active slot is
- * idle, and then no timer stays armed.
+ * per batch whose outcomes are not yet delivered, plus one for the batcher until it terminated; the
+ * close future completes when it reaches zero. Invariants: {@code closing} never goes back; {@code
+ * terminated} is set once, when closing and nothing is queued and every active slot is idle, and
+ * then no timer stays armed.
  */
 final class Shutdown<I, O> {
   private final BatcherCore<I, O> c;
+
   /** Batches whose outcomes are not yet delivered, plus one for the batcher until terminated. */
   private final AtomicInteger unsettled = new AtomicInteger(1);
+
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   Shutdown(BatcherCore<I, O> core) {

@@ -9,12 +9,16 @@ package dev.classifier.batching;
 final class Slot<I, O> {
   final Instance instance;
   final InstanceRunner<I, O> runner;
+
   /** Index in the batcher's slot table (a replacement takes its predecessor's). */
   final int position;
+
   /** The batch formed for this slot and not yet returned; guarded by the lock. */
   Batch<I, O> current;
+
   /** Taken off the books (wedged or abandoned at close): never released, never dispatched to. */
   boolean retired;
+
   final RunTimeEstimator estimator = new RunTimeEstimator();
   private final int hardCap;
   private final long maxDelayNanos;

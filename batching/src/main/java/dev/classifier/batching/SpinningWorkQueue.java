@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Work queue of the batcher's own worker threads: an idle worker polls for a short while before
- * blocking, so a request arriving right after a batch finished does not pay a thread wake-up
- * (tens of microseconds on a virtual machine). Bounded spin: an idle batcher costs no CPU.
+ * blocking, so a request arriving right after a batch finished does not pay a thread wake-up (tens
+ * of microseconds on a virtual machine). Bounded spin: an idle batcher costs no CPU.
  */
 final class SpinningWorkQueue extends LinkedBlockingQueue<Runnable> {
   private static final long serialVersionUID = 1L;

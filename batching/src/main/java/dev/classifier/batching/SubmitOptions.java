@@ -3,12 +3,12 @@ package dev.classifier.batching;
 /**
  * Per-submission options.
  *
- * @param priority priority level, {@code >= 0}; 0 is the highest. Must be below the policy's
- *     {@link BatchPolicy#priorityLevels()} or the submission is rejected as {@code INVALID}.
+ * @param priority priority level, {@code >= 0}; 0 is the highest. Must be below the policy's {@link
+ *     BatchPolicy#priorityLevels()} or the submission is rejected as {@code INVALID}.
  * @param deadlineNanos absolute deadline in {@link Ticker} time; {@link #NO_DEADLINE} for none (the
  *     policy's default timeout then applies)
- * @param payloadBytes bytes this request counts against {@link BatchPolicy#maxQueuedBytes()}, {@code
- *     >= 0}
+ * @param payloadBytes bytes this request counts against {@link BatchPolicy#maxQueuedBytes()},
+ *     {@code >= 0}
  */
 public record SubmitOptions(int priority, long deadlineNanos, long payloadBytes) {
 

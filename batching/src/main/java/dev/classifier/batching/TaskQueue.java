@@ -2,8 +2,9 @@ package dev.classifier.batching;
 
 /**
  * Bounded-by-the-caller queue with one FIFO per priority level (level 0 first), as intrusive
- * doubly-linked lists: O(1) append, O(1) removal of a cancelled task, no node allocation. Tracks the
- * request count and payload bytes in total and per level. Not thread-safe: guarded by the batcher's lock.
+ * doubly-linked lists: O(1) append, O(1) removal of a cancelled task, no node allocation. Tracks
+ * the request count and payload bytes in total and per level. Not thread-safe: guarded by the
+ * batcher's lock.
  */
 final class TaskQueue<I, O> {
   private final QueuedTask<I, O>[] heads;

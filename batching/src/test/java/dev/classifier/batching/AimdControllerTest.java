@@ -73,8 +73,7 @@ class AimdControllerTest {
         .hasMessageContaining("minBatchSize must be >= 1, got 0");
     assertThatThrownBy(() -> AdaptiveBatching.aimd(Duration.ofMillis(1), 4, 2))
         .hasMessageContaining("maxBatchSize must be >= minBatchSize (4), got 2");
-    assertThatThrownBy(
-            () -> new AdaptiveBatching(true, Duration.ofMillis(1), 1, 2, 1, 1.0))
+    assertThatThrownBy(() -> new AdaptiveBatching(true, Duration.ofMillis(1), 1, 2, 1, 1.0))
         .hasMessageContaining("multiplicativeDecrease must be in (0, 1), got 1.0");
     assertThatThrownBy(() -> new AimdController(AdaptiveBatching.disabled(), 8))
         .isInstanceOf(IllegalArgumentException.class);

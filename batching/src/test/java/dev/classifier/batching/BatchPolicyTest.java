@@ -65,15 +65,17 @@ class BatchPolicyTest {
         .hasMessage("maxBatchSize must be >= 1, got 0");
     assertThatThrownBy(() -> SubmitOptions.defaults().withPriority(-1))
         .hasMessage("priority must be >= 0, got -1");
-    SubmitOptions o = SubmitOptions.defaults().withPriority(2).withDeadlineNanos(5).withPayloadBytes(7);
+    SubmitOptions o =
+        SubmitOptions.defaults().withPriority(2).withDeadlineNanos(5).withPayloadBytes(7);
     assertThat(o).isEqualTo(new SubmitOptions(2, 5, 7));
     assertThat(SubmitOptions.defaults().hasDeadline()).isFalse();
     assertThatThrownBy(
-            () ->
-                new QueueFullException(
-                    RejectedException.Reason.CLOSED, "x", Duration.ZERO))
+            () -> new QueueFullException(RejectedException.Reason.CLOSED, "x", Duration.ZERO))
         .hasMessageContaining("reason must be QUEUE_FULL or BYTES_EXHAUSTED, got CLOSED");
-    assertThatThrownBy(() -> Batcher.builder("m", BatchPolicy.builder().build(), (i, b) -> {}).instances(List.of()))
+    assertThatThrownBy(
+            () ->
+                Batcher.builder("m", BatchPolicy.builder().build(), (i, b) -> {})
+                    .instances(List.of()))
         .hasMessage("instances must not be empty");
   }
 }

@@ -20,7 +20,11 @@ class BatcherCloseRaceTest {
   @Test
   void closeWhileProducersAreSubmittingAnswersEveryRequest() throws Exception {
     BatchPolicy policy =
-        BatchPolicy.builder().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(1)).maxQueueSize(64).build();
+        BatchPolicy.builder()
+            .maxBatchSize(4)
+            .maxQueueDelay(Duration.ofMillis(1))
+            .maxQueueSize(64)
+            .build();
     Batcher<Integer, Integer> batcher =
         Batcher.<Integer, Integer>builder(
                 "race",

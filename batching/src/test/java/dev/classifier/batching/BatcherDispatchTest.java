@@ -174,7 +174,8 @@ class BatcherDispatchTest {
     h.executor.runAll();
     assertThat(h.listener.completed.get(0).runNanos()).isEqualTo(2_000_000L);
 
-    CompletableFuture<String> f = h.submit(5, SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L));
+    CompletableFuture<String> f =
+        h.submit(5, SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L));
     assertThat(h.clock.nextTimerInNanos()).isEqualTo(3_000_000L);
     h.clock.advance(Duration.ofNanos(2_999_999));
     assertThat(h.listener.formed).hasSize(1);
@@ -189,7 +190,8 @@ class BatcherDispatchTest {
   void anExpectedRunTimeClosesTheFirstBatchEarlyForItsDeadline() {
     BatchPolicy p = policy().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(10)).build();
     Harness seeded =
-        new Harness(p, List.of(new Instance("cpu", 0, 4)), b -> b.expectedRunTime(4, Duration.ofMillis(2)));
+        new Harness(
+            p, List.of(new Instance("cpu", 0, 4)), b -> b.expectedRunTime(4, Duration.ofMillis(2)));
     CompletableFuture<String> f =
         seeded.submit(1, SubmitOptions.defaults().withDeadlineNanos(seeded.now() + 5_000_000L));
     assertThat(seeded.clock.nextTimerInNanos()).isEqualTo(3_000_000L);
@@ -245,14 +247,16 @@ class BatcherDispatchTest {
     Instance cpu = new Instance("cpu", 0, 2);
     Harness h =
         new Harness(
-            policy().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(10)).build(), List.of(gpu, cpu));
+            policy().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(10)).build(),
+            List.of(gpu, cpu));
     for (int i = 1; i <= 11; i++) {
       h.submit(i);
     }
     assertThat(h.listener.formed)
         .extracting(RecordingListener.Formed::instance, RecordingListener.Formed::size)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(gpu, 8), org.assertj.core.groups.Tuple.tuple(cpu, 2));
+            org.assertj.core.groups.Tuple.tuple(gpu, 8),
+            org.assertj.core.groups.Tuple.tuple(cpu, 2));
     assertThat(h.batcher.queuedRequests()).isEqualTo(1);
 
     h.executor.runAll();
@@ -267,7 +271,8 @@ class BatcherDispatchTest {
 
   @Test
   void policyMaxBatchSizeAlsoCapsALargerInstance() {
-    Harness h = new Harness(policy().maxBatchSize(2).build(), List.of(new Instance("gpu:0", 0, 16)));
+    Harness h =
+        new Harness(policy().maxBatchSize(2).build(), List.of(new Instance("gpu:0", 0, 16)));
     for (int i = 1; i <= 5; i++) {
       h.submit(i);
     }

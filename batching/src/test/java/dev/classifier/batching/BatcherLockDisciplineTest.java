@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runner, every listener hook and every future's dependents run without the batcher's lock,
- * on every path: immediate and delayed dispatch, deadline expiry, cancellation, rejection, runner
+ * The runner, every listener hook and every future's dependents run without the batcher's lock, on
+ * every path: immediate and delayed dispatch, deadline expiry, cancellation, rejection, runner
  * failure, multi-image requests and shutdown with a grace period.
  */
 class BatcherLockDisciplineTest {

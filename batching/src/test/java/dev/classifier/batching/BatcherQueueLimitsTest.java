@@ -22,7 +22,13 @@ class BatcherQueueLimitsTest {
 
   @Test
   void fullQueueRejectsImmediatelyWithATypedException() {
-    Harness h = busy(BatchPolicy.builder().maxBatchSize(1).maxQueueSize(2).maxQueueDelay(Duration.ofMillis(3)).build());
+    Harness h =
+        busy(
+            BatchPolicy.builder()
+                .maxBatchSize(1)
+                .maxQueueSize(2)
+                .maxQueueDelay(Duration.ofMillis(3))
+                .build());
     h.submit(1);
     h.submit(2);
 
@@ -81,7 +87,9 @@ class BatcherQueueLimitsTest {
 
     RejectedException e = (RejectedException) failureOf(h.submit(4));
 
-    assertThat(e).isInstanceOf(QueueFullException.class).hasMessageContaining("maxQueuedWork=10 ms");
+    assertThat(e)
+        .isInstanceOf(QueueFullException.class)
+        .hasMessageContaining("maxQueuedWork=10 ms");
     assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL);
     assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(8)); // the two queued, 4 ms each
     assertThat(h.batcher.queuedRequests()).isEqualTo(2);
@@ -122,7 +130,9 @@ class BatcherQueueLimitsTest {
   @Test
   void invalidSubmissionsAreRejectedAsInvalid() {
     Harness h = new Harness(BatchPolicy.builder().priorityLevels(2).maxQueuedBytes(10).build());
-    assertThat(((RejectedException) failureOf(h.submit(1, SubmitOptions.defaults().withPriority(2)))).reason())
+    assertThat(
+            ((RejectedException) failureOf(h.submit(1, SubmitOptions.defaults().withPriority(2))))
+                .reason())
         .isEqualTo(Reason.INVALID);
     assertThat(failureOf(h.submit(1, SubmitOptions.defaults().withPayloadBytes(11))))
         .hasMessageContaining("maxQueuedBytes=10");
@@ -192,9 +202,13 @@ class BatcherQueueLimitsTest {
   void aLaterRequestWithAnEarlierDeadlineBringsTheExpiryForward() {
     Harness h = busy(BatchPolicy.builder().build());
     CompletableFuture<String> late =
-        h.submit(1, SubmitOptions.defaults().withDeadlineNanos(h.now() + 7_000_000L).withPayloadBytes(10));
+        h.submit(
+            1,
+            SubmitOptions.defaults().withDeadlineNanos(h.now() + 7_000_000L).withPayloadBytes(10));
     CompletableFuture<String> early =
-        h.submit(2, SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L).withPayloadBytes(20));
+        h.submit(
+            2,
+            SubmitOptions.defaults().withDeadlineNanos(h.now() + 5_000_000L).withPayloadBytes(20));
 
     h.clock.advance(Duration.ofMillis(5));
     assertThat(failureOf(early)).isInstanceOf(DeadlineExpiredException.class);

@@ -40,7 +40,8 @@ class BatcherShutdownTest {
   @Test
   void queuedWorkDrainsWithinTheGraceWithoutWaitingForTheDelay() {
     Harness h =
-        new Harness(BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(50)).build());
+        new Harness(
+            BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(50)).build());
     CompletableFuture<String> a = h.submit(1);
     CompletableFuture<String> b = h.submit(2);
     assertThat(h.listener.formed).isEmpty();
@@ -146,10 +147,16 @@ class BatcherShutdownTest {
   void ownThreadsServeAndAreReleasedOnClose() throws Exception {
     try (Batcher<Integer, Integer> batcher =
         Batcher.<Integer, Integer>builder(
-                "own", BatchPolicy.builder().build(), (instance, batch) -> batch.forEach(t -> t.complete(t.input() * 2)))
+                "own",
+                BatchPolicy.builder().build(),
+                (instance, batch) -> batch.forEach(t -> t.complete(t.input() * 2)))
             .build()) {
-      assertThat(batcher.submit(21, SubmitOptions.defaults()).get(5, TimeUnit.SECONDS)).isEqualTo(42);
-      assertThat(batcher.submitAll(List.of(1, 2, 3), SubmitOptions.defaults()).get(5, TimeUnit.SECONDS))
+      assertThat(batcher.submit(21, SubmitOptions.defaults()).get(5, TimeUnit.SECONDS))
+          .isEqualTo(42);
+      assertThat(
+              batcher
+                  .submitAll(List.of(1, 2, 3), SubmitOptions.defaults())
+                  .get(5, TimeUnit.SECONDS))
           .containsExactly(2, 4, 6);
     }
   }

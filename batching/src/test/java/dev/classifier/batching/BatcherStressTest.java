@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many producers with random priorities, deadlines, payloads, multi-image requests and cancels,
- * against a slow, sometimes failing runner on 2 devices x 2 instances, with real threads and
- * time. Every future must complete exactly once with the right value, and the queue must stay
- * within its bounds.
+ * against a slow, sometimes failing runner on 2 devices x 2 instances, with real threads and time.
+ * Every future must complete exactly once with the right value, and the queue must stay within its
+ * bounds.
  */
 class BatcherStressTest {
   private static final int PRODUCERS = 6;
@@ -251,7 +251,8 @@ class BatcherStressTest {
   }
 
   private static void checkError(Throwable error, AtomicInteger unexpected) {
-    Throwable e = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    Throwable e =
+        error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
     boolean expected =
         e instanceof CancellationException
             || e instanceof RejectedException

@@ -23,7 +23,8 @@ class BatcherSubmitAllTest {
           reversed.forEach(t -> t.complete("out:" + t.input()));
         };
 
-    CompletableFuture<List<String>> f = h.batcher.submitAll(List.of(1, 2, 3, 4, 5), SubmitOptions.defaults());
+    CompletableFuture<List<String>> f =
+        h.batcher.submitAll(List.of(1, 2, 3, 4, 5), SubmitOptions.defaults());
     h.executor.runAll();
 
     assertThat(h.runner.batches()).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
@@ -46,7 +47,8 @@ class BatcherSubmitAllTest {
     assertThat(((RejectedException) failureOf(tooBig)).reason()).isEqualTo(Reason.BYTES_EXHAUSTED);
     assertThat(h.batcher.queuedRequests()).isEqualTo(1);
     assertThat(h.batcher.queuedBytes()).isEqualTo(600);
-    CompletableFuture<List<String>> fits = h.batcher.submitAll(List.of(2, 3, 4), SubmitOptions.defaults());
+    CompletableFuture<List<String>> fits =
+        h.batcher.submitAll(List.of(2, 3, 4), SubmitOptions.defaults());
     assertThat(fits).isNotDone();
     assertThat(h.batcher.queuedRequests()).isEqualTo(4);
   }
@@ -62,7 +64,8 @@ class BatcherSubmitAllTest {
   @Test
   void emptyInputCompletesWithAnEmptyList() {
     Harness h = new Harness(BatchPolicy.builder().build());
-    assertThat(h.batcher.submitAll(List.of(), SubmitOptions.defaults())).isCompletedWithValue(List.of());
+    assertThat(h.batcher.submitAll(List.of(), SubmitOptions.defaults()))
+        .isCompletedWithValue(List.of());
     assertThat(h.batcher.submitAll(List.of(), SubmitOptions.defaults().withPayloadBytes(10)))
         .isCompletedWithValue(List.of());
   }
@@ -82,7 +85,8 @@ class BatcherSubmitAllTest {
           }
         };
 
-    CompletableFuture<List<String>> f = h.batcher.submitAll(List.of(1, 2, 3, 4), SubmitOptions.defaults());
+    CompletableFuture<List<String>> f =
+        h.batcher.submitAll(List.of(1, 2, 3, 4), SubmitOptions.defaults());
     h.executor.runAll();
 
     assertThat(failureOf(f)).isSameAs(bad);
@@ -95,7 +99,8 @@ class BatcherSubmitAllTest {
   void cancellingTheWholeRequestCancelsEveryPart() {
     Harness h = new Harness(BatchPolicy.builder().maxBatchSize(2).build());
     h.submit(0); // occupies the instance
-    CompletableFuture<List<String>> f = h.batcher.submitAll(List.of(1, 2, 3), SubmitOptions.defaults());
+    CompletableFuture<List<String>> f =
+        h.batcher.submitAll(List.of(1, 2, 3), SubmitOptions.defaults());
     assertThat(h.batcher.queuedRequests()).isEqualTo(3);
 
     f.cancel(true);

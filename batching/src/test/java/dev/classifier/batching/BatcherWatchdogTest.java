@@ -132,8 +132,7 @@ class BatcherWatchdogTest {
   }
 
   @Test
-  void withoutAReplacementTheModelReportsNoHealthyInstanceAndRejectsWithAReason()
-      throws Exception {
+  void withoutAReplacementTheModelReportsNoHealthyInstanceAndRejectsWithAReason() throws Exception {
     List<HangingRunner> created = new CopyOnWriteArrayList<>();
     Batcher<Integer, String> batcher = batcher(1, created, true, 0);
     CompletableFuture<String> hung = submit(batcher, -1);

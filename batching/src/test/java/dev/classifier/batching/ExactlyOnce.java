@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reusable check for stress and fault tests: every tracked future completes exactly once. A
- * future's state can only be set once, so this counts what callers actually observe: the
- * completion callbacks fired (one per future, never zero, never two) and, for futures handed out
- * again (e.g. by {@code thenApply} chains), none left pending.
+ * future's state can only be set once, so this counts what callers actually observe: the completion
+ * callbacks fired (one per future, never zero, never two) and, for futures handed out again (e.g.
+ * by {@code thenApply} chains), none left pending.
  */
 public final class ExactlyOnce {
   private final List<CompletableFuture<?>> futures = new ArrayList<>();

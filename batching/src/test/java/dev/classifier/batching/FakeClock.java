@@ -20,7 +20,10 @@ final class FakeClock implements Ticker, TimerScheduler {
 
   private final PriorityQueue<Timer> timers =
       new PriorityQueue<>(
-          (a, b) -> a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.seq, b.seq));
+          (a, b) ->
+              a.dueNanos != b.dueNanos
+                  ? Long.compare(a.dueNanos, b.dueNanos)
+                  : Long.compare(a.seq, b.seq));
   private long now = 1_000_000_000L;
   private long seq;
 

@@ -92,8 +92,7 @@ class InstanceRunnerTest {
   @Test
   void completionWorkIsNeitherRunTimeNorInTheWayOfTheNextBatch() {
     List<OwnRunner> created = new CopyOnWriteArrayList<>();
-    Batcher<Integer, String> batcher =
-        batcher(List.of(new Instance("cpu", 0, 4)), created, true);
+    Batcher<Integer, String> batcher = batcher(List.of(new Instance("cpu", 0, 4)), created, true);
     created.get(0).runTime = Duration.ofMillis(10);
 
     CompletableFuture<String> first = batcher.submit(1, SubmitOptions.defaults());
@@ -117,8 +116,7 @@ class InstanceRunnerTest {
   @Test
   void closeCompletesOnlyAfterEveryOutcomeIsDelivered() {
     List<OwnRunner> created = new CopyOnWriteArrayList<>();
-    Batcher<Integer, String> batcher =
-        batcher(List.of(new Instance("cpu", 0, 4)), created, true);
+    Batcher<Integer, String> batcher = batcher(List.of(new Instance("cpu", 0, 4)), created, true);
     CompletableFuture<String> f = batcher.submit(1, SubmitOptions.defaults());
     CompletableFuture<String> g = batcher.submit(2, SubmitOptions.defaults()); // f is handed off
     workers.runAll();
@@ -133,8 +131,7 @@ class InstanceRunnerTest {
   @Test
   void aLoneRequestIsAnsweredByItsWorkerWithoutAHandOff() {
     List<OwnRunner> created = new CopyOnWriteArrayList<>();
-    Batcher<Integer, String> batcher =
-        batcher(List.of(new Instance("cpu", 0, 4)), created, true);
+    Batcher<Integer, String> batcher = batcher(List.of(new Instance("cpu", 0, 4)), created, true);
     CompletableFuture<String> lone = batcher.submit(1, SubmitOptions.defaults());
     assertThat(workers.pending()).isEqualTo(1); // dispatched at once, no wait for a batch to fill
 
@@ -172,7 +169,9 @@ class InstanceRunnerTest {
           canceller.start();
           long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
           while (!batcher.isWaitingForLock(canceller) && canceller.isAlive()) {
-            assertThat(System.nanoTime()).as("canceller neither blocked nor done").isLessThan(giveUp);
+            assertThat(System.nanoTime())
+                .as("canceller neither blocked nor done")
+                .isLessThan(giveUp);
             Thread.onSpinWait();
           }
           assertThat(victim).as("cancelled outside the lock").isNotDone();

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How a client channel spreads and retries calls, expressed as a gRPC service config (no
- * home-made balancing or retry loop).
+ * How a client channel spreads and retries calls, expressed as a gRPC service config (no home-made
+ * balancing or retry loop).
  *
  * <ul>
  *   <li>{@code loadBalancing}: {@code pick_first} (one connection; the default) or {@code
@@ -26,6 +26,7 @@ public record ChannelOptions(
     String loadBalancing, int retryAttempts, Duration initialBackoff, Duration maxBackoff) {
   public static final String PICK_FIRST = "pick_first";
   public static final String ROUND_ROBIN = "round_robin";
+
   /** gRPC caps maxAttempts (first attempt included) at 5. */
   public static final int MAX_RETRY_ATTEMPTS = 4;
 
@@ -44,7 +45,9 @@ public record ChannelOptions(
     }
     initialBackoff = initialBackoff == null ? Duration.ofMillis(50) : initialBackoff;
     maxBackoff = maxBackoff == null ? Duration.ofSeconds(1) : maxBackoff;
-    if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+    if (initialBackoff.isNegative()
+        || initialBackoff.isZero()
+        || maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
           "backoff must satisfy 0 < initial <= max, got " + initialBackoff + " and " + maxBackoff);
     }
@@ -61,17 +64,23 @@ public record ChannelOptions(
 
   /** The service config as gRPC-java wants it (JSON-like maps, numbers as Double). */
   public Map<String, Object> serviceConfig() {
-    Map<String, Object> lb = Map.of("loadBalancingConfig", List.of(Map.of(loadBalancing, Map.of())));
+    Map<String, Object> lb =
+        Map.of("loadBalancingConfig", List.of(Map.of(loadBalancing, Map.of())));
     if (retryAttempts == 0) {
       return lb;
     }
     Map<String, Object> retry =
         Map.of(
-            "maxAttempts", (double) (retryAttempts + 1),
-            "initialBackoff", seconds(initialBackoff),
-            "maxBackoff", seconds(maxBackoff),
-            "backoffMultiplier", 2.0,
-            "retryableStatusCodes", RETRYABLE);
+            "maxAttempts",
+            (double) (retryAttempts + 1),
+            "initialBackoff",
+            seconds(initialBackoff),
+            "maxBackoff",
+            seconds(maxBackoff),
+            "backoffMultiplier",
+            2.0,
+            "retryableStatusCodes",
+            RETRYABLE);
     Map<String, Object> methods =
         Map.of(
             "name",

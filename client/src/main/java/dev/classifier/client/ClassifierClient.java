@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A classifier.v1 client: blocking and asynchronous classification, model discovery, and image
- * files preprocessed exactly as the model's published spec says. Thread-safe; share one per
- * server. Calls fail with {@link io.grpc.StatusRuntimeException} carrying the server's status.
+ * files preprocessed exactly as the model's published spec says. Thread-safe; share one per server.
+ * Calls fail with {@link io.grpc.StatusRuntimeException} carrying the server's status.
  */
 public final class ClassifierClient implements AutoCloseable {
   private final ManagedChannel channel;
@@ -97,12 +97,16 @@ public final class ClassifierClient implements AutoCloseable {
 
   private ClassifierGrpc.ClassifierBlockingStub blocking() {
     ClassifierGrpc.ClassifierBlockingStub stub = ClassifierGrpc.newBlockingStub(channel);
-    return deadline == null ? stub : stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    return deadline == null
+        ? stub
+        : stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private ClassifierGrpc.ClassifierFutureStub future() {
     ClassifierGrpc.ClassifierFutureStub stub = ClassifierGrpc.newFutureStub(channel);
-    return deadline == null ? stub : stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    return deadline == null
+        ? stub
+        : stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Describes a model ("" = the default); cached per name. */
@@ -112,7 +116,8 @@ public final class ClassifierClient implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    ModelInfo info = blocking().getModelInfo(GetModelInfoRequest.newBuilder().setModel(key).build());
+    ModelInfo info =
+        blocking().getModelInfo(GetModelInfoRequest.newBuilder().setModel(key).build());
     infoCache.put(key, info);
     return info;
   }
@@ -144,12 +149,13 @@ public final class ClassifierClient implements AutoCloseable {
           }
         },
         MoreExecutors.directExecutor());
-    var unused = result.whenComplete(
-        (r, t) -> {
-          if (result.isCancelled()) {
-            call.cancel(true);
-          }
-        });
+    var unused =
+        result.whenComplete(
+            (r, t) -> {
+              if (result.isCancelled()) {
+                call.cancel(true);
+              }
+            });
     return result;
   }
 

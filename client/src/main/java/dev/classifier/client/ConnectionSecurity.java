@@ -19,8 +19,8 @@ import java.nio.file.Path;
 /**
  * How a client reaches a secured server: TLS (trusting the system CAs or a given CA file),
  * optionally a client certificate (mutual TLS), and optionally a bearer token sent as {@code
- * authorization: Bearer <token>} on every call. One value shared by the Java client, the CLI,
- * the evaluate command and the load tester. {@link #toString()} never shows the token.
+ * authorization: Bearer <token>} on every call. One value shared by the Java client, the CLI, the
+ * evaluate command and the load tester. {@link #toString()} never shows the token.
  *
  * @param tls whether to use TLS
  * @param ca PEM CA certificate(s) to trust; null = the system's trust store
@@ -87,7 +87,8 @@ public record ConnectionSecurity(
           .orElse("")
           .strip();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the token file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the token file " + file + ": " + e.getMessage(), e);
     }
   }
 

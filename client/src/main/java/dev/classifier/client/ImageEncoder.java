@@ -1,15 +1,15 @@
 package dev.classifier.client;
 
+import com.google.protobuf.UnsafeByteOperations;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
 import dev.classifier.imaging.PixelType;
+import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.proto.convert.PreprocessingSpecs;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.ModelInfo;
-import com.google.protobuf.UnsafeByteOperations;
-import dev.classifier.imaging.PreprocessSpec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Turns image files into the input tensors one model wants, using the preprocessing spec the
- * server publishes for it: the client needs no configuration of its own. By default ({@link
+ * Turns image files into the input tensors one model wants, using the preprocessing spec the server
+ * publishes for it: the client needs no configuration of its own. By default ({@link
  * InputDtype#AUTO}) a FLOAT32 model that accepts UINT8 gets raw pixels (resized and cropped, 1 byte
  * per value) and the server normalises them exactly as this encoder would. Thread-safe.
  */
@@ -44,9 +44,9 @@ public final class ImageEncoder {
           "model '" + model.getName() + "' publishes no preprocessing spec; send tensors yourself");
     }
     PreprocessSpec spec = PreprocessingSpecs.fromProto(model.getPreprocessing());
-    PixelType type =
-        dtype.resolve(model) == DataType.UINT8 ? PixelType.UINT8 : PixelType.FLOAT32;
-    this.preprocessor = new ImagePreprocessor(spec.pixelType() == type ? spec : spec.withPixelType(type));
+    PixelType type = dtype.resolve(model) == DataType.UINT8 ? PixelType.UINT8 : PixelType.FLOAT32;
+    this.preprocessor =
+        new ImagePreprocessor(spec.pixelType() == type ? spec : spec.withPixelType(type));
   }
 
   /** Decodes and preprocesses one image file. */
@@ -61,9 +61,7 @@ public final class ImageEncoder {
    * {@code TYPE_BYTE_GRAY} image): the same path as a decoded file.
    */
   public ImageInput encode(BufferedImage image) {
-    return ImageInput.newBuilder()
-        .setTensor(Specs.toTensor(preprocessor.apply(image)))
-        .build();
+    return ImageInput.newBuilder().setTensor(Specs.toTensor(preprocessor.apply(image))).build();
   }
 
   /** The preprocessing this encoder applies. */

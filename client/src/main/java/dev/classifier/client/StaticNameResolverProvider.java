@@ -14,11 +14,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Resolves {@code static:///host1:port1,host2:port2,...} to that fixed list of addresses, one
- * per replica, for client-side load balancing ({@code round_robin}) without DNS: replicas on one
- * machine (127.0.0.1, 127.0.0.2, ...), or a known set of pods. IPv6 literals go in brackets
- * ({@code [::1]:50051}). In Kubernetes prefer {@code dns:///classifier-headless:50051}, which
- * follows pods as they come and go.
+ * Resolves {@code static:///host1:port1,host2:port2,...} to that fixed list of addresses, one per
+ * replica, for client-side load balancing ({@code round_robin}) without DNS: replicas on one
+ * machine (127.0.0.1, 127.0.0.2, ...), or a known set of pods. IPv6 literals go in brackets ({@code
+ * [::1]:50051}). In Kubernetes prefer {@code dns:///classifier-headless:50051}, which follows pods
+ * as they come and go.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
   public static final String SCHEME = "static";
@@ -58,7 +58,8 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
         throw new IllegalArgumentException("bad port in static target entry '" + item + "'", e);
       }
       if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port out of range in static target entry '" + item + "'");
+        throw new IllegalArgumentException(
+            "port out of range in static target entry '" + item + "'");
       }
       out.add(InetSocketAddress.createUnresolved(host, port));
     }
@@ -104,7 +105,8 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
         List<EquivalentAddressGroup> groups = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
           // resolved here, on gRPC's executor (literal IPs do not block)
-          groups.add(new EquivalentAddressGroup(new InetSocketAddress(a.getHostString(), a.getPort())));
+          groups.add(
+              new EquivalentAddressGroup(new InetSocketAddress(a.getHostString(), a.getPort())));
         }
         listener.onResult(
             ResolutionResult.newBuilder()

@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open ClassifyStream with backpressure: at most {@code window} images are in flight (sent and
- * not yet answered). {@link #send} blocks until a slot is free and the transport is ready;
- * {@link #trySend} never blocks. Responses (results or per-item errors) go to the listener with
- * their request ids, possibly out of order. Thread-safe for senders.
+ * not yet answered). {@link #send} blocks until a slot is free and the transport is ready; {@link
+ * #trySend} never blocks. Responses (results or per-item errors) go to the listener with their
+ * request ids, possibly out of order. Thread-safe for senders.
  */
 public final class StreamingClassifier implements AutoCloseable {
   /** Receives the stream's responses, one at a time, on a gRPC thread. */

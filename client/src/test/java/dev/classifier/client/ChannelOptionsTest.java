@@ -12,13 +12,15 @@ class ChannelOptionsTest {
   @Test
   void retriesOnlyUnavailableAndResourceExhaustedOnUnaryMethods() {
     Map<String, Object> config = ChannelOptions.of("round_robin", 2).serviceConfig();
-    assertThat(config.get("loadBalancingConfig")).isEqualTo(List.of(Map.of("round_robin", Map.of())));
+    assertThat(config.get("loadBalancingConfig"))
+        .isEqualTo(List.of(Map.of("round_robin", Map.of())));
     @SuppressWarnings("unchecked")
     Map<String, Object> method = ((List<Map<String, Object>>) config.get("methodConfig")).get(0);
     @SuppressWarnings("unchecked")
     Map<String, Object> retry = (Map<String, Object>) method.get("retryPolicy");
     assertThat(retry.get("maxAttempts")).isEqualTo(3.0);
-    assertThat(retry.get("retryableStatusCodes")).isEqualTo(List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED"));
+    assertThat(retry.get("retryableStatusCodes"))
+        .isEqualTo(List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED"));
     assertThat(retry.get("initialBackoff")).isEqualTo("0.050000000s");
     assertThat(method.get("name").toString()).contains("Classify").doesNotContain("ClassifyStream");
   }

@@ -18,8 +18,14 @@ import org.junit.jupiter.api.Test;
 class InputDtypeTest {
   private static ModelInfo model(DataType own, DataType... accepted) {
     TensorSpec.Builder in =
-        TensorSpec.newBuilder().setName("x").setDtype(own).addShape(-1).addShape(1).addShape(4)
-            .addShape(4).setLayout(Layout.NCHW);
+        TensorSpec.newBuilder()
+            .setName("x")
+            .setDtype(own)
+            .addShape(-1)
+            .addShape(1)
+            .addShape(4)
+            .addShape(4)
+            .setLayout(Layout.NCHW);
     for (DataType a : accepted) {
       in.addAcceptedDtypes(a);
     }
@@ -51,7 +57,8 @@ class InputDtypeTest {
     // an older server lists no accepted dtypes: only the model's own
     assertThat(InputDtype.AUTO.resolve(model(DataType.FLOAT32))).isEqualTo(DataType.FLOAT32);
     assertThat(InputDtype.AUTO.resolve(model(DataType.UINT8))).isEqualTo(DataType.UINT8);
-    assertThat(InputDtype.FLOAT32.resolve(model(DataType.FLOAT32, DataType.FLOAT32, DataType.UINT8)))
+    assertThat(
+            InputDtype.FLOAT32.resolve(model(DataType.FLOAT32, DataType.FLOAT32, DataType.UINT8)))
         .isEqualTo(DataType.FLOAT32);
   }
 
@@ -61,7 +68,8 @@ class InputDtypeTest {
         .hasMessageContaining("does not accept UINT8");
     assertThatThrownBy(() -> InputDtype.FLOAT32.resolve(model(DataType.UINT8)))
         .hasMessageContaining("takes UINT8 tensors, not FLOAT32");
-    assertThatThrownBy(() -> InputDtype.parse("fp16")).hasMessageContaining("auto, float32 or uint8");
+    assertThatThrownBy(() -> InputDtype.parse("fp16"))
+        .hasMessageContaining("auto, float32 or uint8");
     assertThat(InputDtype.parse("UINT8")).isEqualTo(InputDtype.UINT8);
   }
 
@@ -80,7 +88,11 @@ class InputDtypeTest {
     assertThat(floats.getTensor().getData().size()).isEqualTo(64);
     // (51 / 255 - 0.5) / 0.25 = -1.2 (float32)
     float v =
-        floats.getTensor().getData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        floats
+            .getTensor()
+            .getData()
+            .asReadOnlyByteBuffer()
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
             .getFloat(4);
     assertThat(v).isEqualTo((51 / 255f - 0.5f) / 0.25f);
   }

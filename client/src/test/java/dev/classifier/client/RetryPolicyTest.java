@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service config of {@link ChannelOptions} run by gRPC's own retry machinery against a
- * scripted server: which codes are retried, how many attempts are made.
+ * The service config of {@link ChannelOptions} run by gRPC's own retry machinery against a scripted
+ * server: which codes are retried, how many attempts are made.
  */
 class RetryPolicyTest {
   private final AtomicInteger attempts = new AtomicInteger();
@@ -39,7 +39,8 @@ class RetryPolicyTest {
             .addService(
                 new ClassifierGrpc.ClassifierImplBase() {
                   @Override
-                  public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
+                  public void classify(
+                      ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
                     attempts.incrementAndGet();
                     Status next = script.isEmpty() ? Status.OK : script.poll();
                     if (next.isOk()) {
@@ -53,7 +54,11 @@ class RetryPolicyTest {
             .build()
             .start();
     ChannelOptions options =
-        new ChannelOptions("pick_first", retryAttempts, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5));
+        new ChannelOptions(
+            "pick_first",
+            retryAttempts,
+            java.time.Duration.ofMillis(1),
+            java.time.Duration.ofMillis(5));
     channel =
         InProcessChannelBuilder.forName(name)
             .directExecutor()
@@ -95,7 +100,9 @@ class RetryPolicyTest {
   @Test
   void invalidArgumentAndOtherFinalCodesAreNeverRetried() throws Exception {
     ClassifierClient c = client(4);
-    for (Status final_ : List.of(Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.INTERNAL, Status.DEADLINE_EXCEEDED)) {
+    for (Status final_ :
+        List.of(
+            Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.INTERNAL, Status.DEADLINE_EXCEEDED)) {
       attempts.set(0);
       script.add(final_);
       assertThatThrownBy(() -> c.classify(ClassifyRequest.getDefaultInstance()))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.Classification;
+import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.proto.v1.ItemError;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The client side of ClassifyStream against a scripted in-process server that answers only when the
- * test says so: the window bounds what is in flight, {@code send} blocks for credit and
- * {@code trySend} does not, every refused or failed send gives its slot back, and the listener
- * hears every answer and the end of the stream before {@code awaitCompletion} returns.
+ * test says so: the window bounds what is in flight, {@code send} blocks for credit and {@code
+ * trySend} does not, every refused or failed send gives its slot back, and the listener hears every
+ * answer and the end of the stream before {@code awaitCompletion} returns.
  */
 @Timeout(60)
 class StreamingClassifierTest {
@@ -40,6 +40,7 @@ class StreamingClassifierTest {
 
   /** The server side of the one open stream: items received, and the observer to answer on. */
   private final LinkedBlockingQueue<ClassifyStreamRequest> received = new LinkedBlockingQueue<>();
+
   private final CompletableFuture<StreamObserver<ClassifyStreamResponse>> answers =
       new CompletableFuture<>();
   private final CountDownLatch clientHalfClosed = new CountDownLatch(1);
@@ -153,7 +154,9 @@ class StreamingClassifierTest {
     answer("a");
     assertThat(thirdSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     await().atMost(WAIT).until(() -> received.size() == 3);
-    assertThat(received).extracting(ClassifyStreamRequest::getRequestId).containsExactly("a", "b", "c");
+    assertThat(received)
+        .extracting(ClassifyStreamRequest::getRequestId)
+        .containsExactly("a", "b", "c");
     assertThat(senderFailure.get()).isNull();
     assertThat(stream.available()).isZero();
   }
@@ -188,7 +191,8 @@ class StreamingClassifierTest {
     stream.send(item("1"));
     stream.halfClose();
     assertThatThrownBy(() -> stream.send(item("late"))).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> stream.trySend(item("late"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> stream.trySend(item("late")))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(stream.available()).as("only item 1 is in flight").isEqualTo(1);
   }
 

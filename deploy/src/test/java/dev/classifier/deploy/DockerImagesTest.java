@@ -14,11 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Dockerfiles, without a Docker engine: every file they copy exists in the build context
- * after the Maven build (the server jar from the build stage mapped back to the repository),
- * they run as a non-root user from the copied entrypoint, the GPU image matches ONNX Runtime
- * GPU's CUDA 12 / cuDNN 9 / TensorRT 10 build; and the entrypoint script works when run
- * directly (with the real server jar) and passes shellcheck where it is installed.
+ * The Dockerfiles, without a Docker engine: every file they copy exists in the build context after
+ * the Maven build (the server jar from the build stage mapped back to the repository), they run as
+ * a non-root user from the copied entrypoint, the GPU image matches ONNX Runtime GPU's CUDA 12 /
+ * cuDNN 9 / TensorRT 10 build; and the entrypoint script works when run directly (with the real
+ * server jar) and passes shellcheck where it is installed.
  */
 class DockerImagesTest {
   private static final String BUILD_ROOT = "/src/";
@@ -39,7 +39,9 @@ class DockerImagesTest {
           assertThat(src).startsWith(BUILD_ROOT);
           String rel = src.substring(BUILD_ROOT.length());
           // the image builds into target/; a test build may use another folder (-Dbd=...)
-          rel = rel.replace("/target/", "/" + System.getProperty("classifier.buildDir", "target") + "/");
+          rel =
+              rel.replace(
+                  "/target/", "/" + System.getProperty("classifier.buildDir", "target") + "/");
           p = Repo.path(rel);
         }
         assertThat(p).as(name + ": COPY " + src).exists();
@@ -62,7 +64,8 @@ class DockerImagesTest {
     assertThat(d.last("VOLUME").args()).contains("/models").contains("/tmp");
     // the tag in the build instructions is the one the Kubernetes overlays deploy
     String tag = Repo.version() + (name.endsWith(".gpu") ? "-gpu" : "");
-    assertThat(Repo.read("deploy/docker/" + name)).contains("-t " + DockerImages.NAME + ":" + tag + " .");
+    assertThat(Repo.read("deploy/docker/" + name))
+        .contains("-t " + DockerImages.NAME + ":" + tag + " .");
   }
 
   @Test
@@ -70,9 +73,11 @@ class DockerImagesTest {
     String text = Repo.read("deploy/docker/Dockerfile.gpu");
     Dockerfile d = Dockerfile.parse(text);
     assertThat(d.all("RUN").get(0).args()).contains("-Pgpu");
-    Matcher cuda = Pattern.compile("ARG CUDA_IMAGE=nvidia/cuda:(12\\.[0-9.]+)-cudnn-runtime").matcher(text);
+    Matcher cuda =
+        Pattern.compile("ARG CUDA_IMAGE=nvidia/cuda:(12\\.[0-9.]+)-cudnn-runtime").matcher(text);
     assertThat(cuda.find()).as("CUDA 12 + cuDNN base").isTrue();
-    Matcher trt = Pattern.compile("ARG TENSORRT_VERSION=10\\.[0-9.]+-1\\+cuda(12\\.[0-9]+)").matcher(text);
+    Matcher trt =
+        Pattern.compile("ARG TENSORRT_VERSION=10\\.[0-9.]+-1\\+cuda(12\\.[0-9]+)").matcher(text);
     assertThat(trt.find()).as("TensorRT 10 for CUDA 12").isTrue();
     assertThat(cuda.group(1)).startsWith(trt.group(1));
     // onnxruntime_gpu of the -Pgpu profile is the version this image was made for
@@ -86,7 +91,8 @@ class DockerImagesTest {
     Path jar = Repo.jar("server", "classifier-server");
     assumeTrue(Files.exists(jar), "server jar not built: " + jar);
     ProcessBuilder pb =
-        new ProcessBuilder("sh", Repo.path("deploy/docker/entrypoint.sh").toString(), "--print-config");
+        new ProcessBuilder(
+            "sh", Repo.path("deploy/docker/entrypoint.sh").toString(), "--print-config");
     pb.environment().put("CLASSIFIER_JAR", jar.toString());
     pb.environment().put("CLASSIFIER_CONFIG", Repo.path("deploy/k8s/base/server.yaml").toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -95,13 +101,18 @@ class DockerImagesTest {
     assertThat(r.exitCode()).as(r.output()).isZero();
     // the default config file was used (host 0.0.0.0 comes only from it)
     assertThat(r.output()).contains("host: 0.0.0.0").contains("metricsPort: 9090");
-    assertThat(r.output()).contains("-XX:MaxRAMPercentage=50").contains("-XX:+ExitOnOutOfMemoryError");
+    assertThat(r.output())
+        .contains("-XX:MaxRAMPercentage=50")
+        .contains("-XX:+ExitOnOutOfMemoryError");
 
     // an explicit --config wins over CLASSIFIER_CONFIG
     ProcessBuilder explicit =
         new ProcessBuilder(
-            "sh", Repo.path("deploy/docker/entrypoint.sh").toString(),
-            "--config", Repo.path("deploy/config/sample.yaml").toString(), "--print-config");
+            "sh",
+            Repo.path("deploy/docker/entrypoint.sh").toString(),
+            "--config",
+            Repo.path("deploy/config/sample.yaml").toString(),
+            "--print-config");
     explicit.environment().putAll(pb.environment());
     explicit.environment().remove("JAVA_OPTS");
     Tools.Result e = run(explicit);
@@ -111,7 +122,8 @@ class DockerImagesTest {
 
   @Test
   void entrypointFailsClearlyWithoutTheJar() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("sh", Repo.path("deploy/docker/entrypoint.sh").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", Repo.path("deploy/docker/entrypoint.sh").toString());
     pb.environment().put("CLASSIFIER_HOME", "/nonexistent");
     pb.environment().remove("CLASSIFIER_JAR");
     Tools.Result r = run(pb);

@@ -28,7 +28,9 @@ record Dockerfile(List<Instruction> instructions) {
       String s = current.toString().strip();
       current.setLength(0);
       int space = s.indexOf(' ');
-      out.add(new Instruction(s.substring(0, space).toUpperCase(Locale.ROOT), s.substring(space + 1).strip()));
+      out.add(
+          new Instruction(
+              s.substring(0, space).toUpperCase(Locale.ROOT), s.substring(space + 1).strip()));
     }
     return new Dockerfile(out);
   }

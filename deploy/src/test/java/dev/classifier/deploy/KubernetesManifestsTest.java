@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Renders each Kustomize overlay with the real {@code kubectl kustomize}, parses every object into
  * fabric8's typed Kubernetes model and checks the wiring that a typo would break: probe ports =
- * container ports = Service target ports = the ports in the server's own configuration (read by
- * the server's {@link ConfigReader}), probe service names = the server's health names, the config
- * file path the container passes = the ConfigMap mount and key, grace periods, image names = the
+ * container ports = Service target ports = the ports in the server's own configuration (read by the
+ * server's {@link ConfigReader}), probe service names = the server's health names, the config file
+ * path the container passes = the ConfigMap mount and key, grace periods, image names = the
  * build's, HPA metrics = the Prometheus adapter's rules, selectors = pod labels.
  */
 class KubernetesManifestsTest {
@@ -109,7 +109,8 @@ class KubernetesManifestsTest {
             .collect(Collectors.toSet());
     assertThat(allowed).containsExactlyInAnyOrder(grpc, metrics);
     assertThat(podLabels).containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
-    String scrapePort = d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port");
+    String scrapePort =
+        d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port");
     assertThat(scrapePort).isEqualTo(Integer.toString(metrics));
 
     // shutdown: the pod is killed only after preStop and the server's drain grace
@@ -173,13 +174,15 @@ class KubernetesManifestsTest {
     List<Map<String, Object>> endpoints = (List<Map<String, Object>>) sm.get("spec", "endpoints");
     assertThat(endpoints).extracting(e -> e.get("port")).containsExactly("metrics");
     @SuppressWarnings("unchecked")
-    Map<String, String> smSelector = (Map<String, String>) sm.get("spec", "selector", "matchLabels");
+    Map<String, String> smSelector =
+        (Map<String, String>) sm.get("spec", "selector", "matchLabels");
     assertThat(regular.getMetadata().getLabels()).containsAllEntriesOf(smSelector);
     assertThat(podLabels.get(APP)).isEqualTo("classifier");
   }
 
   private static Set<String> adapterMetricNames() throws Exception {
-    JsonNode rules = new YAMLMapper().readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml"));
+    JsonNode rules =
+        new YAMLMapper().readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml"));
     Set<String> names = new java.util.TreeSet<>();
     for (JsonNode rule : rules.get("rules")) {
       names.add(rule.get("name").get("as").asText());

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.server.ClassifierServer;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import java.util.concurrent.TimeUnit;
 import dev.classifier.server.config.ConfigReader;
 import dev.classifier.server.config.ServerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,14 +39,25 @@ class MonitoringFilesTest {
   /** Added by the wedged-instance watchdog (another change); referenced before it lands. */
   private static final Set<String> PENDING = Set.of("classifier_instance_wedged");
 
-  private static final Pattern METRIC = Pattern.compile("\\b((?:classifier|jvm|process)_[a-z_]+)\\b");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b((?:classifier|jvm|process)_[a-z_]+)\\b");
 
   @Test
   void rulesPassPromtoolChecksAndUnitTests() throws Exception {
-    assumeTrue(Repo.onPath("promtool"), "promtool is not installed (.ci/run installs Debian's prometheus)");
+    assumeTrue(
+        Repo.onPath("promtool"),
+        "promtool is not installed (.ci/run installs Debian's prometheus)");
     Path dir = Repo.path("deploy/prometheus");
     Tools.Result check =
-        Tools.run(dir, 60, List.of("promtool", "check", "rules", "rules/classifier-recording.yml", "rules/classifier-alerts.yml"));
+        Tools.run(
+            dir,
+            60,
+            List.of(
+                "promtool",
+                "check",
+                "rules",
+                "rules/classifier-recording.yml",
+                "rules/classifier-alerts.yml"));
     assertThat(check.exitCode()).as(check.output()).isZero();
     Tools.Result unit = Tools.run(dir, 60, List.of("promtool", "test", "rules", "rules-test.yml"));
     assertThat(unit.exitCode()).as(unit.output()).isZero();
@@ -55,7 +66,9 @@ class MonitoringFilesTest {
 
   @Test
   void composeScrapeConfigPassesPromtool(@TempDir Path tmp) throws Exception {
-    assumeTrue(Repo.onPath("promtool"), "promtool is not installed (.ci/run installs Debian's prometheus)");
+    assumeTrue(
+        Repo.onPath("promtool"),
+        "promtool is not installed (.ci/run installs Debian's prometheus)");
     // the container layout: /etc/prometheus/prometheus.yml beside /etc/prometheus/rules/
     Files.copy(Repo.path("deploy/compose/prometheus.yml"), tmp.resolve("prometheus.yml"));
     Files.createDirectories(tmp.resolve("rules"));
@@ -68,12 +81,18 @@ class MonitoringFilesTest {
 
   @Test
   void kubernetesScrapeConfigPassesPromtool() throws Exception {
-    assumeTrue(Repo.onPath("promtool"), "promtool is not installed (.ci/run installs Debian's prometheus)");
+    assumeTrue(
+        Repo.onPath("promtool"),
+        "promtool is not installed (.ci/run installs Debian's prometheus)");
     Tools.Result r =
-        Tools.run(Repo.path("deploy/prometheus"), 60, List.of("promtool", "check", "config", "prometheus.yml"));
+        Tools.run(
+            Repo.path("deploy/prometheus"),
+            60,
+            List.of("promtool", "check", "config", "prometheus.yml"));
     assumeFalse(
         r.output().contains("kubernetes_sd_configs not found"),
-        "this promtool is built without Kubernetes service discovery (Debian's package): " + r.output().strip());
+        "this promtool is built without Kubernetes service discovery (Debian's package): "
+            + r.output().strip());
     assertThat(r.exitCode()).as(r.output()).isZero();
   }
 
@@ -84,7 +103,8 @@ class MonitoringFilesTest {
     List<String> expressions = new ArrayList<>();
     YAMLMapper yaml = new YAMLMapper();
     for (String f : List.of("classifier-recording.yml", "classifier-alerts.yml")) {
-      for (JsonNode group : yaml.readTree(Repo.read("deploy/prometheus/rules/" + f)).get("groups")) {
+      for (JsonNode group :
+          yaml.readTree(Repo.read("deploy/prometheus/rules/" + f)).get("groups")) {
         for (JsonNode rule : group.get("rules")) {
           if (rule.has("record")) {
             recorded.add(rule.get("record").asText());
@@ -93,11 +113,13 @@ class MonitoringFilesTest {
         }
       }
     }
-    for (JsonNode rule : yaml.readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml")).get("rules")) {
+    for (JsonNode rule :
+        yaml.readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml")).get("rules")) {
       expressions.add(rule.get("seriesQuery").asText());
       expressions.add(rule.get("metricsQuery").asText());
     }
-    JsonNode dashboard = new ObjectMapper().readTree(Repo.read("deploy/grafana/dashboards/classifier.json"));
+    JsonNode dashboard =
+        new ObjectMapper().readTree(Repo.read("deploy/grafana/dashboards/classifier.json"));
     int dashboardQueries = 0;
     for (JsonNode panel : dashboard.get("panels")) {
       for (JsonNode target : panel.path("targets")) {
@@ -111,7 +133,9 @@ class MonitoringFilesTest {
       Matcher m = METRIC.matcher(e);
       while (m.find()) {
         String name = m.group(1);
-        if (!exposed.contains(name) && !PENDING.contains(name) && recorded.stream().noneMatch(r -> r.contains(name))) {
+        if (!exposed.contains(name)
+            && !PENDING.contains(name)
+            && recorded.stream().noneMatch(r -> r.contains(name))) {
           unknown.add(name);
         }
       }
@@ -145,7 +169,8 @@ class MonitoringFilesTest {
 
   /** Series names (with _bucket, _total, ... suffixes) of a real server's /metrics. */
   private static Set<String> exposedSeriesNames() throws Exception {
-    ServerConfig config = ConfigReader.fromYaml("server: {port: 0, metricsPort: 0, jmx: false}", Path.of("."));
+    ServerConfig config =
+        ConfigReader.fromYaml("server: {port: 0, metricsPort: 0, jmx: false}", Path.of("."));
     try (ClassifierServer server = new ClassifierServer(config).start()) {
       // per-model and per-code series appear with the first request
       ManagedChannel channel =
@@ -160,7 +185,9 @@ class MonitoringFilesTest {
       HttpResponse<String> r =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       Set<String> names = new TreeSet<>();

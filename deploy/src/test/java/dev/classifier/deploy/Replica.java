@@ -48,15 +48,22 @@ final class Replica implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m",
                     "-XX:TieredStopAtLevel=1",
-                    "-jar", Repo.jar("server", "classifier-server").toString(),
-                    "--config", config.toString(),
-                    "--host", host,
-                    "--port", Integer.toString(port),
-                    "--metrics-port", Integer.toString(metricsPort),
+                    "-jar",
+                    Repo.jar("server", "classifier-server").toString(),
+                    "--config",
+                    config.toString(),
+                    "--host",
+                    host,
+                    "--port",
+                    Integer.toString(port),
+                    "--metrics-port",
+                    Integer.toString(metricsPort),
                     // three replicas on one machine: no admin listener (its port is fixed), and
                     // a short serving-path warm-up (2 cores shared by three JVMs)
-                    "--admin-port", "-1",
-                    "--warmup-max-millis", "2000"))
+                    "--admin-port",
+                    "-1",
+                    "--warmup-max-millis",
+                    "2000"))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -118,7 +125,8 @@ final class Replica implements AutoCloseable {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://" + host + ":" + metricsPort + "/metrics"))
+                HttpRequest.newBuilder(
+                        URI.create("http://" + host + ":" + metricsPort + "/metrics"))
                     .timeout(Duration.ofSeconds(5))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -23,7 +23,8 @@ final class Repo {
 
   /** A module's runnable jar, e.g. {@code jar("server", "classifier-server")}. */
   static Path jar(String module, String name) {
-    return path(module + "/" + System.getProperty("classifier.buildDir", "target") + "/" + name + ".jar");
+    return path(
+        module + "/" + System.getProperty("classifier.buildDir", "target") + "/" + name + ".jar");
   }
 
   static String read(String relative) throws IOException {

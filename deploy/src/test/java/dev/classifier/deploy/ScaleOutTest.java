@@ -43,9 +43,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scale-out on one machine with real processes: three packaged servers on 127.0.0.1, 127.0.0.2
- * and 127.0.0.3 (one port), each with a short maxConnectionAge. Per-replica request counts come
- * from each replica's own {@code /metrics}. Covers client-side round_robin (Java client and load
+ * Scale-out on one machine with real processes: three packaged servers on 127.0.0.1, 127.0.0.2 and
+ * 127.0.0.3 (one port), each with a short maxConnectionAge. Per-replica request counts come from
+ * each replica's own {@code /metrics}. Covers client-side round_robin (Java client and load
  * tester), nginx {@code grpc_pass} and HAProxy (HTTP/2) in front, a real Prometheus scraping all
  * three and evaluating the autoscaler's adapter query and the dashboard's queries, and SIGTERM of
  * one replica under load: no request lost with the documented retry policy, and the replica gets
@@ -84,7 +84,8 @@ class ScaleOutTest {
         """);
     for (int i = 0; i < HOSTS.size(); i++) {
       replicas.add(
-          new Replica(HOSTS.get(i), port, metricsPort, config, tmp.resolve("replica-" + i + ".log")).start());
+          new Replica(HOSTS.get(i), port, metricsPort, config, tmp.resolve("replica-" + i + ".log"))
+              .start());
     }
     for (Replica r : replicas) {
       r.awaitReady();
@@ -103,7 +104,8 @@ class ScaleOutTest {
   void javaClientRoundRobinSpreadsRequestsOverTheReplicas() throws Exception {
     double[] before = counts();
     try (ClassifierClient c =
-        ClassifierClient.connect(staticTarget(), Duration.ofSeconds(20), ChannelOptions.of("round_robin", 0))) {
+        ClassifierClient.connect(
+            staticTarget(), Duration.ofSeconds(20), ChannelOptions.of("round_robin", 0))) {
       for (int i = 0; i < 300; i++) {
         c.classify(Requests.mnist());
       }
@@ -111,7 +113,9 @@ class ScaleOutTest {
     double[] d = delta(before);
     assertThat(d[0] + d[1] + d[2]).isEqualTo(300);
     for (int i = 0; i < d.length; i++) {
-      assertThat(d[i]).as("requests on " + HOSTS.get(i) + " of " + List.of(d[0], d[1], d[2])).isGreaterThanOrEqualTo(50);
+      assertThat(d[i])
+          .as("requests on " + HOSTS.get(i) + " of " + List.of(d[0], d[1], d[2]))
+          .isGreaterThanOrEqualTo(50);
     }
   }
 
@@ -125,15 +129,36 @@ class ScaleOutTest {
             90,
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Repo.jar("loadtest", "classifier-loadtest").toString(),
-                "--server", staticTarget(), "--lb", "round_robin", "--retry-attempts", "2",
-                "--scenario", "closed", "--concurrency", "6",
-                "--warmup-ms", "300", "--window-ms", "500", "--min-windows", "2", "--max-windows", "2",
-                "--stability-windows", "2", "--out", tmp.resolve("loadtest").toString()));
+                "-jar",
+                Repo.jar("loadtest", "classifier-loadtest").toString(),
+                "--server",
+                staticTarget(),
+                "--lb",
+                "round_robin",
+                "--retry-attempts",
+                "2",
+                "--scenario",
+                "closed",
+                "--concurrency",
+                "6",
+                "--warmup-ms",
+                "300",
+                "--window-ms",
+                "500",
+                "--min-windows",
+                "2",
+                "--max-windows",
+                "2",
+                "--stability-windows",
+                "2",
+                "--out",
+                tmp.resolve("loadtest").toString()));
     assertThat(r.exitCode()).as(r.output()).isZero();
     double[] d = delta(before);
     for (int i = 0; i < d.length; i++) {
-      assertThat(d[i]).as("load-test requests on " + HOSTS.get(i) + ": " + r.output()).isGreaterThan(10);
+      assertThat(d[i])
+          .as("load-test requests on " + HOSTS.get(i) + ": " + r.output())
+          .isGreaterThan(10);
     }
   }
 
@@ -159,8 +184,17 @@ class ScaleOutTest {
             .formatted(dir, upstream, front));
     try (Daemon nginx =
         Daemon.start(
-            List.of("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(), "-e", dir.resolve("error.log").toString()),
-            dir.resolve("out.log"), "127.0.0.1", front)) {
+            List.of(
+                "nginx",
+                "-p",
+                dir.toString(),
+                "-c",
+                dir.resolve("nginx.conf").toString(),
+                "-e",
+                dir.resolve("error.log").toString()),
+            dir.resolve("out.log"),
+            "127.0.0.1",
+            front)) {
       assertSpreadThrough("127.0.0.1:" + front, 90);
     }
   }
@@ -168,7 +202,8 @@ class ScaleOutTest {
   @Test
   @Order(4)
   void haproxyHttp2BalancesPerRequest() throws Exception {
-    assumeTrue(Repo.onPath("haproxy"), "haproxy is not installed (.ci/run installs Debian's haproxy)");
+    assumeTrue(
+        Repo.onPath("haproxy"), "haproxy is not installed (.ci/run installs Debian's haproxy)");
     int front = portFreeOnAll();
     try (Daemon haproxy = haproxy("http", front)) {
       assertSpreadThrough("127.0.0.1:" + front, 90);
@@ -178,12 +213,20 @@ class ScaleOutTest {
   @Test
   @Order(5)
   void prometheusScrapesEveryReplicaAndEvaluatesTheAutoscalerQuery() throws Exception {
-    assumeTrue(Repo.onPath("prometheus"), "prometheus is not installed (.ci/run installs Debian's prometheus)");
+    assumeTrue(
+        Repo.onPath("prometheus"),
+        "prometheus is not installed (.ci/run installs Debian's prometheus)");
     int web = portFreeOnAll();
     Path dir = Files.createDirectories(tmp.resolve("prometheus"));
     StringBuilder targets = new StringBuilder();
     for (Replica r : replicas) {
-      targets.append(targets.isEmpty() ? "" : ", ").append('"').append(r.host).append(':').append(r.metricsPort).append('"');
+      targets
+          .append(targets.isEmpty() ? "" : ", ")
+          .append('"')
+          .append(r.host)
+          .append(':')
+          .append(r.metricsPort)
+          .append('"');
     }
     Files.writeString(
         dir.resolve("prometheus.yml"),
@@ -192,18 +235,23 @@ class ScaleOutTest {
         scrape_configs:
           - job_name: classifier
             static_configs: [{targets: [%s]}]
-        """.formatted(targets));
+        """
+            .formatted(targets));
     AtomicBoolean loading = new AtomicBoolean(true);
     ExecutorService load = Executors.newSingleThreadExecutor();
     try (Daemon prometheus =
             Daemon.start(
                 List.of(
-                    "prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+                    "prometheus",
+                    "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + web),
-                dir.resolve("out.log"), "127.0.0.1", web);
+                dir.resolve("out.log"),
+                "127.0.0.1",
+                web);
         ClassifierClient c =
-            ClassifierClient.connect(staticTarget(), Duration.ofSeconds(20), ChannelOptions.of("round_robin", 2))) {
+            ClassifierClient.connect(
+                staticTarget(), Duration.ofSeconds(20), ChannelOptions.of("round_robin", 2))) {
       Future<?> background =
           load.submit(
               () -> {
@@ -216,13 +264,24 @@ class ScaleOutTest {
       Awaitility.await("3 targets up")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> query(api, "sum(up{job=\"classifier\"})").path(0).path("value").path(1).asText().equals("3"));
+          .until(
+              () ->
+                  query(api, "sum(up{job=\"classifier\"})")
+                      .path(0)
+                      .path("value")
+                      .path(1)
+                      .asText()
+                      .equals("3"));
 
       // the Prometheus adapter's rules, instantiated for one job, grouped per replica
-      JsonNode rules = new YAMLMapper().readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml")).get("rules");
+      JsonNode rules =
+          new YAMLMapper()
+              .readTree(Repo.read("deploy/k8s/prometheus-adapter/rules.yaml"))
+              .get("rules");
       for (JsonNode rule : rules) {
         String q =
-            rule.get("metricsQuery").asText()
+            rule.get("metricsQuery")
+                .asText()
                 .replace("<<.LabelMatchers>>", "job=\"classifier\"")
                 .replace("<<.GroupBy>>", "instance");
         Awaitility.await("adapter query " + rule.get("name").get("as").asText() + " for 3 replicas")
@@ -241,11 +300,14 @@ class ScaleOutTest {
         }
       }
       // every dashboard query is valid PromQL for this Prometheus
-      JsonNode dashboard = new ObjectMapper().readTree(Repo.read("deploy/grafana/dashboards/classifier.json"));
+      JsonNode dashboard =
+          new ObjectMapper().readTree(Repo.read("deploy/grafana/dashboards/classifier.json"));
       for (JsonNode panel : dashboard.get("panels")) {
         for (JsonNode target : panel.path("targets")) {
           String q =
-              target.get("expr").asText()
+              target
+                  .get("expr")
+                  .asText()
                   .replace("$__rate_interval", "1m")
                   .replace("$model", ".*")
                   .replace("$instance", ".*");
@@ -276,7 +338,12 @@ class ScaleOutTest {
                 staticTarget(), Duration.ofSeconds(30), ChannelOptions.of("round_robin", 3));
         Daemon tcpProxy = l4 ? haproxy("tcp", l4Port) : null;
         ClassifierClient behindL4 =
-            l4 ? ClassifierClient.connect("127.0.0.1:" + l4Port, Duration.ofSeconds(30), ChannelOptions.of("pick_first", 3)) : null) {
+            l4
+                ? ClassifierClient.connect(
+                    "127.0.0.1:" + l4Port,
+                    Duration.ofSeconds(30),
+                    ChannelOptions.of("pick_first", 3))
+                : null) {
       if (behindL4 != null) {
         behindL4.classify(Requests.mnist()); // a long-lived connection through the L4 proxy
       }
@@ -343,8 +410,13 @@ class ScaleOutTest {
     Path dir = Files.createDirectories(tmp.resolve("haproxy-" + mode));
     StringBuilder servers = new StringBuilder();
     for (int i = 0; i < replicas.size(); i++) {
-      servers.append("  server s").append(i).append(' ').append(replicas.get(i).address())
-          .append(mode.equals("http") ? " proto h2" : "").append(" check inter 500ms fall 1 rise 1\n");
+      servers
+          .append("  server s")
+          .append(i)
+          .append(' ')
+          .append(replicas.get(i).address())
+          .append(mode.equals("http") ? " proto h2" : "")
+          .append(" check inter 500ms fall 1 rise 1\n");
     }
     Files.writeString(
         dir.resolve("haproxy.cfg"),
@@ -355,14 +427,17 @@ class ScaleOutTest {
             .formatted(mode, front, mode.equals("http") ? " proto h2" : "", servers));
     return Daemon.start(
         List.of("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()),
-        dir.resolve("out.log"), "127.0.0.1", front);
+        dir.resolve("out.log"),
+        "127.0.0.1",
+        front);
   }
 
   /** Sends {@code n} requests over one pick_first channel to a proxy; every replica gets some. */
   private void assertSpreadThrough(String proxy, int n) throws Exception {
     double[] before = counts();
     int ok = 0;
-    try (ClassifierClient c = ClassifierClient.connect(proxy, Duration.ofSeconds(20), ChannelOptions.defaults())) {
+    try (ClassifierClient c =
+        ClassifierClient.connect(proxy, Duration.ofSeconds(20), ChannelOptions.defaults())) {
       for (int i = 0; i < n; i++) {
         c.classify(Requests.mnist());
         ok++;
@@ -372,16 +447,28 @@ class ScaleOutTest {
     assertThat(ok).isEqualTo(n);
     assertThat(d[0] + d[1] + d[2]).isEqualTo(n);
     for (int i = 0; i < d.length; i++) {
-      assertThat(d[i]).as("requests through " + proxy + " on " + HOSTS.get(i) + ": " + List.of(d[0], d[1], d[2])).isPositive();
+      assertThat(d[i])
+          .as(
+              "requests through "
+                  + proxy
+                  + " on "
+                  + HOSTS.get(i)
+                  + ": "
+                  + List.of(d[0], d[1], d[2]))
+          .isPositive();
     }
   }
 
-  private static JsonNode query(String api, String promql) throws IOException, InterruptedException {
+  private static JsonNode query(String api, String promql)
+      throws IOException, InterruptedException {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create(api + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                        URI.create(
+                            api
+                                + "/api/v1/query?query="
+                                + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(10))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -18,7 +18,8 @@ final class Tools {
     return run(new ProcessBuilder(command).directory(dir.toFile()), timeoutSeconds);
   }
 
-  static Result run(ProcessBuilder pb, long timeoutSeconds) throws IOException, InterruptedException {
+  static Result run(ProcessBuilder pb, long timeoutSeconds)
+      throws IOException, InterruptedException {
     List<String> command = pb.command();
     Process p = pb.redirectErrorStream(true).start();
     p.getOutputStream().close();

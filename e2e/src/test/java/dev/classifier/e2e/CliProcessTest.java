@@ -73,14 +73,17 @@ class CliProcessTest {
     Jars.Result r = classify("--top-k", "3", "samples/fashion-mnist");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout()).contains("0000-9-ankle-boot.png").contains("  3. ");
-    assertThat(correctTop1(r.stdout())).isGreaterThanOrEqualTo(15).isLessThanOrEqualTo(samples.size());
+    assertThat(correctTop1(r.stdout()))
+        .isGreaterThanOrEqualTo(15)
+        .isLessThanOrEqualTo(samples.size());
   }
 
   @Test
   void clientStreamsAFolderAndPrintsEveryResult() throws Exception {
     Jars.Result r = classify("--stream", "samples/fashion-mnist");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.stdout().lines().filter(l -> l.endsWith(".png")).count()).isEqualTo(samples.size());
+    assertThat(r.stdout().lines().filter(l -> l.endsWith(".png")).count())
+        .isEqualTo(samples.size());
     assertThat(correctTop1(r.stdout())).isGreaterThanOrEqualTo(15);
   }
 

@@ -59,8 +59,14 @@ class DrainProcessTest {
   void sigtermUnderLoadAnswersEverythingAndExitsWithinGrace() throws Exception {
     Jars.ServerProcess server =
         new Jars.ServerProcess(
-            "--max-batch-size", "4", "--max-queue-size", "100000", "--intra-op-threads", "1",
-            "--shutdown-grace-seconds", Long.toString(GRACE_SECONDS));
+            "--max-batch-size",
+            "4",
+            "--max-queue-size",
+            "100000",
+            "--intra-op-threads",
+            "1",
+            "--shutdown-grace-seconds",
+            Long.toString(GRACE_SECONDS));
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.port).usePlaintext().build();
     try {
@@ -83,7 +89,9 @@ class DrainProcessTest {
                 public void onNext(ClassifyStreamResponse r) {
                   streamAnswers.put(
                       r.getRequestId(),
-                      r.hasResult() ? "OK" : Status.fromCodeValue(r.getError().getCode()).getCode().name());
+                      r.hasResult()
+                          ? "OK"
+                          : Status.fromCodeValue(r.getError().getCode()).getCode().name());
                 }
 
                 @Override
@@ -114,8 +122,10 @@ class DrainProcessTest {
                   public void onError(Throwable t) {
                     Status st = Status.fromThrowable(t);
                     // grpc-java/Netty client: calls still buffered behind the server's
-                    // MAX_CONCURRENT_STREAMS (128 per connection) when its GOAWAY arrives fail on the
-                    // client with INTERNAL "http2 exception" (grpc/grpc-java#7357, #8097). They never
+                    // MAX_CONCURRENT_STREAMS (128 per connection) when its GOAWAY arrives fail on
+                    // the
+                    // client with INTERNAL "http2 exception" (grpc/grpc-java#7357, #8097). They
+                    // never
                     // reached the server, so they are counted apart, as never sent.
                     if (st.getCode() == Status.Code.INTERNAL
                         && "http2 exception".equals(st.getDescription())) {
@@ -152,7 +162,10 @@ class DrainProcessTest {
       assertThat(unaryDone.await(GRACE_SECONDS + 20, TimeUnit.SECONDS))
           .as("every unary call answered; outcomes so far %s", outcomes)
           .isTrue();
-      assertThat(outcomes.keySet()).as("outcomes %s (of which never sent: %s), first descriptions %s", outcomes, neverSent, unexpected)
+      assertThat(outcomes.keySet())
+          .as(
+              "outcomes %s (of which never sent: %s), first descriptions %s",
+              outcomes, neverSent, unexpected)
           .isSubsetOf(Set.of(Status.Code.OK, Status.Code.UNAVAILABLE));
       assertThat(outcomes.get(Status.Code.OK).get())
           .as("work finished during the drain (OK answers after the signal)")
@@ -164,22 +177,34 @@ class DrainProcessTest {
           .pollInterval(Duration.ofMillis(10))
           .until(() -> streamAnswers.size() >= STREAM_ITEMS || streamEnded.getCount() == 0);
       stream.onCompleted();
-      assertThat(streamEnded.await(GRACE_SECONDS + 5, TimeUnit.SECONDS)).as("stream finished").isTrue();
+      assertThat(streamEnded.await(GRACE_SECONDS + 5, TimeUnit.SECONDS))
+          .as("stream finished")
+          .isTrue();
       if (streamEnd.get() == 0) {
-        assertThat(streamAnswers).as("a completed stream answered every item").hasSize(STREAM_ITEMS);
+        assertThat(streamAnswers)
+            .as("a completed stream answered every item")
+            .hasSize(STREAM_ITEMS);
       } else {
-        assertThat(Status.fromCodeValue(streamEnd.get()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(Status.fromCodeValue(streamEnd.get()).getCode())
+            .isEqualTo(Status.Code.UNAVAILABLE);
       }
       assertThat(Set.copyOf(streamAnswers.values())).isSubsetOf(Set.of("OK", "UNAVAILABLE"));
 
-      assertThat(server.process.waitFor(GRACE_SECONDS + 10, TimeUnit.SECONDS)).as("process exited").isTrue();
+      assertThat(server.process.waitFor(GRACE_SECONDS + 10, TimeUnit.SECONDS))
+          .as("process exited")
+          .isTrue();
       double exitSeconds = (System.nanoTime() - signalled) / 1e9;
       System.out.printf(
           "drain: %d of %d unary calls pending at SIGTERM, outcomes %s; stream answered %d/%d,"
               + " ended with code %d; exit %d after %.2f s%n",
           pendingAtSignal,
           UNARY,
-          outcomes, streamAnswers.size(), STREAM_ITEMS, streamEnd.get(), server.process.exitValue(), exitSeconds);
+          outcomes,
+          streamAnswers.size(),
+          STREAM_ITEMS,
+          streamEnd.get(),
+          server.process.exitValue(),
+          exitSeconds);
       assertThat(exitSeconds).as("exit within the grace period").isLessThan(GRACE_SECONDS);
       // 128 + SIGTERM: the exit code of the server's TERM handler after a complete stop
       assertThat(server.process.exitValue()).as(server.stderrText()).isEqualTo(143);

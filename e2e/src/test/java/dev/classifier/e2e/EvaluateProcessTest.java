@@ -30,7 +30,10 @@ class EvaluateProcessTest {
     server.close();
   }
 
-  /** The 20 sample PNGs in class folders named like the labels (0000-9-ankle-boot.png -> ankle-boot/). */
+  /**
+   * The 20 sample PNGs in class folders named like the labels (0000-9-ankle-boot.png ->
+   * ankle-boot/).
+   */
   private static Path imageFolder() throws Exception {
     Path root = tmp.resolve("folder-per-class");
     for (Path p : Jars.samplePngs()) {
@@ -53,7 +56,8 @@ class EvaluateProcessTest {
   @Test
   void folderPerClassGivesTheSameFiguresForTensorsAndEncodedImages() throws Exception {
     Path root = imageFolder();
-    JsonNode tensor = evaluate(tmp.resolve("tensor.json"), root.toString(), "--format", "imagefolder");
+    JsonNode tensor =
+        evaluate(tmp.resolve("tensor.json"), root.toString(), "--format", "imagefolder");
     JsonNode encoded =
         evaluate(tmp.resolve("encoded.json"), root.toString(), "--send", "encoded", "--stream");
     for (JsonNode j : List.of(tensor, encoded)) {
@@ -115,8 +119,14 @@ class EvaluateProcessTest {
     // without --progress and without a terminal: no progress bar
     Jars.Result quiet =
         Jars.run(
-            client, 120, "evaluate", "server/src/test/resources/fixtures/fashion-mnist-test-1000",
-            "--limit", "10", "--server", server.target());
+            client,
+            120,
+            "evaluate",
+            "server/src/test/resources/fixtures/fashion-mnist-test-1000",
+            "--limit",
+            "10",
+            "--server",
+            server.target());
     assertThat(quiet.exitCode()).isZero();
     assertThat(quiet.stderr()).doesNotContain("10/10");
   }

@@ -97,18 +97,21 @@ final class Jars {
       if (!List.of(args).contains("--metrics-port")) {
         all.addAll(List.of("--metrics-port", "0"));
       }
-      if (List.of(args).stream().noneMatch(a -> a.startsWith("--warmup") || a.equals("--no-warmup"))) {
+      if (List.of(args).stream()
+          .noneMatch(a -> a.startsWith("--warmup") || a.equals("--no-warmup"))) {
         // a short serving-path warm-up (2 s); tests about warm-up pass --warmup for the defaults
         all.addAll(List.of("--warmup-max-millis", "2000"));
       }
       all.addAll(List.of(args));
       process =
-          new ProcessBuilder(javaCommand(jar("server", "classifier-server"), all.toArray(String[]::new)))
+          new ProcessBuilder(
+                  javaCommand(jar("server", "classifier-server"), all.toArray(String[]::new)))
               .directory(ROOT.toFile())
               .redirectError(stderr.toFile())
               .start();
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (line == null || !line.contains("listening on 127.0.0.1:")) {
         process.destroyForcibly();
@@ -141,7 +144,8 @@ final class Jars {
 
     /** Sends a signal by name ("TERM", "HUP", "INT") with {@code kill}. */
     void signal(String name) throws IOException, InterruptedException {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IOException("kill -" + name + " " + pid() + " failed");
       }

@@ -33,11 +33,26 @@ class LoadTestProcessTest {
 
   private JsonNode run(String name, String... scenario) throws Exception {
     String[] base = {
-      "--server", server.target(), "--out", out.toString(), "--name", name,
-      "--warmup-ms", "500", "--window-ms", "500", "--min-windows", "2", "--max-windows", "3"
+      "--server",
+      server.target(),
+      "--out",
+      out.toString(),
+      "--name",
+      name,
+      "--warmup-ms",
+      "500",
+      "--window-ms",
+      "500",
+      "--min-windows",
+      "2",
+      "--max-windows",
+      "3"
     };
     Jars.Result r =
-        Jars.run(loadtest, 120, Stream.of(base, scenario).flatMap(Arrays::stream).toArray(String[]::new));
+        Jars.run(
+            loadtest,
+            120,
+            Stream.of(base, scenario).flatMap(Arrays::stream).toArray(String[]::new));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout()).contains("wrote ");
     assertThat(out.resolve(name + ".csv")).isRegularFile();
@@ -47,7 +62,8 @@ class LoadTestProcessTest {
 
   @Test
   void closedLoopOverUnaryAndStreamReportsThroughputAndLatency() throws Exception {
-    JsonNode json = run("closed", "--scenario", "closed", "--concurrency", "4", "--transport", "both");
+    JsonNode json =
+        run("closed", "--scenario", "closed", "--concurrency", "4", "--transport", "both");
     assertThat(json.get("runs")).hasSize(2);
     assertThat(json.get("environment").get("model").asText()).contains("fashion-mnist");
     for (JsonNode run : json.get("runs")) {

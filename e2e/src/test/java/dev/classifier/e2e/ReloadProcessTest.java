@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGHUP to a real server process under continuous load: the file-based model is reloaded with
- * its new manifest version, no request fails, and responses switch to the new version.
+ * SIGHUP to a real server process under continuous load: the file-based model is reloaded with its
+ * new manifest version, no request fails, and responses switch to the new version.
  */
 class ReloadProcessTest {
   private static final Path FIXTURES = Jars.ROOT.resolve("server/src/test/resources/fixtures");

@@ -19,8 +19,16 @@ class SecurityProcessTest {
   void serverRefusesToListenOffLoopbackWithoutTlsAndAuth() throws Exception {
     Jars.Result r =
         Jars.run(
-            Jars.jar("server", "classifier-server"), 120,
-            "--host", "0.0.0.0", "--port", "0", "--metrics-port", "0", "--admin-port", "0");
+            Jars.jar("server", "classifier-server"),
+            120,
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--metrics-port",
+            "0",
+            "--admin-port",
+            "0");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr())
         .contains(
@@ -32,7 +40,8 @@ class SecurityProcessTest {
   @Test
   void securedServerServesTheCliWithCertificateAndTokenOnly(@TempDir Path dir) throws Exception {
     Process which = new ProcessBuilder("sh", "-c", "command -v openssl").start();
-    Assumptions.assumeTrue(which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0, "openssl");
+    Assumptions.assumeTrue(
+        which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0, "openssl");
     Path certs = dir.resolve("certs");
     Process make =
         new ProcessBuilder("bash", "tools/make-dev-certs.sh", certs.toString())
@@ -45,8 +54,15 @@ class SecurityProcessTest {
     Path tokens = dir.resolve("tokens.txt");
     Jars.Result hashed =
         Jars.run(
-            Jars.jar("server", "classifier-server"), 60,
-            "hash-token", "--name", "e2e", "--models", "*", "--append", tokens.toString());
+            Jars.jar("server", "classifier-server"),
+            60,
+            "hash-token",
+            "--name",
+            "e2e",
+            "--models",
+            "*",
+            "--append",
+            tokens.toString());
     assertThat(hashed.exitCode()).as(hashed.stderr()).isZero();
     String token = hashed.stdout().strip().replace("token: ", "");
     assertThat(Files.readString(tokens)).doesNotContain(token);
@@ -68,9 +84,18 @@ class SecurityProcessTest {
       };
       Jars.Result ok =
           Jars.run(
-              client, 120,
-              concat(new String[] {"classify", sample.toString(), "--server", server.target(),
-                  "--token-file", tokenFile.toString()}, tls));
+              client,
+              120,
+              concat(
+                  new String[] {
+                    "classify",
+                    sample.toString(),
+                    "--server",
+                    server.target(),
+                    "--token-file",
+                    tokenFile.toString()
+                  },
+                  tls));
       assertThat(ok.exitCode()).as(ok.stderr()).isZero();
       assertThat(ok.stdout()).contains("Ankle boot");
 
@@ -80,7 +105,14 @@ class SecurityProcessTest {
       assertThat(noToken.stderr() + noToken.stdout()).contains("UNAUTHENTICATED");
 
       Jars.Result plaintext =
-          Jars.run(client, 120, "models", "--server", server.target(), "--token-file", tokenFile.toString());
+          Jars.run(
+              client,
+              120,
+              "models",
+              "--server",
+              server.target(),
+              "--token-file",
+              tokenFile.toString());
       assertThat(plaintext.exitCode()).isNotZero();
     }
   }

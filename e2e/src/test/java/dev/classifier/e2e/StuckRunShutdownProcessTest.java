@@ -3,13 +3,13 @@ package dev.classifier.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StuckRunShutdownProcessTest {
   private static final long GRACE_SECONDS = 2;
-  private static final Pattern METRICS = Pattern.compile("metrics on (http://[0-9.]+:\\d+/metrics)");
+  private static final Pattern METRICS =
+      Pattern.compile("metrics on (http://[0-9.]+:\\d+/metrics)");
 
   private static ClassifyRequest stuckImage() {
     ByteBuffer b = ByteBuffer.allocate(784 * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -65,10 +66,14 @@ class StuckRunShutdownProcessTest {
     Path config = tmp.resolve("slow.yaml");
     Files.writeString(
         config,
-        "server: {shutdownGraceSeconds: " + GRACE_SECONDS + "}\n"
+        "server: {shutdownGraceSeconds: "
+            + GRACE_SECONDS
+            + "}\n"
             + "models:\n"
             + "  - name: slow\n"
-            + "    path: " + model + "\n"
+            + "    path: "
+            + model
+            + "\n"
             + "    engine: {intraOpThreads: 1, watchdogMillis: 600000}\n"
             + "    batching: {maxBatchSize: 1}\n");
     Jars.ServerProcess server = new Jars.ServerProcess("--config", config.toString());
@@ -103,7 +108,9 @@ class StuckRunShutdownProcessTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                  http.send(
+                          HttpRequest.newBuilder(metrics).build(),
+                          HttpResponse.BodyHandlers.ofString())
                       .body()
                       .lines()
                       .anyMatch(

@@ -6,7 +6,9 @@ public enum ColorMode {
   RGB,
   /** PIL {@code convert("RGB")} with the channels then swapped to B, G, R order. */
   BGR,
-  /** PIL {@code convert("L")}: one channel, {@code L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16}. */
+  /**
+   * PIL {@code convert("L")}: one channel, {@code L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16}.
+   */
   GRAY;
 
   /** Number of channels this mode produces. */

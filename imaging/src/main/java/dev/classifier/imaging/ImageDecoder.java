@@ -28,8 +28,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       TYPE_3BYTE_BGR} otherwise; alpha is dropped as PIL's {@code convert("RGB")} does; 16-bit
  *       samples keep their high byte; CMYK JPEGs are converted with PIL's formula {@code R = (255 -
  *       C) * (255 - K) / 255} (Adobe-inverted data un-inverted first), not colour-managed;
- *   <li>the EXIF orientation (JPEG APP1 or PNG eXIf) is applied like {@code ImageOps.exif_transpose}
- *       (torchvision does not do this itself; we define preprocessing as exif_transpose + transform).
+ *   <li>the EXIF orientation (JPEG APP1 or PNG eXIf) is applied like {@code
+ *       ImageOps.exif_transpose} (torchvision does not do this itself; we define preprocessing as
+ *       exif_transpose + transform).
  * </ul>
  *
  * <p>Thread-safe; each call uses its own ImageIO reader. Corrupt or truncated data (including a
@@ -63,18 +64,22 @@ public final class ImageDecoder {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new ImageDecodeException("unsupported or undecodable image: no decoder recognises "
-            + encoded.length + " bytes starting with " + hexPrefix(encoded));
+        throw new ImageDecodeException(
+            "unsupported or undecodable image: no decoder recognises "
+                + encoded.length
+                + " bytes starting with "
+                + hexPrefix(encoded));
       }
       ImageReader reader = readers.next();
       String format = formatName(reader);
       List<String> warnings = new ArrayList<>();
-      reader.addIIOReadWarningListener(new IIOReadWarningListener() {
-        @Override
-        public void warningOccurred(ImageReader source, String warning) {
-          warnings.add(warning);
-        }
-      });
+      reader.addIIOReadWarningListener(
+          new IIOReadWarningListener() {
+            @Override
+            public void warningOccurred(ImageReader source, String warning) {
+              warnings.add(warning);
+            }
+          });
       try {
         reader.setInput(in, true, true);
         int w = reader.getWidth(0);
@@ -84,8 +89,18 @@ public final class ImageDecoder {
           throw new ImageDecodeException("undecodable " + format + " image: size " + w + "x" + h);
         }
         if (pixels > maxPixels) {
-          throw new ImageDecodeException("image too large: " + format + " " + w + "x" + h + " = "
-              + pixels + " pixels exceeds the limit of " + maxPixels + " pixels");
+          throw new ImageDecodeException(
+              "image too large: "
+                  + format
+                  + " "
+                  + w
+                  + "x"
+                  + h
+                  + " = "
+                  + pixels
+                  + " pixels exceeds the limit of "
+                  + maxPixels
+                  + " pixels");
         }
         PixelBuffer px = null;
         BufferedImage img = null;
@@ -106,7 +121,10 @@ public final class ImageDecoder {
         }
         if (!warnings.isEmpty()) {
           throw new ImageDecodeException(
-              "undecodable " + format + " image (corrupt or truncated): " + String.join("; ", warnings));
+              "undecodable "
+                  + format
+                  + " image (corrupt or truncated): "
+                  + String.join("; ", warnings));
         }
         if (img != null && Orientation.isIdentity(orientation) && isFinal(img)) {
           return img; // already what the round trip through PixelBuffer would give: skip two copies
@@ -121,11 +139,14 @@ public final class ImageDecoder {
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ImageDecodeException("undecodable image (corrupt, truncated or unsupported): " + e, e);
+      throw new ImageDecodeException(
+          "undecodable image (corrupt, truncated or unsupported): " + e, e);
     }
   }
 
-  /** The decoder's own 8-bit gray or BGR image: reading it into a PixelBuffer and back is a no-op. */
+  /**
+   * The decoder's own 8-bit gray or BGR image: reading it into a PixelBuffer and back is a no-op.
+   */
   private static boolean isFinal(BufferedImage img) {
     return img.getType() == BufferedImage.TYPE_3BYTE_BGR
         || img.getType() == BufferedImage.TYPE_BYTE_GRAY;

@@ -44,14 +44,29 @@ final class ImageHeaders {
         }
         int len = u16be(b, i + 2);
         int p = i + 4;
-        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+        if (marker >= 0xC0
+            && marker <= 0xCF
+            && marker != 0xC4
+            && marker != 0xC8
+            && marker != 0xCC) {
           components = b[p + 5] & 0xFF;
-        } else if (marker == 0xEE && len >= 12 && b[p] == 'A' && b[p + 1] == 'd' && b[p + 2] == 'o'
-            && b[p + 3] == 'b' && b[p + 4] == 'e') {
+        } else if (marker == 0xEE
+            && len >= 12
+            && b[p] == 'A'
+            && b[p + 1] == 'd'
+            && b[p + 2] == 'o'
+            && b[p + 3] == 'b'
+            && b[p + 4] == 'e') {
           adobe = true;
           transform = b[p + 11] & 0xFF;
-        } else if (marker == 0xE1 && len >= 16 && b[p] == 'E' && b[p + 1] == 'x' && b[p + 2] == 'i'
-            && b[p + 3] == 'f' && b[p + 4] == 0 && b[p + 5] == 0) {
+        } else if (marker == 0xE1
+            && len >= 16
+            && b[p] == 'E'
+            && b[p + 1] == 'x'
+            && b[p + 2] == 'i'
+            && b[p + 3] == 'f'
+            && b[p + 4] == 0
+            && b[p + 5] == 0) {
           orientation = tiffOrientation(b, p + 6, p + len - 2);
         }
         i += 2 + len;
@@ -110,8 +125,10 @@ final class ImageHeaders {
       int tag = le ? u16le(b, p) : u16be(b, p);
       if (tag == 0x0112) {
         int type = le ? u16le(b, p + 2) : u16be(b, p + 2);
-        int v = type == 3 ? (le ? u16le(b, p + 8) : u16be(b, p + 8))
-            : type == 4 ? (int) (le ? u32le(b, p + 8) : u32be(b, p + 8)) : 1;
+        int v =
+            type == 3
+                ? (le ? u16le(b, p + 8) : u16be(b, p + 8))
+                : type == 4 ? (int) (le ? u32le(b, p + 8) : u32be(b, p + 8)) : 1;
         return v >= 1 && v <= 8 ? v : 1;
       }
     }

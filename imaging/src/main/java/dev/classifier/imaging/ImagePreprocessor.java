@@ -7,9 +7,9 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * Turns a decoded image into the tensor a model wants, reproducing torchvision 0.14's eval transform
- * on PIL images (see {@link PreprocessSpec}): PIL-style colour conversion, Pillow's resampling
- * ({@link Resampler}), torchvision's {@code CenterCrop} offsets and zero padding, then
+ * Turns a decoded image into the tensor a model wants, reproducing torchvision 0.14's eval
+ * transform on PIL images (see {@link PreprocessSpec}): PIL-style colour conversion, Pillow's
+ * resampling ({@link Resampler}), torchvision's {@code CenterCrop} offsets and zero padding, then
  * {@code ToTensor}/{@code Normalize} in float32 (or raw uint8) in the requested layout.
  *
  * <p>Immutable and thread-safe: one instance per model can serve all threads. Normalisation reads
@@ -90,7 +90,9 @@ public final class ImagePreprocessor {
       winX = 0; // no resize: index the decoded pixels directly
       winY = 0;
     } else {
-      px = Resampler.resizeWindow(px, size[0], size[1], spec.interpolation(), winX, winY, winW, winH);
+      px =
+          Resampler.resizeWindow(
+              px, size[0], size[1], spec.interpolation(), winX, winY, winW, winH);
     }
     offX -= winX;
     offY -= winY;

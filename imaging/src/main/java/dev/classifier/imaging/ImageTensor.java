@@ -19,13 +19,21 @@ public record ImageTensor(PixelType pixelType, long[] shape, byte[] data) {
     long n = 1;
     for (long d : shape) {
       if (d <= 0) {
-        throw new IllegalArgumentException("shape dimensions must be > 0, got " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "shape dimensions must be > 0, got " + Arrays.toString(shape));
       }
       n = Math.multiplyExact(n, d);
     }
     if (n * pixelType.bytesPerElement() != data.length) {
-      throw new IllegalArgumentException("data has " + data.length + " bytes but shape "
-          + Arrays.toString(shape) + " of " + pixelType + " needs " + n * pixelType.bytesPerElement());
+      throw new IllegalArgumentException(
+          "data has "
+              + data.length
+              + " bytes but shape "
+              + Arrays.toString(shape)
+              + " of "
+              + pixelType
+              + " needs "
+              + n * pixelType.bytesPerElement());
     }
   }
 
@@ -59,6 +67,12 @@ public record ImageTensor(PixelType pixelType, long[] shape, byte[] data) {
 
   @Override
   public String toString() {
-    return "ImageTensor[" + pixelType + " " + Arrays.toString(shape) + ", " + data.length + " bytes]";
+    return "ImageTensor["
+        + pixelType
+        + " "
+        + Arrays.toString(shape)
+        + ", "
+        + data.length
+        + " bytes]";
   }
 }

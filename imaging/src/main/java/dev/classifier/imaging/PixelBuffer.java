@@ -20,8 +20,11 @@ record PixelBuffer(int width, int height, int channels, byte[] data) {
 
   /** Wraps a copy as TYPE_BYTE_GRAY (1 channel) or TYPE_3BYTE_BGR (3 channels). */
   BufferedImage toBufferedImage() {
-    BufferedImage img = new BufferedImage(width, height,
-        channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage img =
+        new BufferedImage(
+            width,
+            height,
+            channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
     byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
     if (channels == 1) {
       System.arraycopy(data, 0, dst, 0, data.length);

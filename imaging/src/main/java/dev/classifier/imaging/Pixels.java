@@ -66,8 +66,10 @@ final class Pixels {
   private static void readBand0(Raster r, byte[] out) {
     int w = r.getWidth();
     int h = r.getHeight();
-    if (r.getSampleModel() instanceof ComponentSampleModel sm && r.getDataBuffer().getNumBanks() == 1
-        && (r.getDataBuffer() instanceof DataBufferByte || r.getDataBuffer() instanceof DataBufferUShort)) {
+    if (r.getSampleModel() instanceof ComponentSampleModel sm
+        && r.getDataBuffer().getNumBanks() == 1
+        && (r.getDataBuffer() instanceof DataBufferByte
+            || r.getDataBuffer() instanceof DataBufferUShort)) {
       int[] off = componentOffsets(r, sm, 1);
       int ps = sm.getPixelStride();
       int ss = sm.getScanlineStride();
@@ -101,9 +103,10 @@ final class Pixels {
 
   /** Buffer offsets of the first {@code bands} bands of pixel (minX, minY). */
   private static int[] componentOffsets(Raster r, ComponentSampleModel sm, int bands) {
-    int base = r.getDataBuffer().getOffset()
-        + (r.getMinY() - r.getSampleModelTranslateY()) * sm.getScanlineStride()
-        + (r.getMinX() - r.getSampleModelTranslateX()) * sm.getPixelStride();
+    int base =
+        r.getDataBuffer().getOffset()
+            + (r.getMinY() - r.getSampleModelTranslateY()) * sm.getScanlineStride()
+            + (r.getMinX() - r.getSampleModelTranslateX()) * sm.getPixelStride();
     int[] bo = sm.getBandOffsets();
     int[] off = new int[bands];
     for (int b = 0; b < bands; b++) {
@@ -119,8 +122,11 @@ final class Pixels {
     int h = img.getHeight();
     DataBuffer db = r.getDataBuffer();
     boolean srgb = cm.getColorSpace().isCS_sRGB();
-    if (cm instanceof ComponentColorModel && srgb && !cm.isAlphaPremultiplied()
-        && r.getSampleModel() instanceof ComponentSampleModel sm && db.getNumBanks() == 1
+    if (cm instanceof ComponentColorModel
+        && srgb
+        && !cm.isAlphaPremultiplied()
+        && r.getSampleModel() instanceof ComponentSampleModel sm
+        && db.getNumBanks() == 1
         && r.getNumBands() >= 3) {
       int[] off = componentOffsets(r, sm, 3);
       int ps = sm.getPixelStride();
@@ -150,13 +156,20 @@ final class Pixels {
         return;
       }
     }
-    if (cm instanceof DirectColorModel dcm && srgb && !cm.isAlphaPremultiplied()
-        && db instanceof DataBufferInt ib && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm
-        && dcm.getRedMask() == 0xFF0000 && dcm.getGreenMask() == 0xFF00 && dcm.getBlueMask() == 0xFF) {
+    if (cm instanceof DirectColorModel dcm
+        && srgb
+        && !cm.isAlphaPremultiplied()
+        && db instanceof DataBufferInt ib
+        && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+        && dcm.getRedMask() == 0xFF0000
+        && dcm.getGreenMask() == 0xFF00
+        && dcm.getBlueMask() == 0xFF) {
       int[] src = ib.getData();
       int ss = sm.getScanlineStride();
-      int base = db.getOffset() + (r.getMinY() - r.getSampleModelTranslateY()) * ss
-          + (r.getMinX() - r.getSampleModelTranslateX());
+      int base =
+          db.getOffset()
+              + (r.getMinY() - r.getSampleModelTranslateY()) * ss
+              + (r.getMinX() - r.getSampleModelTranslateX());
       for (int y = 0, o = 0; y < h; y++) {
         for (int x = 0, p = base + y * ss; x < w; x++, p++) {
           int v = src[p];

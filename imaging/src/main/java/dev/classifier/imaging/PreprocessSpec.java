@@ -14,12 +14,13 @@ import java.util.Objects;
  * </pre>
  *
  * <p>{@code mean} and {@code std} have length 1 (shared by all channels) or {@link #channels()}, in
- * the output channel order (so BGR models give B, G, R statistics). When {@code scale == 1/255f} the
- * division {@code pixel / 255f} is used, bit-identical to torchvision's {@code ToTensor}. Without
- * {@code centerCrop} and with {@code resizeShorterSide > 0} the output size follows the image's
- * aspect ratio. Arrays are copied in and out; equality compares them by content.
+ * the output channel order (so BGR models give B, G, R statistics). When {@code scale == 1/255f}
+ * the division {@code pixel / 255f} is used, bit-identical to torchvision's {@code ToTensor}.
+ * Without {@code centerCrop} and with {@code resizeShorterSide > 0} the output size follows the
+ * image's aspect ratio. Arrays are copied in and out; equality compares them by content.
  *
- * @param width output width in pixels (crop width, or resize width when {@code resizeShorterSide == 0})
+ * @param width output width in pixels (crop width, or resize width when {@code resizeShorterSide ==
+ *     0})
  * @param height output height in pixels
  * @param colorMode channel content and order
  * @param resizeShorterSide 0 = resize straight to {@code width x height}; else the shorter side is
@@ -105,15 +106,33 @@ public record PreprocessSpec(
    */
   public static PreprocessSpec imagenet(int width, int height, Layout layout, PixelType type) {
     return new PreprocessSpec(
-        width, height, ColorMode.RGB, (int) Math.round(Math.min(width, height) * 256.0 / 224.0),
-        Interpolation.BILINEAR, true, 1f / 255f, IMAGENET_MEAN, IMAGENET_STD, layout, type);
+        width,
+        height,
+        ColorMode.RGB,
+        (int) Math.round(Math.min(width, height) * 256.0 / 224.0),
+        Interpolation.BILINEAR,
+        true,
+        1f / 255f,
+        IMAGENET_MEAN,
+        IMAGENET_STD,
+        layout,
+        type);
   }
 
   /** Plain grayscale scaling to [0, 1]: shorter side to the output size, centre crop. */
   public static PreprocessSpec grayscale(int width, int height, Layout layout, PixelType type) {
     return new PreprocessSpec(
-        width, height, ColorMode.GRAY, Math.min(width, height), Interpolation.BILINEAR, true,
-        1f / 255f, new float[] {0f}, new float[] {1f}, layout, type);
+        width,
+        height,
+        ColorMode.GRAY,
+        Math.min(width, height),
+        Interpolation.BILINEAR,
+        true,
+        1f / 255f,
+        new float[] {0f},
+        new float[] {1f},
+        layout,
+        type);
   }
 
   /**
@@ -121,8 +140,18 @@ public record PreprocessSpec(
    * and crop) that {@link Normalization} turns into this spec's FLOAT32 values.
    */
   public PreprocessSpec withPixelType(PixelType type) {
-    return new PreprocessSpec(width, height, colorMode, resizeShorterSide, interpolation, centerCrop,
-        scale, mean, std, layout, type);
+    return new PreprocessSpec(
+        width,
+        height,
+        colorMode,
+        resizeShorterSide,
+        interpolation,
+        centerCrop,
+        scale,
+        mean,
+        std,
+        layout,
+        type);
   }
 
   /** Number of output channels: 1 for GRAY else 3. */
@@ -170,16 +199,44 @@ public record PreprocessSpec(
 
   @Override
   public int hashCode() {
-    int h = Objects.hash(width, height, colorMode, resizeShorterSide, interpolation, centerCrop,
-        scale, layout, pixelType);
+    int h =
+        Objects.hash(
+            width,
+            height,
+            colorMode,
+            resizeShorterSide,
+            interpolation,
+            centerCrop,
+            scale,
+            layout,
+            pixelType);
     return 31 * (31 * h + Arrays.hashCode(mean)) + Arrays.hashCode(std);
   }
 
   @Override
   public String toString() {
-    return "PreprocessSpec[width=" + width + ", height=" + height + ", colorMode=" + colorMode
-        + ", resizeShorterSide=" + resizeShorterSide + ", interpolation=" + interpolation
-        + ", centerCrop=" + centerCrop + ", scale=" + scale + ", mean=" + Arrays.toString(mean)
-        + ", std=" + Arrays.toString(std) + ", layout=" + layout + ", pixelType=" + pixelType + "]";
+    return "PreprocessSpec[width="
+        + width
+        + ", height="
+        + height
+        + ", colorMode="
+        + colorMode
+        + ", resizeShorterSide="
+        + resizeShorterSide
+        + ", interpolation="
+        + interpolation
+        + ", centerCrop="
+        + centerCrop
+        + ", scale="
+        + scale
+        + ", mean="
+        + Arrays.toString(mean)
+        + ", std="
+        + Arrays.toString(std)
+        + ", layout="
+        + layout
+        + ", pixelType="
+        + pixelType
+        + "]";
   }
 }

@@ -3,8 +3,8 @@ package dev.classifier.imaging;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A port of Pillow's {@code Image.resize} for 8-bit L and RGB images (Pillow 9.x,
- * {@code libImaging/Resample.c} and, for NEAREST, {@code Geometry.c}'s {@code ImagingScaleAffine}),
+ * A port of Pillow's {@code Image.resize} for 8-bit L and RGB images (Pillow 9.x, {@code
+ * libImaging/Resample.c} and, for NEAREST, {@code Geometry.c}'s {@code ImagingScaleAffine}),
  * bit-exact by construction:
  *
  * <ul>
@@ -29,7 +29,9 @@ final class Resampler {
 
   private Resampler() {}
 
-  /** Fixed-point coefficients: for output pixel i, {@code size[i]} taps from input {@code min[i]}. */
+  /**
+   * Fixed-point coefficients: for output pixel i, {@code size[i]} taps from input {@code min[i]}.
+   */
   record Coeffs(int ksize, int[] min, int[] size, int[] k) {}
 
   static PixelBuffer resize(PixelBuffer in, int outW, int outH, Interpolation interpolation) {
@@ -40,12 +42,20 @@ final class Resampler {
   }
 
   /**
-   * The window {@code [x0, x0 + w) x [y0, y0 + h)} of {@code resize(in, outW, outH)}, computing only
-   * the output columns and rows inside it (and only the intermediate rows those need): bit-identical
-   * to resizing the whole image and cropping, because each output pixel uses the same coefficients.
+   * The window {@code [x0, x0 + w) x [y0, y0 + h)} of {@code resize(in, outW, outH)}, computing
+   * only the output columns and rows inside it (and only the intermediate rows those need):
+   * bit-identical to resizing the whole image and cropping, because each output pixel uses the same
+   * coefficients.
    */
   static PixelBuffer resizeWindow(
-      PixelBuffer in, int outW, int outH, Interpolation interpolation, int x0, int y0, int w, int h) {
+      PixelBuffer in,
+      int outW,
+      int outH,
+      Interpolation interpolation,
+      int x0,
+      int y0,
+      int w,
+      int h) {
     if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > outW || y0 + h > outH) {
       throw new IllegalArgumentException(
           "window " + w + "x" + h + "+" + x0 + "+" + y0 + " outside " + outW + "x" + outH);
@@ -152,9 +162,10 @@ final class Resampler {
       }
       for (int x = 0; x < xmax; x++) {
         double v = ww != 0.0 ? k[x] / ww : k[x];
-        kk[xx * ksize + x] = v < 0
-            ? (int) (-0.5 + v * (1 << PRECISION_BITS))
-            : (int) (0.5 + v * (1 << PRECISION_BITS));
+        kk[xx * ksize + x] =
+            v < 0
+                ? (int) (-0.5 + v * (1 << PRECISION_BITS))
+                : (int) (0.5 + v * (1 << PRECISION_BITS));
       }
       mins[xx] = xmin;
       sizes[xx] = xmax;
@@ -167,7 +178,9 @@ final class Resampler {
     return v < 0 ? 0 : (v > 255 ? 255 : v);
   }
 
-  /** Output columns {@code [col0, col0 + cols)} of input rows {@code [rowOffset, rowOffset + rows)}. */
+  /**
+   * Output columns {@code [col0, col0 + cols)} of input rows {@code [rowOffset, rowOffset + rows)}.
+   */
   private static PixelBuffer horizontal(
       PixelBuffer in, Coeffs c, int col0, int cols, int rowOffset, int rows) {
     int ch = in.channels();

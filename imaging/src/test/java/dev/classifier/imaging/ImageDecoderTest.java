@@ -23,8 +23,10 @@ class ImageDecoderTest {
   @Test
   void jpegIsReadByTwelveMonkeys() throws Exception {
     byte[] jpeg = TorchvisionParityTest.resource("rocket_landscape.jpg");
-    ImageReader reader = ImageIO.getImageReaders(
-        new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(jpeg))).next();
+    ImageReader reader =
+        ImageIO.getImageReaders(
+                new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(jpeg)))
+            .next();
     assertThat(reader.getClass().getName()).startsWith("com.twelvemonkeys");
   }
 
@@ -55,7 +57,8 @@ class ImageDecoderTest {
     // expected values printed by PIL's ImageOps.exif_transpose on a 3x2 image holding 0..5
     int[][] expected = {
       {0, 1, 2, 3, 4, 5}, {2, 1, 0, 5, 4, 3}, {5, 4, 3, 2, 1, 0}, {3, 4, 5, 0, 1, 2},
-      {0, 3, 1, 4, 2, 5}, {3, 0, 4, 1, 5, 2}, {5, 2, 4, 1, 3, 0}, {2, 5, 1, 4, 0, 3}};
+      {0, 3, 1, 4, 2, 5}, {3, 0, 4, 1, 5, 2}, {5, 2, 4, 1, 3, 0}, {2, 5, 1, 4, 0, 3}
+    };
     PixelBuffer in = new PixelBuffer(3, 2, 1, new byte[] {0, 1, 2, 3, 4, 5});
     for (int o = 1; o <= 8; o++) {
       PixelBuffer out = Orientation.apply(in, o);
@@ -94,10 +97,12 @@ class ImageDecoderTest {
   @Test
   void limitIsInclusive() throws Exception {
     ImageDecoder exact = new ImageDecoder(120L * 80L);
-    assertThat(exact.decode(TorchvisionParityTest.resource("chelsea_small.jpg")).getWidth()).isEqualTo(120);
+    assertThat(exact.decode(TorchvisionParityTest.resource("chelsea_small.jpg")).getWidth())
+        .isEqualTo(120);
     ImageDecoder smaller = new ImageDecoder(120L * 80L - 1);
     assertThatThrownBy(() -> smaller.decode(TorchvisionParityTest.resource("chelsea_small.jpg")))
-        .isInstanceOf(ImageDecodeException.class).hasMessageContaining("limit of 9599 pixels");
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("limit of 9599 pixels");
   }
 
   @Test
@@ -105,19 +110,23 @@ class ImageDecoderTest {
     byte[] garbage = new byte[4096];
     new Random(1).nextBytes(garbage);
     assertThatThrownBy(() -> decoder.decode(garbage))
-        .isInstanceOf(ImageDecodeException.class).hasMessageContaining("unsupported or undecodable");
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("unsupported or undecodable");
     assertThatThrownBy(() -> decoder.decode(new byte[0]))
-        .isInstanceOf(ImageDecodeException.class).hasMessageContaining("no bytes");
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("no bytes");
   }
 
   @Test
   void rejectsTruncatedJpegAndPng() throws Exception {
     byte[] jpeg = TorchvisionParityTest.resource("rocket_landscape.jpg");
     assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2)))
-        .isInstanceOf(ImageDecodeException.class).hasMessageContaining("undecodable");
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("undecodable");
     byte[] png = TorchvisionParityTest.resource("coffee_landscape.png");
     assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(png, png.length / 2)))
-        .isInstanceOf(ImageDecodeException.class).hasMessageContaining("undecodable");
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessageContaining("undecodable");
   }
 
   @Test
@@ -161,8 +170,15 @@ class ImageDecoderTest {
   }
 
   static byte[] pngHeaderOnly(int w, int h) {
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
     writeChunk(out, "IHDR", ihdr.array());

@@ -16,8 +16,15 @@ class ImagePreprocessorTest {
   private static final float[] ZERO = {0f};
   private static final float[] ONE = {1f};
 
-  private static PreprocessSpec spec(int w, int h, ColorMode mode, int resize, Interpolation ip,
-      boolean crop, Layout layout, PixelType type) {
+  private static PreprocessSpec spec(
+      int w,
+      int h,
+      ColorMode mode,
+      int resize,
+      Interpolation ip,
+      boolean crop,
+      Layout layout,
+      PixelType type) {
     return new PreprocessSpec(w, h, mode, resize, ip, crop, 1f / 255f, ZERO, ONE, layout, type);
   }
 
@@ -35,8 +42,9 @@ class ImagePreprocessorTest {
     assertThat(ImagePreprocessor.resizedSize(s, 375, 500)).containsExactly(256, 341);
     assertThat(ImagePreprocessor.resizedSize(s, 640, 427)).containsExactly(383, 256);
     assertThat(ImagePreprocessor.resizedSize(s, 300, 300)).containsExactly(256, 256);
-    PreprocessSpec fixed = spec(28, 20, ColorMode.GRAY, 0, Interpolation.BILINEAR, false,
-        Layout.NCHW, PixelType.UINT8);
+    PreprocessSpec fixed =
+        spec(
+            28, 20, ColorMode.GRAY, 0, Interpolation.BILINEAR, false, Layout.NCHW, PixelType.UINT8);
     assertThat(ImagePreprocessor.resizedSize(fixed, 500, 375)).containsExactly(28, 20);
   }
 
@@ -52,12 +60,42 @@ class ImagePreprocessorTest {
   void uint8WithoutResizeReturnsRawPixelsInBothLayouts() {
     BufferedImage img = randomRgb(7, 5, 1);
     byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-    ImageTensor hwc = new ImagePreprocessor(spec(7, 5, ColorMode.RGB, 0, Interpolation.BILINEAR,
-        true, Layout.NHWC, PixelType.UINT8)).apply(img);
-    ImageTensor chw = new ImagePreprocessor(spec(7, 5, ColorMode.RGB, 0, Interpolation.BILINEAR,
-        true, Layout.NCHW, PixelType.UINT8)).apply(img);
-    ImageTensor bgrHwc = new ImagePreprocessor(spec(7, 5, ColorMode.BGR, 0, Interpolation.BILINEAR,
-        true, Layout.NHWC, PixelType.UINT8)).apply(img);
+    ImageTensor hwc =
+        new ImagePreprocessor(
+                spec(
+                    7,
+                    5,
+                    ColorMode.RGB,
+                    0,
+                    Interpolation.BILINEAR,
+                    true,
+                    Layout.NHWC,
+                    PixelType.UINT8))
+            .apply(img);
+    ImageTensor chw =
+        new ImagePreprocessor(
+                spec(
+                    7,
+                    5,
+                    ColorMode.RGB,
+                    0,
+                    Interpolation.BILINEAR,
+                    true,
+                    Layout.NCHW,
+                    PixelType.UINT8))
+            .apply(img);
+    ImageTensor bgrHwc =
+        new ImagePreprocessor(
+                spec(
+                    7,
+                    5,
+                    ColorMode.BGR,
+                    0,
+                    Interpolation.BILINEAR,
+                    true,
+                    Layout.NHWC,
+                    PixelType.UINT8))
+            .apply(img);
     assertThat(hwc.shape()).containsExactly(5, 7, 3);
     assertThat(chw.shape()).containsExactly(3, 5, 7);
     assertThat(bgrHwc.data()).isEqualTo(bgr);
@@ -73,8 +111,19 @@ class ImagePreprocessorTest {
   void floatLayoutsAreTranspositionsOfEachOther() {
     BufferedImage img = randomRgb(300, 200, 2);
     PreprocessSpec nchw = PreprocessSpec.imagenet();
-    PreprocessSpec nhwc = new PreprocessSpec(224, 224, ColorMode.RGB, 256, Interpolation.BILINEAR,
-        true, 1f / 255f, nchw.mean(), nchw.std(), Layout.NHWC, PixelType.FLOAT32);
+    PreprocessSpec nhwc =
+        new PreprocessSpec(
+            224,
+            224,
+            ColorMode.RGB,
+            256,
+            Interpolation.BILINEAR,
+            true,
+            1f / 255f,
+            nchw.mean(),
+            nchw.std(),
+            Layout.NHWC,
+            PixelType.FLOAT32);
     float[] a = new ImagePreprocessor(nchw).apply(img).toFloatArray();
     float[] b = new ImagePreprocessor(nhwc).apply(img).toFloatArray();
     int plane = 224 * 224;
@@ -93,17 +142,39 @@ class ImagePreprocessorTest {
         img.setRGB(x, y, 0x102030);
       }
     }
-    PreprocessSpec s = new PreprocessSpec(4, 4, ColorMode.RGB, 0, Interpolation.BILINEAR, false,
-        1f / 255f, new float[] {0.5f, 0.25f, 0.125f}, new float[] {0.5f, 2f, 4f}, Layout.NCHW,
-        PixelType.FLOAT32);
+    PreprocessSpec s =
+        new PreprocessSpec(
+            4,
+            4,
+            ColorMode.RGB,
+            0,
+            Interpolation.BILINEAR,
+            false,
+            1f / 255f,
+            new float[] {0.5f, 0.25f, 0.125f},
+            new float[] {0.5f, 2f, 4f},
+            Layout.NCHW,
+            PixelType.FLOAT32);
     float[] out = new ImagePreprocessor(s).apply(img).toFloatArray();
     assertThat(out[0]).isEqualTo((0x10 / 255f - 0.5f) / 0.5f);
     assertThat(out[16]).isEqualTo((0x20 / 255f - 0.25f) / 2f);
     assertThat(out[32]).isEqualTo((0x30 / 255f - 0.125f) / 4f);
     // a non-ToTensor scale multiplies
-    PreprocessSpec raw = new PreprocessSpec(4, 4, ColorMode.RGB, 0, Interpolation.BILINEAR, false,
-        1f, new float[] {100f}, new float[] {2f}, Layout.NHWC, PixelType.FLOAT32);
-    assertThat(new ImagePreprocessor(raw).apply(img).toFloatArray()[2]).isEqualTo((0x30 - 100f) / 2f);
+    PreprocessSpec raw =
+        new PreprocessSpec(
+            4,
+            4,
+            ColorMode.RGB,
+            0,
+            Interpolation.BILINEAR,
+            false,
+            1f,
+            new float[] {100f},
+            new float[] {2f},
+            Layout.NHWC,
+            PixelType.FLOAT32);
+    assertThat(new ImagePreprocessor(raw).apply(img).toFloatArray()[2])
+        .isEqualTo((0x30 - 100f) / 2f);
   }
 
   @Test
@@ -111,8 +182,8 @@ class ImagePreprocessorTest {
     BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
     rgb.setRGB(0, 0, 0xC86432);
     rgb.setRGB(1, 0, 0x0000FF);
-    PreprocessSpec s = spec(2, 1, ColorMode.GRAY, 0, Interpolation.NEAREST, false, Layout.NCHW,
-        PixelType.UINT8);
+    PreprocessSpec s =
+        spec(2, 1, ColorMode.GRAY, 0, Interpolation.NEAREST, false, Layout.NCHW, PixelType.UINT8);
     byte[] l = new ImagePreprocessor(s).apply(rgb).data();
     assertThat(l[0] & 0xFF).isEqualTo((200 * 19595 + 100 * 38470 + 50 * 7471 + 0x8000) >> 16);
     assertThat(l[1] & 0xFF).isEqualTo((255 * 7471 + 0x8000) >> 16);
@@ -121,18 +192,51 @@ class ImagePreprocessorTest {
     gray.getRaster().setSample(0, 0, 0, 100);
     gray.getRaster().setSample(1, 0, 0, 7);
     assertThat(new ImagePreprocessor(s).apply(gray).data()).containsExactly(100, 7);
-    byte[] asRgb = new ImagePreprocessor(spec(2, 1, ColorMode.RGB, 0, Interpolation.NEAREST, false,
-        Layout.NHWC, PixelType.UINT8)).apply(gray).data();
+    byte[] asRgb =
+        new ImagePreprocessor(
+                spec(
+                    2,
+                    1,
+                    ColorMode.RGB,
+                    0,
+                    Interpolation.NEAREST,
+                    false,
+                    Layout.NHWC,
+                    PixelType.UINT8))
+            .apply(gray)
+            .data();
     assertThat(asRgb).containsExactly(100, 100, 100, 7, 7, 7); // not getRGB's gamma-converted gray
   }
 
   @Test
   void centerCropPadsWithZeroPixels() {
     BufferedImage img = randomRgb(10, 10, 3);
-    PreprocessSpec s = new PreprocessSpec(13, 12, ColorMode.RGB, 0, Interpolation.BILINEAR, false,
-        1f / 255f, ZERO, ONE, Layout.NHWC, PixelType.UINT8);
-    PreprocessSpec crop = new PreprocessSpec(13, 12, ColorMode.RGB, 8, Interpolation.BILINEAR, true,
-        1f / 255f, ZERO, ONE, Layout.NHWC, PixelType.UINT8);
+    PreprocessSpec s =
+        new PreprocessSpec(
+            13,
+            12,
+            ColorMode.RGB,
+            0,
+            Interpolation.BILINEAR,
+            false,
+            1f / 255f,
+            ZERO,
+            ONE,
+            Layout.NHWC,
+            PixelType.UINT8);
+    PreprocessSpec crop =
+        new PreprocessSpec(
+            13,
+            12,
+            ColorMode.RGB,
+            8,
+            Interpolation.BILINEAR,
+            true,
+            1f / 255f,
+            ZERO,
+            ONE,
+            Layout.NHWC,
+            PixelType.UINT8);
     ImageTensor t = new ImagePreprocessor(crop).apply(img);
     assertThat(t.shape()).containsExactly(12, 13, 3);
     // 8x8 centred in 13x12: left pad 2, top pad 2
@@ -140,8 +244,21 @@ class ImagePreprocessorTest {
     assertThat(d[(0 * 13 + 0) * 3]).isZero();
     assertThat(d[(11 * 13 + 12) * 3]).isZero();
     assertThat(d[(1 * 13 + 5) * 3 + 1]).isZero();
-    ImageTensor resized = new ImagePreprocessor(new PreprocessSpec(8, 8, ColorMode.RGB, 0,
-        Interpolation.BILINEAR, false, 1f / 255f, ZERO, ONE, Layout.NHWC, PixelType.UINT8)).apply(img);
+    ImageTensor resized =
+        new ImagePreprocessor(
+                new PreprocessSpec(
+                    8,
+                    8,
+                    ColorMode.RGB,
+                    0,
+                    Interpolation.BILINEAR,
+                    false,
+                    1f / 255f,
+                    ZERO,
+                    ONE,
+                    Layout.NHWC,
+                    PixelType.UINT8))
+            .apply(img);
     assertThat(d[(2 * 13 + 2) * 3]).isEqualTo(resized.data()[0]);
     assertThat(d[(9 * 13 + 9) * 3 + 2]).isEqualTo(resized.data()[(7 * 8 + 7) * 3 + 2]);
     assertThat(new ImagePreprocessor(s).apply(img).shape()).containsExactly(12, 13, 3);
@@ -149,8 +266,19 @@ class ImagePreprocessorTest {
 
   @Test
   void withoutCropShapeFollowsAspectRatio() {
-    PreprocessSpec s = new PreprocessSpec(224, 224, ColorMode.RGB, 256, Interpolation.BILINEAR,
-        false, 1f / 255f, ZERO, ONE, Layout.NCHW, PixelType.UINT8);
+    PreprocessSpec s =
+        new PreprocessSpec(
+            224,
+            224,
+            ColorMode.RGB,
+            256,
+            Interpolation.BILINEAR,
+            false,
+            1f / 255f,
+            ZERO,
+            ONE,
+            Layout.NCHW,
+            PixelType.UINT8);
     assertThat(new ImagePreprocessor(s).apply(randomRgb(500, 375, 4)).shape())
         .containsExactly(3, 256, 341);
   }
@@ -159,12 +287,18 @@ class ImagePreprocessorTest {
   void acceptsOtherImageTypes() {
     BufferedImage src = randomRgb(40, 30, 5);
     byte[] ref = new ImagePreprocessor(PreprocessSpec.imagenet()).apply(src).data();
-    for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB,
-        BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_4BYTE_ABGR}) {
+    for (int type :
+        new int[] {
+          BufferedImage.TYPE_INT_RGB,
+          BufferedImage.TYPE_INT_ARGB,
+          BufferedImage.TYPE_INT_BGR,
+          BufferedImage.TYPE_4BYTE_ABGR
+        }) {
       BufferedImage copy = new BufferedImage(40, 30, type);
       copy.getGraphics().drawImage(src, 0, 0, null);
       assertThat(new ImagePreprocessor(PreprocessSpec.imagenet()).apply(copy).data())
-          .as("type %d", type).isEqualTo(ref);
+          .as("type %d", type)
+          .isEqualTo(ref);
     }
     // a sub-image (raster with offsets)
     BufferedImage big = randomRgb(60, 50, 6);
@@ -203,11 +337,22 @@ class ImagePreprocessorTest {
   @Test
   void parityCheckIsSensitiveToPipelineMistakes() throws Exception {
     // the same case as coffee_png in the manifest, but with the wrong filter: must not match
-    BufferedImage img = new ImageDecoder(1_000_000)
-        .decode(TorchvisionParityTest.resource("coffee_landscape.png"));
+    BufferedImage img =
+        new ImageDecoder(1_000_000).decode(TorchvisionParityTest.resource("coffee_landscape.png"));
     PreprocessSpec im = PreprocessSpec.imagenet();
-    PreprocessSpec bicubic = new PreprocessSpec(224, 224, ColorMode.RGB, 256, Interpolation.BICUBIC,
-        true, 1f / 255f, im.mean(), im.std(), Layout.NCHW, PixelType.FLOAT32);
+    PreprocessSpec bicubic =
+        new PreprocessSpec(
+            224,
+            224,
+            ColorMode.RGB,
+            256,
+            Interpolation.BICUBIC,
+            true,
+            1f / 255f,
+            im.mean(),
+            im.std(),
+            Layout.NCHW,
+            PixelType.FLOAT32);
     byte[] ref = TorchvisionParityTest.gunzip(TorchvisionParityTest.resource("coffee_png.f32.gz"));
     assertThat(new ImagePreprocessor(im).apply(img).data()).isEqualTo(ref);
     assertThat(new ImagePreprocessor(bicubic).apply(img).data()).isNotEqualTo(ref);
@@ -216,7 +361,8 @@ class ImagePreprocessorTest {
   @Test
   void tensorValidatesShapeAgainstData() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> new ImageTensor(PixelType.FLOAT32, new long[] {3, 2, 2}, new byte[12]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 48");
+            () -> new ImageTensor(PixelType.FLOAT32, new long[] {3, 2, 2}, new byte[12]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs 48");
   }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Resizing only a window (the center crop's) equals resizing everything and cropping, bit for bit. */
+/**
+ * Resizing only a window (the center crop's) equals resizing everything and cropping, bit for bit.
+ */
 class ResamplerWindowTest {
   private static PixelBuffer random(Random r, int w, int h, int ch) {
     byte[] d = new byte[w * h * ch];
@@ -42,8 +44,9 @@ class ResamplerWindowTest {
       assertThat(win.width()).isEqualTo(w);
       assertThat(win.height()).isEqualTo(h);
       assertThat(win.data())
-          .as("%s %dx%dx%d -> %dx%d window %dx%d+%d+%d", f, in.width(), in.height(), ch, outW, outH,
-              w, h, x0, y0)
+          .as(
+              "%s %dx%dx%d -> %dx%d window %dx%d+%d+%d",
+              f, in.width(), in.height(), ch, outW, outH, w, h, x0, y0)
           .containsExactly(crop(full, x0, y0, w, h));
     }
   }
@@ -51,8 +54,7 @@ class ResamplerWindowTest {
   @Test
   void windowOutsideTheOutputIsRejected() {
     PixelBuffer in = random(new Random(1), 4, 4, 1);
-    assertThatThrownBy(
-            () -> Resampler.resizeWindow(in, 8, 8, Interpolation.BILINEAR, 5, 0, 4, 4))
+    assertThatThrownBy(() -> Resampler.resizeWindow(in, 8, 8, Interpolation.BILINEAR, 5, 0, 4, 4))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Tolerances, in pixel levels (one level = 1/255 before Normalize):
  *
  * <ul>
- *   <li>PNG inputs: exact. Decoding is lossless on both sides and the resampling is a bit-exact port,
- *       so the float32 tensors must be identical (max abs error 0; the brief's bound is 1/255).
+ *   <li>PNG inputs: exact. Decoding is lossless on both sides and the resampling is a bit-exact
+ *       port, so the float32 tensors must be identical (max abs error 0; the brief's bound is
+ *       1/255).
  *   <li>JPEG inputs: the JDK's libjpeg-6b-derived decoder (used by TwelveMonkeys) and Pillow's
  *       libjpeg-turbo use the same default islow IDCT and "fancy" h2v1/h2v2 chroma upsampling, so
  *       on these baseline and progressive 4:2:0 / 4:4:4 photos (and the CMYK and gray ones) the
  *       measured error is also exactly 0. Decoders may legitimately differ by about one level per
- *       decoded pixel (e.g. libjpeg-turbo's h1v2 fancy upsampling for 4:4:0, which libjpeg 6b lacks),
- *       so the asserted bound for JPEG is max <= {@value #JPEG_MAX_LEVELS} level and mean <=
- *       {@value #JPEG_MEAN_LEVELS} levels: tight enough to catch any pipeline mistake.
+ *       decoded pixel (e.g. libjpeg-turbo's h1v2 fancy upsampling for 4:4:0, which libjpeg 6b
+ *       lacks), so the asserted bound for JPEG is max <= {@value #JPEG_MAX_LEVELS} level and mean
+ *       <= {@value #JPEG_MEAN_LEVELS} levels: tight enough to catch any pipeline mistake.
  * </ul>
  */
 class TorchvisionParityTest {
@@ -53,10 +54,19 @@ class TorchvisionParityTest {
         continue;
       }
       String[] f = lines[i].split(",", -1);
-      PreprocessSpec spec = new PreprocessSpec(
-          Integer.parseInt(f[2]), Integer.parseInt(f[3]), ColorMode.valueOf(f[4]),
-          Integer.parseInt(f[5]), Interpolation.valueOf(f[6]), Boolean.parseBoolean(f[7]),
-          1f / 255f, floats(f[8]), floats(f[9]), Layout.valueOf(f[10]), PixelType.valueOf(f[11]));
+      PreprocessSpec spec =
+          new PreprocessSpec(
+              Integer.parseInt(f[2]),
+              Integer.parseInt(f[3]),
+              ColorMode.valueOf(f[4]),
+              Integer.parseInt(f[5]),
+              Interpolation.valueOf(f[6]),
+              Boolean.parseBoolean(f[7]),
+              1f / 255f,
+              floats(f[8]),
+              floats(f[9]),
+              Layout.valueOf(f[10]),
+              PixelType.valueOf(f[11]));
       long[] shape = Arrays.stream(f[13].split("x")).mapToLong(Long::parseLong).toArray();
       cases.add(new Case(f[0], f[1], spec, f[12], shape));
     }
@@ -126,8 +136,16 @@ class TorchvisionParityTest {
       }
     }
     double meanLevels = sumLevels / n;
-    String line = String.format(Locale.ROOT, "| %-28s | %-22s | %-8s | %10.6f | %5.2f | %7.4f |",
-        c.name(), c.input(), c.spec().pixelType(), maxAbs, maxLevels, meanLevels);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "| %-28s | %-22s | %-8s | %10.6f | %5.2f | %7.4f |",
+            c.name(),
+            c.input(),
+            c.spec().pixelType(),
+            maxAbs,
+            maxLevels,
+            meanLevels);
     synchronized (REPORT) {
       REPORT.add(line);
     }
@@ -135,9 +153,11 @@ class TorchvisionParityTest {
     if (c.input().endsWith(".png")) {
       assertThat(maxAbs).as("%s: PNG must match torchvision exactly", c.name()).isEqualTo(0.0);
     } else {
-      assertThat(maxLevels).as("%s: max error in pixel levels", c.name())
+      assertThat(maxLevels)
+          .as("%s: max error in pixel levels", c.name())
           .isLessThanOrEqualTo(JPEG_MAX_LEVELS + 1e-3);
-      assertThat(meanLevels).as("%s: mean error in pixel levels", c.name())
+      assertThat(meanLevels)
+          .as("%s: mean error in pixel levels", c.name())
           .isLessThanOrEqualTo(JPEG_MEAN_LEVELS);
     }
   }

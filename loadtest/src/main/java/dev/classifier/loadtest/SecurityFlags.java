@@ -5,19 +5,25 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The load tester's TLS, client-certificate and token flags (a picocli mixin): the same flags as the
- * command-line client's {@code SecurityOptions}, declared here so that the load tester needs only
- * the client library; both turn them into a {@link ConnectionSecurity} with {@link
+ * The load tester's TLS, client-certificate and token flags (a picocli mixin): the same flags as
+ * the command-line client's {@code SecurityOptions}, declared here so that the load tester needs
+ * only the client library; both turn them into a {@link ConnectionSecurity} with {@link
  * ConnectionSecurity#fromFlags}.
  */
 final class SecurityFlags {
   @Option(names = "--tls", description = "Use TLS (trusting the system CAs unless --ca).")
   boolean tls;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust (implies --tls).")
+  @Option(
+      names = "--ca",
+      paramLabel = "PEM",
+      description = "CA certificate(s) to trust (implies --tls).")
   Path ca;
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate for mutual TLS (implies --tls).")
+  @Option(
+      names = "--cert",
+      paramLabel = "PEM",
+      description = "Client certificate for mutual TLS (implies --tls).")
   Path cert;
 
   @Option(names = "--key", paramLabel = "PEM", description = "Private key (PKCS#8) of --cert.")

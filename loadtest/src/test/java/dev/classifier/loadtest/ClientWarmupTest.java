@@ -22,8 +22,13 @@ class ClientWarmupTest {
       ModelInfo.newBuilder()
           .setName("fake")
           .setInput(
-              TensorSpec.newBuilder().setName("x").setDtype(DataType.UINT8)
-                  .addShape(-1).addShape(1).addShape(4).addShape(4))
+              TensorSpec.newBuilder()
+                  .setName("x")
+                  .setDtype(DataType.UINT8)
+                  .addShape(-1)
+                  .addShape(1)
+                  .addShape(4)
+                  .addShape(4))
           .setNumClasses(2)
           .setBatching(BatchingInfo.newBuilder().setMaxBatchSize(4).setInstances(1))
           .build();
@@ -48,7 +53,12 @@ class ClientWarmupTest {
         ClassifierEchoServer warm = ClassifierEchoServer.start(MODEL)) {
       int code =
           LoadTestMain.run(
-              args(measured.target(), "--warmup-target", warm.target(), "--client-warmup-ms", "600"));
+              args(
+                  measured.target(),
+                  "--warmup-target",
+                  warm.target(),
+                  "--client-warmup-ms",
+                  "600"));
       assertThat(code).isZero();
       assertThat(warm.requests()).as("warm-up requests").isPositive();
       assertThat(measured.requests()).as("measured requests").isPositive();

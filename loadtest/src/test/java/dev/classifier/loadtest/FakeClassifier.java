@@ -56,8 +56,14 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
     response.onNext(
         ModelInfo.newBuilder()
             .setName("fake")
-            .setInput(TensorSpec.newBuilder().setName("x").setDtype(DataType.UINT8)
-                .addShape(-1).addShape(1).addShape(4).addShape(4))
+            .setInput(
+                TensorSpec.newBuilder()
+                    .setName("x")
+                    .setDtype(DataType.UINT8)
+                    .addShape(-1)
+                    .addShape(1)
+                    .addShape(4)
+                    .addShape(4))
             .setNumClasses(2)
             .setBatching(BatchingInfo.newBuilder().setMaxBatchSize(4).setInstances(1))
             .build());
@@ -93,8 +99,11 @@ final class FakeClassifier extends ClassifierGrpc.ClassifierImplBase implements 
               if (n == stallAt) {
                 stall();
               }
-              response.onNext(ClassifyStreamResponse.newBuilder().setRequestId(r.getRequestId())
-                  .setResult(Classification.getDefaultInstance()).build());
+              response.onNext(
+                  ClassifyStreamResponse.newBuilder()
+                      .setRequestId(r.getRequestId())
+                      .setResult(Classification.getDefaultInstance())
+                      .build());
             });
       }
 

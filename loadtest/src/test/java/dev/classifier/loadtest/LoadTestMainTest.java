@@ -19,8 +19,18 @@ class LoadTestMainTest {
   @TempDir Path dir;
 
   private static final String[] FAST = {
-    "--warmup-ms", "100", "--window-ms", "200", "--min-windows", "2", "--max-windows", "2",
-    "--stability-windows", "2", "--client-warmup-ms", "100"
+    "--warmup-ms",
+    "100",
+    "--window-ms",
+    "200",
+    "--min-windows",
+    "2",
+    "--max-windows",
+    "2",
+    "--stability-windows",
+    "2",
+    "--client-warmup-ms",
+    "100"
   };
 
   private String[] args(String target, String... more) {
@@ -31,9 +41,21 @@ class LoadTestMainTest {
   @Test
   void sweepOverBothTransportsWithEchoBaselineWritesAllOutputs() throws Exception {
     try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
-      int code = LoadTestMain.run(args(fake.target(), "--scenario", "sweep",
-          "--concurrency-range", "1,4", "--transport", "both", "--echo", "--channels", "2",
-          "--git-commit", "0123abc-dirty"));
+      int code =
+          LoadTestMain.run(
+              args(
+                  fake.target(),
+                  "--scenario",
+                  "sweep",
+                  "--concurrency-range",
+                  "1,4",
+                  "--transport",
+                  "both",
+                  "--echo",
+                  "--channels",
+                  "2",
+                  "--git-commit",
+                  "0123abc-dirty"));
       assertThat(code).isZero();
     }
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("r.summary.json").toFile());
@@ -46,8 +68,11 @@ class LoadTestMainTest {
     assertThat(summary.get("runs")).hasSize(6);
     JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
     assertThat(json.get("runs")).hasSize(6);
-    assertThat(json.toString()).contains("closed c=4 stream").contains("echo closed c=4")
-        .contains("stream_vs_unary").contains("transport_share_p50_c1");
+    assertThat(json.toString())
+        .contains("closed c=4 stream")
+        .contains("echo closed c=4")
+        .contains("stream_vs_unary")
+        .contains("transport_share_p50_c1");
     for (JsonNode r : json.get("runs")) {
       assertThat(r.get("requests").asLong()).isPositive();
       assertThat(r.get("errors").size()).isZero();
@@ -71,8 +96,20 @@ class LoadTestMainTest {
   @Test
   void findMaxRateReportsTheRateAndTheCurve() throws Exception {
     try (FakeClassifier fake = new FakeClassifier(-1, 0)) {
-      int code = LoadTestMain.run(args(fake.target(), "--scenario", "find-max-rate",
-          "--rate-low", "50", "--rate-high", "400", "--search-steps", "1", "--p99-bound-ms", "100"));
+      int code =
+          LoadTestMain.run(
+              args(
+                  fake.target(),
+                  "--scenario",
+                  "find-max-rate",
+                  "--rate-low",
+                  "50",
+                  "--rate-high",
+                  "400",
+                  "--search-steps",
+                  "1",
+                  "--p99-bound-ms",
+                  "100"));
       assertThat(code).isZero();
     }
     JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());

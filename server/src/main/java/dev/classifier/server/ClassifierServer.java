@@ -2,9 +2,9 @@ package dev.classifier.server;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import dev.classifier.batching.Ticker;
 import com.codahale.metrics.MetricRegistry;
 import dev.classifier.batching.Instance;
+import dev.classifier.batching.Ticker;
 import dev.classifier.server.admin.AdminService;
 import dev.classifier.server.admin.ModelReloader;
 import dev.classifier.server.config.ModelConfig;
@@ -14,11 +14,11 @@ import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.grpc.ClassifierService;
+import dev.classifier.server.grpc.LenientRequests;
+import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.kserve.InferenceService;
 import dev.classifier.server.kserve.InferenceStatistics;
 import dev.classifier.server.kserve.StartingInferenceService;
-import dev.classifier.server.grpc.LenientRequests;
-import dev.classifier.server.health.ServingHealth;
 import dev.classifier.server.metrics.BatcherListeners;
 import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.CallCounter;
@@ -104,10 +104,11 @@ public final class ClassifierServer implements AutoCloseable {
   private final ServingHealth health = new ServingHealth();
   private final MutableHandlerRegistry lateServices = new MutableHandlerRegistry();
   private final Map<String, BatcherMetrics> batcherMetrics = new ConcurrentHashMap<>();
+
   /** Per model, the ONNX Runtime threading chosen at load (for the start-up line). */
   private final Map<String, String> cpuThreading = new ConcurrentHashMap<>();
-  private final InferenceStatistics statistics =
-      new InferenceStatistics(System::currentTimeMillis);
+
+  private final InferenceStatistics statistics = new InferenceStatistics(System::currentTimeMillis);
   private GrpcMetricsInterceptor interceptor;
   private volatile ModelRegistry registry;
   private ModelReloader reloader;
@@ -200,8 +201,7 @@ public final class ClassifierServer implements AutoCloseable {
       security.close();
       throw e;
     }
-    interceptor =
-        new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
+    interceptor = new GrpcMetricsInterceptor(metrics, this::servedName, config.accessLog());
     warmup =
         new ServingWarmup(
             config.warmup(),
@@ -298,10 +298,10 @@ public final class ClassifierServer implements AutoCloseable {
     try {
       env = ortPreload != null ? ortPreload.join() : OrtEnvironment.getEnvironment();
     } catch (CompletionException e) {
-      throw new IllegalStateException(
-          "cannot load ONNX Runtime: " + e.getCause(), e.getCause());
+      throw new IllegalStateException("cannot load ONNX Runtime: " + e.getCause(), e.getCause());
     }
-    ModelLoader loader = new ModelLoader(
+    ModelLoader loader =
+        new ModelLoader(
             env,
             n -> BatcherListeners.both(batcherMetrics(n), statistics.listener(n)),
             health::modelNotReady);
@@ -370,10 +370,7 @@ public final class ClassifierServer implements AutoCloseable {
     lateServices.addService(
         intercepted(
             new InferenceService(
-                service.core(),
-                inferenceReadiness(),
-                statistics,
-                config.streamWindow()),
+                service.core(), inferenceReadiness(), statistics, config.streamWindow()),
             warmup.gate()));
     try {
       warmupReport = warmup.atStart(List.copyOf(registry.all()));
@@ -414,9 +411,9 @@ public final class ClassifierServer implements AutoCloseable {
   }
 
   /**
-   * A plaintext channel to this server over loopback (the bound address, or 127.0.0.1 when bound
-   * to every interface): warm-up calls take the same transport, services and interceptors as
-   * clients' calls.
+   * A plaintext channel to this server over loopback (the bound address, or 127.0.0.1 when bound to
+   * every interface): warm-up calls take the same transport, services and interceptors as clients'
+   * calls.
    */
   private synchronized ManagedChannel loopbackChannel() {
     if (security.tls() != null) {
@@ -452,7 +449,6 @@ public final class ClassifierServer implements AutoCloseable {
         .maxInboundMessageSize(config.maxMessageBytes())
         .build();
   }
-
 
   /** The warm-up pass at start-up ({@link WarmupReport#none()} when off or not yet run). */
   public WarmupReport warmupReport() {
@@ -601,9 +597,10 @@ public final class ClassifierServer implements AutoCloseable {
             .append(security.describe())
             .append("), ");
     if (metricsPort() >= 0) {
-      sb.append(config.security().tlsEnabled() && config.security().tls().metrics()
-              ? "metrics on https://"
-              : "metrics on http://")
+      sb.append(
+              config.security().tlsEnabled() && config.security().tls().metrics()
+                  ? "metrics on https://"
+                  : "metrics on http://")
           .append(config.host())
           .append(':')
           .append(metricsPort())
@@ -611,9 +608,10 @@ public final class ClassifierServer implements AutoCloseable {
     } else {
       sb.append("metrics off");
     }
-    sb.append(adminPort() >= 0
-        ? "; admin on " + config.security().admin().host() + ":" + adminPort()
-        : "; admin off");
+    sb.append(
+        adminPort() >= 0
+            ? "; admin on " + config.security().admin().host() + ":" + adminPort()
+            : "; admin off");
     sb.append("; ").append(warmupReport.summary());
     if (servingAfterMillis >= 0) {
       sb.append(", SERVING ").append(servingAfterMillis).append(" ms after JVM start");

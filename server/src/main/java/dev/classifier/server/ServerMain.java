@@ -7,7 +7,6 @@ import dev.classifier.server.config.ConfigWriter;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.config.WarmupConfig;
-import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.security.HashTokenCommand;
 import dev.classifier.server.security.SecurityOptions;
 import java.nio.file.Path;
@@ -147,9 +146,7 @@ public final class ServerMain implements Callable<Integer> {
       description = "Warm the serving path with synthetic requests before SERVING (default on).")
   Boolean warmup;
 
-  @Option(
-      names = "--warmup-max-millis",
-      description = "Longest warm-up per model (default 15000).")
+  @Option(names = "--warmup-max-millis", description = "Longest warm-up per model (default 15000).")
   Long warmupMaxMillis;
 
   public static void main(String[] args) {

@@ -9,10 +9,10 @@ import sun.misc.Signal;
  * SIGTERM and SIGINT stop the server first and only then exit the JVM (exit code 143 / 130).
  *
  * <p>With the JVM's default handling, every shutdown hook starts at once on the signal, ONNX
- * Runtime's among them: it releases the native environment while a batch may still be inside
- * {@code session.run}, and that run crashes the process (SIGSEGV) when it returns. Handling the
- * signals here lets {@link ClassifierServer#stop} drain, terminate and wait for running batches
- * within the grace period before any shutdown hook runs.
+ * Runtime's among them: it releases the native environment while a batch may still be inside {@code
+ * session.run}, and that run crashes the process (SIGSEGV) when it returns. Handling the signals
+ * here lets {@link ClassifierServer#stop} drain, terminate and wait for running batches within the
+ * grace period before any shutdown hook runs.
  */
 final class StopSignals {
   private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);

@@ -78,7 +78,8 @@ public final class Accounting {
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(
-          "accounting does not balance: " + (last.get() == null ? "no scrape" : last.get().problems()),
+          "accounting does not balance: "
+              + (last.get() == null ? "no scrape" : last.get().problems()),
           e);
     }
     return last.get();
@@ -107,7 +108,12 @@ public final class Accounting {
       double in = received.getOrDefault(m, 0.0);
       double out = answered.getOrDefault(m, 0.0);
       if (in != out) {
-        sb.append(m).append(": received ").append(in).append(", answered ").append(out).append("; ");
+        sb.append(m)
+            .append(": received ")
+            .append(in)
+            .append(", answered ")
+            .append(out)
+            .append("; ");
       }
     }
     if (received.isEmpty()) {

@@ -7,7 +7,9 @@ import java.util.Random;
 public final class Mutations {
   private Mutations() {}
 
-  /** A tensor shape of 0-5 dimensions, mostly small (negative and zero included), sometimes huge. */
+  /**
+   * A tensor shape of 0-5 dimensions, mostly small (negative and zero included), sometimes huge.
+   */
   public static long[] randomShape(Random r) {
     long[] shape = new long[r.nextInt(6)];
     for (int i = 0; i < shape.length; i++) {

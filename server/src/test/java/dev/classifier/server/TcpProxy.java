@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy for transport-failure tests: forwards bytes both ways until {@link
- * #dropAll} resets every proxied connection (SO_LINGER 0: the server sees the TCP connection die
- * without an HTTP/2 goodbye).
+ * A loopback TCP proxy for transport-failure tests: forwards bytes both ways until {@link #dropAll}
+ * resets every proxied connection (SO_LINGER 0: the server sees the TCP connection die without an
+ * HTTP/2 goodbye).
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;

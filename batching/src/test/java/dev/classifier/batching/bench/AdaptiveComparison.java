@@ -56,8 +56,13 @@ public final class AdaptiveComparison {
 
   /** A simulated model: run time of a batch of n is {@code fixed + perItem * n}. */
   record Profile(
-      String name, Duration fixed, Duration perItem, Duration p99Target, Duration warmup,
-      Duration measured, boolean withStep) {
+      String name,
+      Duration fixed,
+      Duration perItem,
+      Duration p99Target,
+      Duration warmup,
+      Duration measured,
+      boolean withStep) {
     long runNanos(int n) {
       return fixed.toNanos() + perItem.toNanos() * n;
     }
@@ -72,8 +77,13 @@ public final class AdaptiveComparison {
 
   /** Outcome of one run (one profile, one variant, one load). */
   record Result(
-      int recorded, int lost, double throughputPerSec, double p50Ms, double p99Ms,
-      double meanBatch, int maxBatch) {}
+      int recorded,
+      int lost,
+      double throughputPerSec,
+      double p50Ms,
+      double p99Ms,
+      double meanBatch,
+      int maxBatch) {}
 
   private AdaptiveComparison() {}
 
@@ -108,8 +118,7 @@ public final class AdaptiveComparison {
     for (Profile profile : profiles) {
       runProfile(profile);
     }
-    System.out.printf(
-        Locale.ROOT, "%ntotal %.0f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf(Locale.ROOT, "%ntotal %.0f s%n", (System.nanoTime() - started) / 1e9);
   }
 
   private static Duration scaled(Duration d, double scale) {
@@ -128,8 +137,7 @@ public final class AdaptiveComparison {
     v.add(new Variant("fixed max=32 delay=4ms", fixed(32, delay)));
     v.add(
         new Variant(
-            "adaptive target=" + target.toMillis() + "ms",
-            adaptive(target, 1, Duration.ZERO)));
+            "adaptive target=" + target.toMillis() + "ms", adaptive(target, 1, Duration.ZERO)));
     v.add(
         new Variant(
             "adaptive target=" + halfTarget.toMillis() + "ms",

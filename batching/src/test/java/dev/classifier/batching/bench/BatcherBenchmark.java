@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The batcher alone, with a runner that only completes each task with its input, at max queue
- * delay 0 on one instance (the batcher's own worker and timer threads).
+ * The batcher alone, with a runner that only completes each task with its input, at max queue delay
+ * 0 on one instance (the batcher's own worker and timer threads).
  *
  * <ul>
  *   <li>{@code throughput}: 4 producer threads, each submitting a window of {@value #WINDOW}
@@ -36,11 +36,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       latency per request (submit to future completion, including the worker hand-off).
  * </ul>
  *
- * Run by hand (tagged {@code bench}, so surefire skips it); see docs/BENCHMARKS.md ("The batcher alone").
+ * Run by hand (tagged {@code bench}, so surefire skips it); see docs/BENCHMARKS.md ("The batcher
+ * alone").
  */
 @Tag("bench")
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class BatcherBenchmark {

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code classifier classify IMAGE...}: decodes each image (or every image in a folder), applies the
- * model's published preprocessing, and prints the ranked labels with probabilities.
+ * {@code classifier classify IMAGE...}: decodes each image (or every image in a folder), applies
+ * the model's published preprocessing, and prints the ranked labels with probabilities.
  */
 @Command(
     name = "classify",
@@ -73,9 +73,7 @@ final class ClassifyCommand implements Callable<Integer> {
               + " decodes) (default: ${DEFAULT-VALUE}).")
   String send = "tensor";
 
-  @Option(
-      names = "--batch",
-      description = "Images per unary request (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch", description = "Images per unary request (default: ${DEFAULT-VALUE}).")
   int batch = 16;
 
   private boolean encodedMode;
@@ -88,7 +86,11 @@ final class ClassifyCommand implements Callable<Integer> {
     if (topK < 1 || batch < 1 || window < 1) {
       err.println(
           "classifier: --top-k, --batch and --window must be >= 1, got "
-              + topK + ", " + batch + ", " + window);
+              + topK
+              + ", "
+              + batch
+              + ", "
+              + window);
       return 2;
     }
     List<Path> files;
@@ -108,7 +110,9 @@ final class ClassifyCommand implements Callable<Integer> {
         err.println("classifier: " + e.getMessage());
         return 2;
       }
-      return stream ? classifyStream(client, encoder, files) : classifyUnary(client, encoder, files);
+      return stream
+          ? classifyStream(client, encoder, files)
+          : classifyUnary(client, encoder, files);
     } catch (StatusRuntimeException e) {
       err.println("classifier: " + Failures.describe(server.server, e));
       return Failures.exitCode(e);
@@ -233,7 +237,10 @@ final class ClassifyCommand implements Callable<Integer> {
     for (Path p : inputs) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(ImageEncoder::isImageFile).sorted().forEach(files::add);
+          walk.filter(Files::isRegularFile)
+              .filter(ImageEncoder::isImageFile)
+              .sorted()
+              .forEach(files::add);
         }
       } else {
         files.add(p);

@@ -14,7 +14,6 @@ import dev.classifier.client.eval.IdxDataset;
 import dev.classifier.client.eval.ImageFolderDataset;
 import dev.classifier.client.eval.ProgressBar;
 import dev.classifier.client.eval.ProgressListener;
-import dev.classifier.client.eval.SendMode;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,12 +55,15 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Model name; default: the server's default model.")
   String model = "";
 
-  @Option(names = "--stream", description = "Send over one ClassifyStream instead of unary batches.")
+  @Option(
+      names = "--stream",
+      description = "Send over one ClassifyStream instead of unary batches.")
   boolean stream;
 
   @Option(
       names = "--send",
-      description = "tensor (client preprocesses) or encoded (server decodes) (default: ${DEFAULT-VALUE}).")
+      description =
+          "tensor (client preprocesses) or encoded (server decodes) (default: ${DEFAULT-VALUE}).")
   String send = "tensor";
 
   @Option(
@@ -115,8 +117,10 @@ final class EvaluateCommand implements Callable<Integer> {
       if (limit < 0) {
         throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
       }
-      EvaluateFormat f = format != null ? EvaluateFormat.parse(format) : EvaluateFormat.detect(dataset);
-      data = (f == EvaluateFormat.IDX ? IdxDataset.open(dataset) : ImageFolderDataset.open(dataset));
+      EvaluateFormat f =
+          format != null ? EvaluateFormat.parse(format) : EvaluateFormat.detect(dataset);
+      data =
+          (f == EvaluateFormat.IDX ? IdxDataset.open(dataset) : ImageFolderDataset.open(dataset));
       data = data.limit(limit);
     } catch (IllegalArgumentException | IOException e) {
       err.println("classifier: " + e.getMessage());

@@ -14,10 +14,16 @@ public final class SecurityOptions {
   @Option(names = "--tls", description = "Use TLS (trusting the system CAs unless --ca).")
   boolean tls;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust (implies --tls).")
+  @Option(
+      names = "--ca",
+      paramLabel = "PEM",
+      description = "CA certificate(s) to trust (implies --tls).")
   Path ca;
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate for mutual TLS (implies --tls).")
+  @Option(
+      names = "--cert",
+      paramLabel = "PEM",
+      description = "Client certificate for mutual TLS (implies --tls).")
   Path cert;
 
   @Option(names = "--key", paramLabel = "PEM", description = "Private key (PKCS#8) of --cert.")

@@ -4,9 +4,9 @@ import dev.classifier.client.ClassifierClient;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 
 /** Options shared by every command that talks to a server. */
 final class ServerOptions {

@@ -12,8 +12,8 @@ import java.util.List;
  * @param labelMatching how data set classes were matched to model classes
  * @param options how the images were sent
  * @param accuracy the figures
- * @param elapsedNanos wall time from the first image read to the last answer (client
- *     preprocessing included)
+ * @param elapsedNanos wall time from the first image read to the last answer (client preprocessing
+ *     included)
  * @param errorSamples the first few per-image error messages
  */
 public record Evaluation(

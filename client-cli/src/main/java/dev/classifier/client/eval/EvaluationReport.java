@@ -25,7 +25,13 @@ public final class EvaluationReport {
   public static String text(Evaluation e) {
     AccuracyResult a = e.accuracy();
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "model:    %s v%s (%d classes)%n", e.model(), e.modelVersion(), a.classes()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "model:    %s v%s (%d classes)%n",
+            e.model(),
+            e.modelVersion(),
+            a.classes()));
     b.append("data set: ").append(e.dataset()).append('\n');
     b.append("labels:   ").append(e.labelMatching()).append('\n');
     b.append("sent:     ").append(transport(e.options())).append('\n');
@@ -39,12 +45,28 @@ public final class EvaluationReport {
             e.imagesPerSecond()));
     b.append(
         String.format(
-            Locale.ROOT, "Top-1:    %.2f %% (%d/%d)%n", 100 * a.top1(), a.top1Correct(), a.evaluated()));
+            Locale.ROOT,
+            "Top-1:    %.2f %% (%d/%d)%n",
+            100 * a.top1(),
+            a.top1Correct(),
+            a.evaluated()));
     b.append(
         String.format(
-            Locale.ROOT, "Top-5:    %.2f %% (%d/%d)%n", 100 * a.top5(), a.top5Correct(), a.evaluated()));
+            Locale.ROOT,
+            "Top-5:    %.2f %% (%d/%d)%n",
+            100 * a.top5(),
+            a.top5Correct(),
+            a.evaluated()));
     b.append('\n').append("per class:\n");
-    b.append(String.format(Locale.ROOT, "  %5s  %-24s %7s %8s %8s%n", "class", "label", "images", "top-1", "top-5"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  %5s  %-24s %7s %8s %8s%n",
+            "class",
+            "label",
+            "images",
+            "top-1",
+            "top-5"));
     for (int c = 0; c < a.classes(); c++) {
       long n = a.support(c);
       if (n == 0 && a.classes() > MAX_MATRIX_CLASSES) {
@@ -58,7 +80,9 @@ public final class EvaluationReport {
               truncate(e.label(c), 24),
               n,
               n == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * a.confusion()[c][c] / n),
-              n == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * a.top5PerClass()[c] / n)));
+              n == 0
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.2f%%", 100.0 * a.top5PerClass()[c] / n)));
     }
     b.append('\n');
     if (a.classes() <= MAX_MATRIX_CLASSES) {
@@ -100,7 +124,11 @@ public final class EvaluationReport {
     String how =
         o.stream()
             ? "ClassifyStream (window " + o.window() + ")"
-            : "unary Classify (batches of " + o.batchSize() + ", " + o.requestsInFlight() + " in flight)";
+            : "unary Classify (batches of "
+                + o.batchSize()
+                + ", "
+                + o.requestsInFlight()
+                + " in flight)";
     return (o.send() == SendMode.TENSOR ? "client-side tensors" : "encoded images (server decodes)")
         + " over "
         + how;
@@ -176,7 +204,9 @@ public final class EvaluationReport {
         }
       }
     }
-    cells.sort((x, y) -> Long.compare(y[2], x[2]) != 0 ? Long.compare(y[2], x[2]) : Long.compare(x[0], y[0]));
+    cells.sort(
+        (x, y) ->
+            Long.compare(y[2], x[2]) != 0 ? Long.compare(y[2], x[2]) : Long.compare(x[0], y[0]));
     List<Map<String, Object>> out = new ArrayList<>();
     for (long[] c : cells.subList(0, Math.min(limit, cells.size()))) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -47,7 +47,8 @@ public final class Evaluator {
     ModelInfo info = client.modelInfo(options.model());
     LabelMapping mapping =
         LabelMapping.resolve(dataset.classNames(), info.getLabelsList(), info.getNumClasses());
-    InputFactory inputs = new InputFactory(client.encoder(options.model(), options.inputDtype()), options.send());
+    InputFactory inputs =
+        new InputFactory(client.encoder(options.model(), options.inputDtype()), options.send());
     Run run = new Run(dataset, mapping, info.getNumClasses(), progress);
     long start = System.nanoTime();
     if (options.stream()) {
@@ -74,7 +75,9 @@ public final class Evaluator {
   private void unary(Run run, InputFactory inputs) throws InterruptedException {
     Dataset ds = run.dataset;
     Semaphore inFlight = new Semaphore(options.requestsInFlight());
-    for (int start = 0; start < ds.size() && run.abort.get() == null; start += options.batchSize()) {
+    for (int start = 0;
+        start < ds.size() && run.abort.get() == null;
+        start += options.batchSize()) {
       int end = Math.min(ds.size(), start + options.batchSize());
       List<Integer> sent = new ArrayList<>();
       ClassifyRequest.Builder req =
@@ -90,20 +93,21 @@ public final class Evaluator {
         continue;
       }
       inFlight.acquire();
-      var unused = client
-          .classifyAsync(req.build())
-          .whenComplete(
-              (resp, failure) -> {
-                try {
-                  if (failure == null) {
-                    run.answered(sent, resp);
-                  } else {
-                    run.requestFailed(sent, failure);
-                  }
-                } finally {
-                  inFlight.release();
-                }
-              });
+      var unused =
+          client
+              .classifyAsync(req.build())
+              .whenComplete(
+                  (resp, failure) -> {
+                    try {
+                      if (failure == null) {
+                        run.answered(sent, resp);
+                      } else {
+                        run.requestFailed(sent, failure);
+                      }
+                    } finally {
+                      inFlight.release();
+                    }
+                  });
     }
     inFlight.acquire(options.requestsInFlight());
   }
@@ -204,8 +208,7 @@ public final class Evaluator {
     void requestFailed(List<Integer> sent, Throwable failure) {
       Status s = Status.fromThrowable(failure);
       if (s.getCode() != Status.Code.INVALID_ARGUMENT) {
-        abort.compareAndSet(
-            null, new EvaluationAbortedException("request failed: " + s, failure));
+        abort.compareAndSet(null, new EvaluationAbortedException("request failed: " + s, failure));
       }
       for (int i : sent) {
         imageFailed(i, s.getCode() + ": " + s.getDescription());

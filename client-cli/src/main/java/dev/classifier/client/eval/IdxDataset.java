@@ -46,8 +46,8 @@ public final class IdxDataset implements Dataset {
 
   /**
    * Opens a folder holding one {@code *images-idx3-ubyte[.gz]} and one {@code
-   * *labels-idx1-ubyte[.gz]} file (when several, the {@code t10k} test files win), or an image
-   * file whose label file is found by replacing {@code images-idx3} with {@code labels-idx1}.
+   * *labels-idx1-ubyte[.gz]} file (when several, the {@code t10k} test files win), or an image file
+   * whose label file is found by replacing {@code images-idx3} with {@code labels-idx1}.
    */
   public static IdxDataset open(Path path) throws IOException {
     Path images;
@@ -70,10 +70,11 @@ public final class IdxDataset implements Dataset {
     List<Path> found;
     try (Stream<Path> s = Files.list(dir)) {
       found =
-          s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.endsWith(kind) || n.endsWith(kind + ".gz");
-              })
+          s.filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.endsWith(kind) || n.endsWith(kind + ".gz");
+                  })
               .sorted()
               .toList();
     }
@@ -127,8 +128,14 @@ public final class IdxDataset implements Dataset {
     }
     if (labels.length * rows * cols != pixels.length) {
       throw new IOException(
-          imageFile + " has " + pixels.length / (rows * cols) + " images but " + labelFile + " has "
-              + labels.length + " labels");
+          imageFile
+              + " has "
+              + pixels.length / (rows * cols)
+              + " images but "
+              + labelFile
+              + " has "
+              + labels.length
+              + " labels");
     }
     return new IdxDataset(imageFile.toString(), pixels, labels, rows, cols);
   }

@@ -50,7 +50,8 @@ public final class ImageFolderDataset implements Dataset {
       Path dir = classDirs.get(c);
       classes.add(dir.getFileName().toString());
       try (Stream<Path> s = Files.walk(dir)) {
-        for (Path f : s.filter(Files::isRegularFile).filter(ImageEncoder::isImageFile).sorted().toList()) {
+        for (Path f :
+            s.filter(Files::isRegularFile).filter(ImageEncoder::isImageFile).sorted().toList()) {
           images.add(LabelledImage.ofFile(f, c));
         }
       }
@@ -78,6 +79,12 @@ public final class ImageFolderDataset implements Dataset {
 
   @Override
   public String description() {
-    return "imagefolder " + root + " (" + classes.size() + " classes, " + images.size() + " images)";
+    return "imagefolder "
+        + root
+        + " ("
+        + classes.size()
+        + " classes, "
+        + images.size()
+        + " images)";
   }
 }

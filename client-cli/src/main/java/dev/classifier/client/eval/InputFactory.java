@@ -11,9 +11,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Builds the wire input for a data set image: a client-side tensor (through the model's {@link
- * ImageEncoder}, raw IDX pixels going through the same preprocessor as a decoded gray image) or
- * the encoded bytes for the server to decode (raw pixels are sent as a lossless gray PNG).
- * Thread-safe.
+ * ImageEncoder}, raw IDX pixels going through the same preprocessor as a decoded gray image) or the
+ * encoded bytes for the server to decode (raw pixels are sent as a lossless gray PNG). Thread-safe.
  */
 public final class InputFactory {
   private final ImageEncoder encoder;

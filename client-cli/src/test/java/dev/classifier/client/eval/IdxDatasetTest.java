@@ -44,11 +44,17 @@ class IdxDatasetTest {
     writeIdx(
         dir.resolve("t10k-images-idx3-ubyte.gz"),
         dir.resolve("t10k-labels-idx1-ubyte.gz"),
-        px, 2, 3, new byte[] {3, 0});
+        px,
+        2,
+        3,
+        new byte[] {3, 0});
     writeIdx(
         dir.resolve("train-images-idx3-ubyte"),
         dir.resolve("train-labels-idx1-ubyte"),
-        new byte[][] {px[0]}, 2, 3, new byte[] {1});
+        new byte[][] {px[0]},
+        2,
+        3,
+        new byte[] {1});
     IdxDataset d = IdxDataset.open(dir);
     assertThat(d.size()).isEqualTo(2);
     assertThat(d.classNames()).containsExactly("0", "1", "2", "3");
@@ -67,8 +73,13 @@ class IdxDatasetTest {
 
   @Test
   void rejectsMismatchedCountsAndBadMagic() throws Exception {
-    writeIdx(dir.resolve("a-images-idx3-ubyte"), dir.resolve("a-labels-idx1-ubyte"),
-        new byte[][] {{1}, {2}}, 1, 1, new byte[] {0});
+    writeIdx(
+        dir.resolve("a-images-idx3-ubyte"),
+        dir.resolve("a-labels-idx1-ubyte"),
+        new byte[][] {{1}, {2}},
+        1,
+        1,
+        new byte[] {0});
     assertThatThrownBy(() -> IdxDataset.open(dir.resolve("a-images-idx3-ubyte")))
         .hasMessageContaining("has 2 images but")
         .hasMessageContaining("has 1 labels");
@@ -79,8 +90,8 @@ class IdxDatasetTest {
 
   @Test
   void readsTheCommittedFashionMnistSubset() throws Exception {
-    Path subset = Path.of("..", "server", "src", "test", "resources", "fixtures",
-        "fashion-mnist-test-1000");
+    Path subset =
+        Path.of("..", "server", "src", "test", "resources", "fixtures", "fashion-mnist-test-1000");
     IdxDataset d = IdxDataset.open(subset);
     assertThat(d.size()).isEqualTo(1000);
     assertThat(d.classNames()).hasSize(10);

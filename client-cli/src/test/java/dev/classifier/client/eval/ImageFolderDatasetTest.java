@@ -13,7 +13,8 @@ class ImageFolderDatasetTest {
 
   @Test
   void classFoldersSortedByNameGiveIndicesAndImagesAreSorted() throws Exception {
-    for (String f : new String[] {"b/2.png", "b/1.jpg", "a/x/3.jpeg", "a/notes.txt", "c/.hidden.png"}) {
+    for (String f :
+        new String[] {"b/2.png", "b/1.jpg", "a/x/3.jpeg", "a/notes.txt", "c/.hidden.png"}) {
       Path p = dir.resolve(f);
       Files.createDirectories(p.getParent());
       Files.write(p, new byte[] {1});
@@ -32,7 +33,8 @@ class ImageFolderDatasetTest {
   void emptyLayoutsAreClearErrors() throws Exception {
     assertThatThrownBy(() -> ImageFolderDataset.open(dir)).hasMessageContaining("no class folders");
     Files.createDirectories(dir.resolve("a"));
-    assertThatThrownBy(() -> ImageFolderDataset.open(dir)).hasMessageContaining("no .png/.jpg/.jpeg");
+    assertThatThrownBy(() -> ImageFolderDataset.open(dir))
+        .hasMessageContaining("no .png/.jpg/.jpeg");
     assertThatThrownBy(() -> ImageFolderDataset.open(dir.resolve("missing")))
         .hasMessageContaining("is not a folder");
   }

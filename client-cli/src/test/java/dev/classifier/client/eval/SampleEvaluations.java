@@ -13,7 +13,14 @@ final class SampleEvaluations {
     acc.record(1, new int[] {2, 0, 1});
     acc.record(2, new int[] {2, 0, 1});
     return new Evaluation(
-        "m", "7", labels, "imagefolder /d", "class names matched", options, acc.snapshot(),
-        2_000_000_000L, List.of());
+        "m",
+        "7",
+        labels,
+        "imagefolder /d",
+        "class names matched",
+        options,
+        acc.snapshot(),
+        2_000_000_000L,
+        List.of());
   }
 }

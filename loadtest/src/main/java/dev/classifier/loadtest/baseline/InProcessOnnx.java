@@ -90,7 +90,8 @@ public final class InProcessOnnx implements AutoCloseable {
     }
     boolean uint8 = input.type == OnnxJavaType.UINT8;
     ByteBuffer buf =
-        ByteBuffer.allocateDirect((int) (elements * (uint8 ? 1 : 4))).order(ByteOrder.nativeOrder());
+        ByteBuffer.allocateDirect((int) (elements * (uint8 ? 1 : 4)))
+            .order(ByteOrder.nativeOrder());
     Random r = new Random(1);
     while (buf.hasRemaining()) {
       if (uint8) {

@@ -36,8 +36,8 @@ public record OrtThreading(int intraOpThreads, boolean intraOpSpinning) {
   }
 
   /**
-   * The server's rule for an explicit count of {@code threads} on {@code processors}: spinning
-   * only while the pool leaves a processor free for gRPC.
+   * The server's rule for an explicit count of {@code threads} on {@code processors}: spinning only
+   * while the pool leaves a processor free for gRPC.
    */
   public static OrtThreading serverRule(int threads, int processors) {
     if (threads < 1) {

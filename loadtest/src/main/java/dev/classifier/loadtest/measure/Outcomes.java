@@ -51,17 +51,19 @@ public final class Outcomes {
     long img = images.sumThenReset();
     long req = requests.sumThenReset();
     Map<String, Long> err = new TreeMap<>();
-    errors.forEach((k, v) -> {
-      long n = v.sumThenReset();
-      if (n > 0) {
-        err.put(k, n);
-      }
-    });
+    errors.forEach(
+        (k, v) -> {
+          long n = v.sumThenReset();
+          if (n > 0) {
+            err.put(k, n);
+          }
+        });
     return new Snapshot(h, req, img, err);
   }
 
   /** One interval's counts. */
-  public record Snapshot(Histogram latencies, long requests, long images, Map<String, Long> errors) {
+  public record Snapshot(
+      Histogram latencies, long requests, long images, Map<String, Long> errors) {
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }

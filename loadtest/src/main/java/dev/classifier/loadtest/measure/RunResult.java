@@ -50,16 +50,30 @@ public record RunResult(
   /** Returns a copy with server-side numbers attached. */
   public RunResult withServer(ServerSide s) {
     return new RunResult(
-        label, scenario, target, transport, concurrency, offeredRatePerSecond, imagesPerRequest,
-        measuredSeconds, requests, imagesPerSecond, latency, errors, stable, stabilityReason, windows,
-        histogram, s);
+        label,
+        scenario,
+        target,
+        transport,
+        concurrency,
+        offeredRatePerSecond,
+        imagesPerRequest,
+        measuredSeconds,
+        requests,
+        imagesPerSecond,
+        latency,
+        errors,
+        stable,
+        stabilityReason,
+        windows,
+        histogram,
+        s);
   }
 
   /**
    * Server-side view of a run, from the difference of two /metrics scrapes.
    *
-   * @param meanBatchSize images per batch: sum/count of classifier_batch_size, else the increase
-   *     of classifier_images_total per batch counted; NaN if neither is exposed
+   * @param meanBatchSize images per batch: sum/count of classifier_batch_size, else the increase of
+   *     classifier_images_total per batch counted; NaN if neither is exposed
    * @param batchSizeBuckets cumulative histogram le -> batches, if it is a histogram
    * @param batchSizeQuantiles summary quantiles at the end of the run (quantile -> images)
    * @param meanQueueWaitMillis mean queue wait (classifier_queue_wait_seconds), or NaN

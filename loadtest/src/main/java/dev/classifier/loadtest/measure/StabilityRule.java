@@ -21,7 +21,8 @@ public record StabilityRule(int windows, double tolerance) {
   public Stability judge(List<Window> measured) {
     if (measured.size() < windows) {
       return new Stability(
-          false, "only " + measured.size() + " of the " + windows + " windows needed were measured");
+          false,
+          "only " + measured.size() + " of the " + windows + " windows needed were measured");
     }
     List<Window> last = measured.subList(measured.size() - windows, measured.size());
     String t = spread(last.stream().mapToDouble(Window::imagesPerSecond).toArray());

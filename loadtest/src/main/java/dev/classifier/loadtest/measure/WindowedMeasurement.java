@@ -22,7 +22,10 @@ public final class WindowedMeasurement {
     this.progress = progress;
   }
 
-  /** Blocks for the warm-up and the measured windows, calling {@code onMeasureStart} when warm-up ends. */
+  /**
+   * Blocks for the warm-up and the measured windows, calling {@code onMeasureStart} when warm-up
+   * ends.
+   */
   public Measured measure(Outcomes outcomes, String label, Runnable onMeasureStart)
       throws InterruptedException {
     if (!plan.warmup().isZero()) {

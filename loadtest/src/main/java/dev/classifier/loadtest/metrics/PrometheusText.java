@@ -57,7 +57,8 @@ public final class PrometheusText {
         samples.add(s);
       }
     }
-    return new Exposition(Collections.unmodifiableList(samples), Collections.unmodifiableMap(types));
+    return new Exposition(
+        Collections.unmodifiableList(samples), Collections.unmodifiableMap(types));
   }
 
   /** Null for a line that is not a valid sample. */

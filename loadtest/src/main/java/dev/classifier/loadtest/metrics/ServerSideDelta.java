@@ -22,7 +22,10 @@ public final class ServerSideDelta {
    *     become underscores, see {@link #labelValue}), or empty for all models
    */
   public static ServerSide between(
-      PrometheusText.Exposition before, PrometheusText.Exposition after, String model, double seconds) {
+      PrometheusText.Exposition before,
+      PrometheusText.Exposition after,
+      String model,
+      double seconds) {
     Map<String, String> match =
         model == null || model.isEmpty() ? Map.of() : Map.of("model", labelValue(model));
     double batches = delta(before, after, BATCH + "_count", match);
@@ -41,7 +44,8 @@ public final class ServerSideDelta {
     Map<String, Double> waitQuantiles = quantiles(after, WAIT, match, 1000);
     double images = delta(before, after, IMAGES, match);
     double meanBatch =
-        batches > 0 && !Double.isNaN(batchSum) ? batchSum / batches
+        batches > 0 && !Double.isNaN(batchSum)
+            ? batchSum / batches
             : batches > 0 && !Double.isNaN(images) ? images / batches : Double.NaN;
     return new ServerSide(
         meanBatch,
@@ -74,7 +78,10 @@ public final class ServerSideDelta {
   }
 
   private static double delta(
-      PrometheusText.Exposition before, PrometheusText.Exposition after, String name, Map<String, String> m) {
+      PrometheusText.Exposition before,
+      PrometheusText.Exposition after,
+      String name,
+      Map<String, String> m) {
     double a = after.sum(name, m);
     double b = before.sum(name, m);
     return Double.isNaN(a) ? Double.NaN : a - (Double.isNaN(b) ? 0 : b);

@@ -52,8 +52,12 @@ public final class CsvReport {
                   Boolean.toString(r.stable()),
                   s == null ? "" : num(s.meanBatchSize()),
                   s == null ? "" : num(s.meanQueueWaitMillis()),
-                  s == null ? "" : num(s.queueWaitQuantilesMillis().getOrDefault("0.5", Double.NaN)),
-                  s == null ? "" : num(s.queueWaitQuantilesMillis().getOrDefault("0.99", Double.NaN)),
+                  s == null
+                      ? ""
+                      : num(s.queueWaitQuantilesMillis().getOrDefault("0.5", Double.NaN)),
+                  s == null
+                      ? ""
+                      : num(s.queueWaitQuantilesMillis().getOrDefault("0.99", Double.NaN)),
                   s == null ? "" : num(s.serverImagesPerSecond())))
           .append('\n');
     }

@@ -30,12 +30,17 @@ public record Machine(String cpuModel, int cores, List<Double> loadAverage, Stri
         cpuModel(read(procRoot.resolve("cpuinfo"))),
         Runtime.getRuntime().availableProcessors(),
         loadAverage(read(procRoot.resolve("loadavg"))),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
             + System.getProperty("os.arch"),
         System.getProperty("java.vm.vendor") + " " + System.getProperty("java.version"));
   }
 
-  /** The first "model name" of a cpuinfo text (x86); else "CPU part"/"Hardware" lines; else os.arch. */
+  /**
+   * The first "model name" of a cpuinfo text (x86); else "CPU part"/"Hardware" lines; else os.arch.
+   */
   static String cpuModel(String cpuinfo) {
     for (String key : new String[] {"model name", "Hardware", "CPU part"}) {
       for (String line : cpuinfo.split("\n")) {
@@ -70,10 +75,20 @@ public record Machine(String cpuModel, int cores, List<Double> loadAverage, Stri
         loadAverage.isEmpty()
             ? "unknown"
             : String.format(
-                Locale.ROOT, "%.2f %.2f %.2f", loadAverage.get(0), loadAverage.get(1),
+                Locale.ROOT,
+                "%.2f %.2f %.2f",
+                loadAverage.get(0),
+                loadAverage.get(1),
                 loadAverage.get(2));
-    return cpuModel + ", " + cores + " cores, load average " + load + " at the start; " + os
-        + "; JVM " + jvm;
+    return cpuModel
+        + ", "
+        + cores
+        + " cores, load average "
+        + load
+        + " at the start; "
+        + os
+        + "; JVM "
+        + jvm;
   }
 
   private static String read(Path p) {

@@ -54,8 +54,7 @@ public record Provenance(String date, Machine machine, String command, String gi
       return given.strip();
     }
     try {
-      Enumeration<URL> manifests =
-          mainClass.getClassLoader().getResources("META-INF/MANIFEST.MF");
+      Enumeration<URL> manifests = mainClass.getClassLoader().getResources("META-INF/MANIFEST.MF");
       while (manifests.hasMoreElements()) {
         try (InputStream in = manifests.nextElement().openStream()) {
           Attributes a = new Manifest(in).getMainAttributes();

@@ -98,8 +98,7 @@ public final class SummaryReport {
   }
 
   private static Baseline baseline(InProcessOnnx.Result r) {
-    return new Baseline(
-        r.batchSize(), r.pass(), r.imagesPerSecond(), r.batchLatency().p50Millis());
+    return new Baseline(r.batchSize(), r.pass(), r.imagesPerSecond(), r.batchLatency().p50Millis());
   }
 
   public static void write(Summary summary, Path file) throws IOException {

@@ -47,13 +47,25 @@ public final class SvgChart {
         double px = px(s.x()[i], xTop);
         double py = py(s.y()[i], yTop);
         pts.append(f(px)).append(',').append(f(py)).append(' ');
-        sb.append("<circle cx=\"").append(f(px)).append("\" cy=\"").append(f(py))
-            .append("\" r=\"3\" fill=\"").append(color).append("\"><title>")
-            .append(esc(s.name())).append(": ").append(f(s.x()[i])).append(", ").append(f(s.y()[i]))
+        sb.append("<circle cx=\"")
+            .append(f(px))
+            .append("\" cy=\"")
+            .append(f(py))
+            .append("\" r=\"3\" fill=\"")
+            .append(color)
+            .append("\"><title>")
+            .append(esc(s.name()))
+            .append(": ")
+            .append(f(s.x()[i]))
+            .append(", ")
+            .append(f(s.y()[i]))
             .append("</title></circle>\n");
       }
-      sb.append("<polyline fill=\"none\" stroke=\"").append(color)
-          .append("\" stroke-width=\"2\" points=\"").append(pts.toString().strip()).append("\"/>\n");
+      sb.append("<polyline fill=\"none\" stroke=\"")
+          .append(color)
+          .append("\" stroke-width=\"2\" points=\"")
+          .append(pts.toString().strip())
+          .append("\"/>\n");
       legend(sb, c, s.name(), color);
       c++;
     }
@@ -64,7 +76,8 @@ public final class SvgChart {
   }
 
   /** A bar chart with one bar per label. */
-  public static String bars(String title, String xLabel, String yLabel, List<String> labels, double[] values) {
+  public static String bars(
+      String title, String xLabel, String yLabel, List<String> labels, double[] values) {
     double maxY = 0;
     for (double v : values) {
       maxY = Math.max(maxY, v);
@@ -78,13 +91,28 @@ public final class SvgChart {
     for (int i = 0; i < values.length; i++) {
       double x = LEFT + i * slot;
       double y = py(values[i], yTop);
-      sb.append("<rect x=\"").append(f(x + 1)).append("\" y=\"").append(f(y))
-          .append("\" width=\"").append(f(Math.max(1, slot - 2))).append("\" height=\"")
-          .append(f(H - BOTTOM - y)).append("\" fill=\"").append(COLORS[0]).append("\"><title>")
-          .append(esc(labels.get(i))).append(": ").append(f(values[i])).append("</title></rect>\n");
+      sb.append("<rect x=\"")
+          .append(f(x + 1))
+          .append("\" y=\"")
+          .append(f(y))
+          .append("\" width=\"")
+          .append(f(Math.max(1, slot - 2)))
+          .append("\" height=\"")
+          .append(f(H - BOTTOM - y))
+          .append("\" fill=\"")
+          .append(COLORS[0])
+          .append("\"><title>")
+          .append(esc(labels.get(i)))
+          .append(": ")
+          .append(f(values[i]))
+          .append("</title></rect>\n");
       if (i % every == 0) {
-        sb.append("<text x=\"").append(f(x + slot / 2)).append("\" y=\"").append(H - BOTTOM + 14)
-            .append("\" font-size=\"9\" text-anchor=\"middle\">").append(esc(labels.get(i)))
+        sb.append("<text x=\"")
+            .append(f(x + slot / 2))
+            .append("\" y=\"")
+            .append(H - BOTTOM + 14)
+            .append("\" font-size=\"9\" text-anchor=\"middle\">")
+            .append(esc(labels.get(i)))
             .append("</text>\n");
       }
     }
@@ -96,54 +124,117 @@ public final class SvgChart {
 
   private static StringBuilder open(String title) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"")
-        .append(H).append("\" viewBox=\"0 0 ").append(W).append(' ').append(H)
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(W)
+        .append("\" height=\"")
+        .append(H)
+        .append("\" viewBox=\"0 0 ")
+        .append(W)
+        .append(' ')
+        .append(H)
         .append("\" font-family=\"sans-serif\" font-size=\"11\">\n")
         .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n")
-        .append("<text x=\"").append(W / 2).append("\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")
-        .append(esc(title)).append("</text>\n");
+        .append("<text x=\"")
+        .append(W / 2)
+        .append("\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")
+        .append(esc(title))
+        .append("</text>\n");
     return sb;
   }
 
   private static void noData(StringBuilder sb) {
-    sb.append("<text x=\"").append(W / 2).append("\" y=\"").append(H / 2)
-        .append("\" text-anchor=\"middle\" fill=\"#888\">no data for this chart in this run</text>\n");
+    sb.append("<text x=\"")
+        .append(W / 2)
+        .append("\" y=\"")
+        .append(H / 2)
+        .append(
+            "\" text-anchor=\"middle\" fill=\"#888\">no data for this chart in this run</text>\n");
   }
 
-  private static void axes(StringBuilder sb, String xLabel, String yLabel, double xTop, double yTop) {
+  private static void axes(
+      StringBuilder sb, String xLabel, String yLabel, double xTop, double yTop) {
     int x0 = LEFT;
     int x1 = W - RIGHT;
     int y0 = H - BOTTOM;
     int y1 = TOP;
     for (int i = 0; i <= 5; i++) {
       double y = y0 - (y0 - y1) * i / 5.0;
-      sb.append("<line x1=\"").append(x0).append("\" x2=\"").append(x1).append("\" y1=\"").append(f(y))
-          .append("\" y2=\"").append(f(y)).append("\" stroke=\"#e5e5e5\"/>\n");
-      sb.append("<text x=\"").append(x0 - 6).append("\" y=\"").append(f(y + 4))
-          .append("\" text-anchor=\"end\">").append(tick(yTop * i / 5)).append("</text>\n");
+      sb.append("<line x1=\"")
+          .append(x0)
+          .append("\" x2=\"")
+          .append(x1)
+          .append("\" y1=\"")
+          .append(f(y))
+          .append("\" y2=\"")
+          .append(f(y))
+          .append("\" stroke=\"#e5e5e5\"/>\n");
+      sb.append("<text x=\"")
+          .append(x0 - 6)
+          .append("\" y=\"")
+          .append(f(y + 4))
+          .append("\" text-anchor=\"end\">")
+          .append(tick(yTop * i / 5))
+          .append("</text>\n");
       if (xTop > 0) {
         double x = x0 + (x1 - x0) * i / 5.0;
-        sb.append("<text x=\"").append(f(x)).append("\" y=\"").append(y0 + 16)
-            .append("\" text-anchor=\"middle\">").append(tick(xTop * i / 5)).append("</text>\n");
+        sb.append("<text x=\"")
+            .append(f(x))
+            .append("\" y=\"")
+            .append(y0 + 16)
+            .append("\" text-anchor=\"middle\">")
+            .append(tick(xTop * i / 5))
+            .append("</text>\n");
       }
     }
-    sb.append("<line x1=\"").append(x0).append("\" y1=\"").append(y0).append("\" x2=\"").append(x1)
-        .append("\" y2=\"").append(y0).append("\" stroke=\"black\"/>\n");
-    sb.append("<line x1=\"").append(x0).append("\" y1=\"").append(y0).append("\" x2=\"").append(x0)
-        .append("\" y2=\"").append(y1).append("\" stroke=\"black\"/>\n");
-    sb.append("<text x=\"").append((x0 + x1) / 2).append("\" y=\"").append(H - 10)
-        .append("\" text-anchor=\"middle\">").append(esc(xLabel)).append("</text>\n");
-    sb.append("<text transform=\"translate(16,").append((y0 + y1) / 2)
-        .append(") rotate(-90)\" text-anchor=\"middle\">").append(esc(yLabel)).append("</text>\n");
+    sb.append("<line x1=\"")
+        .append(x0)
+        .append("\" y1=\"")
+        .append(y0)
+        .append("\" x2=\"")
+        .append(x1)
+        .append("\" y2=\"")
+        .append(y0)
+        .append("\" stroke=\"black\"/>\n");
+    sb.append("<line x1=\"")
+        .append(x0)
+        .append("\" y1=\"")
+        .append(y0)
+        .append("\" x2=\"")
+        .append(x0)
+        .append("\" y2=\"")
+        .append(y1)
+        .append("\" stroke=\"black\"/>\n");
+    sb.append("<text x=\"")
+        .append((x0 + x1) / 2)
+        .append("\" y=\"")
+        .append(H - 10)
+        .append("\" text-anchor=\"middle\">")
+        .append(esc(xLabel))
+        .append("</text>\n");
+    sb.append("<text transform=\"translate(16,")
+        .append((y0 + y1) / 2)
+        .append(") rotate(-90)\" text-anchor=\"middle\">")
+        .append(esc(yLabel))
+        .append("</text>\n");
   }
 
   private static void legend(StringBuilder sb, int i, String name, String color) {
     int y = TOP + 10 + i * 18;
     int x = W - RIGHT + 12;
-    sb.append("<rect x=\"").append(x).append("\" y=\"").append(y - 8).append("\" width=\"12\" height=\"8\" fill=\"")
-        .append(color).append("\"/>\n");
-    sb.append("<text x=\"").append(x + 16).append("\" y=\"").append(y).append("\">")
-        .append(esc(name.length() > 22 ? name.substring(0, 21) + "…" : name)).append("</text>\n");
+    sb.append("<rect x=\"")
+        .append(x)
+        .append("\" y=\"")
+        .append(y - 8)
+        .append("\" width=\"12\" height=\"8\" fill=\"")
+        .append(color)
+        .append("\"/>\n");
+    sb.append("<text x=\"")
+        .append(x + 16)
+        .append("\" y=\"")
+        .append(y)
+        .append("\">")
+        .append(esc(name.length() > 22 ? name.substring(0, 21) + "…" : name))
+        .append("</text>\n");
   }
 
   private static double px(double x, double xTop) {
@@ -183,6 +274,9 @@ public final class SvgChart {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Warms the load tester's own sending path (stubs, request building, Netty client, open or closed
- * loop, outcome recording) before it measures, by running the same load shape for a while against
- * a warm-up target that is <em>not</em> the server under test (an in-process {@code
+ * loop, outcome recording) before it measures, by running the same load shape for a while against a
+ * warm-up target that is <em>not</em> the server under test (an in-process {@code
  * ClassifierEchoServer}, or {@code --warmup-target}). Nothing it records is reported.
  */
 public final class ClientWarmup {

@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Bisects the Poisson rate between {@code low} and {@code high} for the highest rate whose run meets
- * the bound: p99 at most {@code p99BoundMillis}, no errors, and at least 90 % of the offered
+ * Bisects the Poisson rate between {@code low} and {@code high} for the highest rate whose run
+ * meets the bound: p99 at most {@code p99BoundMillis}, no errors, and at least 90 % of the offered
  * requests answered (a server that cannot keep up fails even before its p99 grows).
  */
 public final class MaxRateSearch {

@@ -14,9 +14,15 @@ import java.util.concurrent.TimeUnit;
 public final class Offline {
   private Offline() {}
 
-  /** Blocks until every request is answered or {@code timeoutSeconds} pass; returns seconds taken. */
+  /**
+   * Blocks until every request is answered or {@code timeoutSeconds} pass; returns seconds taken.
+   */
   public static double run(
-      RequestSender target, int requests, int maxOutstanding, Outcomes outcomes, long timeoutSeconds)
+      RequestSender target,
+      int requests,
+      int maxOutstanding,
+      Outcomes outcomes,
+      long timeoutSeconds)
       throws InterruptedException {
     Semaphore outstanding = new Semaphore(maxOutstanding);
     CountDownLatch answered = new CountDownLatch(requests);

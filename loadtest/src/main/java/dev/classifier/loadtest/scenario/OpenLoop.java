@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Open loop: requests are due at the schedule's times whatever the server does. Each latency is
- * measured from the request's <em>scheduled</em> time, so when the server (or this sender, or a full
- * stream window) falls behind, the delay shows up in the percentiles instead of thinning the load
- * (no coordinated omission). At most {@code maxOutstanding} requests are in flight (bounded memory);
- * waiting for a slot delays sends but not their scheduled times.
+ * measured from the request's <em>scheduled</em> time, so when the server (or this sender, or a
+ * full stream window) falls behind, the delay shows up in the percentiles instead of thinning the
+ * load (no coordinated omission). At most {@code maxOutstanding} requests are in flight (bounded
+ * memory); waiting for a slot delays sends but not their scheduled times.
  */
 public final class OpenLoop implements Load {
   private final Semaphore outstanding;

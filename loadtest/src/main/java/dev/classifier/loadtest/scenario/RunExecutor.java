@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs one load shape with warm-up, windows and the stability rule, scraping the server's
- * /metrics (when a scraper is given) at the start and end of the measured part.
+ * Runs one load shape with warm-up, windows and the stability rule, scraping the server's /metrics
+ * (when a scraper is given) at the start and end of the measured part.
  */
 public final class RunExecutor {
   private final MeasurementPlan plan;
@@ -46,7 +46,11 @@ public final class RunExecutor {
 
   /** Open loop on {@code schedule}, latency from scheduled times. */
   public RunResult open(
-      String label, String target, RequestSender sender, ArrivalSchedule schedule, int maxOutstanding)
+      String label,
+      String target,
+      RequestSender sender,
+      ArrivalSchedule schedule,
+      int maxOutstanding)
       throws InterruptedException {
     Outcomes outcomes = new Outcomes();
     Load load = OpenLoop.start(sender, schedule, maxOutstanding, outcomes);
@@ -65,17 +69,37 @@ public final class RunExecutor {
     Outcomes.Snapshot s = outcomes.snapshot();
     RunResult r =
         new RunResult(
-            label, "offline", target, sender.transport(), maxOutstanding, 0,
-            sender.imagesPerRequest(), seconds, s.requests(), s.images() / seconds,
-            LatencySummary.of(s.latencies()), s.errors(), s.errorCount() == 0,
-            s.errorCount() == 0 ? "offline: one pass, all answered" : "offline: some requests failed",
-            List.of(), HistogramBucket.logBuckets(s.latencies()), null);
+            label,
+            "offline",
+            target,
+            sender.transport(),
+            maxOutstanding,
+            0,
+            sender.imagesPerRequest(),
+            seconds,
+            s.requests(),
+            s.images() / seconds,
+            LatencySummary.of(s.latencies()),
+            s.errors(),
+            s.errorCount() == 0,
+            s.errorCount() == 0
+                ? "offline: one pass, all answered"
+                : "offline: some requests failed",
+            List.of(),
+            HistogramBucket.logBuckets(s.latencies()),
+            null);
     return withServer(r, before, seconds);
   }
 
   private RunResult measureThenStop(
-      String label, String scenario, String target, RequestSender sender, int concurrency,
-      double rate, Outcomes outcomes, Load load)
+      String label,
+      String scenario,
+      String target,
+      RequestSender sender,
+      int concurrency,
+      double rate,
+      Outcomes outcomes,
+      Load load)
       throws InterruptedException {
     PrometheusText.Exposition[] before = new PrometheusText.Exposition[1];
     WindowedMeasurement.Measured m;
@@ -99,10 +123,23 @@ public final class RunExecutor {
     }
     RunResult r =
         new RunResult(
-            label, scenario, target, sender.transport(), concurrency, rate,
-            sender.imagesPerRequest(), m.seconds(), m.requests(), m.images() / m.seconds(),
-            LatencySummary.of(m.latencies()), m.errors(), m.stability().stable(),
-            m.stability().reason(), m.windows(), HistogramBucket.logBuckets(m.latencies()), null);
+            label,
+            scenario,
+            target,
+            sender.transport(),
+            concurrency,
+            rate,
+            sender.imagesPerRequest(),
+            m.seconds(),
+            m.requests(),
+            m.images() / m.seconds(),
+            LatencySummary.of(m.latencies()),
+            m.errors(),
+            m.stability().stable(),
+            m.stability().reason(),
+            m.windows(),
+            HistogramBucket.logBuckets(m.latencies()),
+            null);
     return withServer(r, before[0], m.seconds());
   }
 

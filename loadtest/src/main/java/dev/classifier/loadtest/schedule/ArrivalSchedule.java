@@ -1,6 +1,8 @@
 package dev.classifier.loadtest.schedule;
 
-/** A sequence of scheduled send times, as nanosecond offsets from the run's start. Not thread-safe. */
+/**
+ * A sequence of scheduled send times, as nanosecond offsets from the run's start. Not thread-safe.
+ */
 public interface ArrivalSchedule {
   /** The next send time (non-decreasing), in nanoseconds after the start. */
   long nextOffsetNanos();
@@ -13,8 +15,9 @@ public interface ArrivalSchedule {
     return switch (kind) {
       case "poisson" -> new PoissonSchedule(ratePerSecond, seed);
       case "constant" -> new ConstantSchedule(ratePerSecond);
-      default -> throw new IllegalArgumentException(
-          "arrival kind must be poisson or constant, got '" + kind + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "arrival kind must be poisson or constant, got '" + kind + "'");
     };
   }
 }

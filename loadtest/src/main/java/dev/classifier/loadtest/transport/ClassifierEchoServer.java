@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback stand-in for the classifier that answers every {@code Classify} and {@code
  * ClassifyStream} item at once, on the event loop, with one canned prediction per image, and
- * describes the model it was given. The load tester warms its own client path against it (the
- * same stubs, senders, open loop and measurement code) so that a run measures the server, not a
- * cold generator, and the server under test sees none of that warm-up. Listens on 127.0.0.1 only.
+ * describes the model it was given. The load tester warms its own client path against it (the same
+ * stubs, senders, open loop and measurement code) so that a run measures the server, not a cold
+ * generator, and the server under test sees none of that warm-up. Listens on 127.0.0.1 only.
  */
 public final class ClassifierEchoServer extends ClassifierGrpc.ClassifierImplBase
     implements AutoCloseable {

@@ -31,7 +31,8 @@ public final class EchoSender implements RequestSender {
   @Override
   public void send(Consumer<String> done) {
     Futures.addCallback(
-        ClientCalls.futureUnaryCall(channel.newCall(EchoServer.METHOD, CallOptions.DEFAULT), payload),
+        ClientCalls.futureUnaryCall(
+            channel.newCall(EchoServer.METHOD, CallOptions.DEFAULT), payload),
         new FutureCallback<byte[]>() {
           @Override
           public void onSuccess(byte[] result) {

@@ -41,8 +41,7 @@ public final class EchoServer implements AutoCloseable {
                 METHOD,
                 ServerCalls.asyncUnaryCall(
                     (request, response) -> {
-                      int size =
-                          request.length >= 4 ? ByteBuffer.wrap(request, 0, 4).getInt() : 0;
+                      int size = request.length >= 4 ? ByteBuffer.wrap(request, 0, 4).getInt() : 0;
                       response.onNext(new byte[Math.max(0, Math.min(size, MAX_RESPONSE_BYTES))]);
                       response.onCompleted();
                     }))

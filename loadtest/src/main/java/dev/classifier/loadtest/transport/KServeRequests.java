@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * Open Inference Protocol requests built once from the prepared image tensors: {@code [n, image
  * dims...]} with the images' bytes as raw_input_contents, or as typed contents (fp32_contents,
- * uint_contents). The output is requested with the classification extension ({@code topK}
- * strings per image), the closest equivalent of classifier.v1's top-k ranking.
+ * uint_contents). The output is requested with the classification extension ({@code topK} strings
+ * per image), the closest equivalent of classifier.v1's top-k ranking.
  */
 public final class KServeRequests {
   /** raw_input_contents or typed contents. */

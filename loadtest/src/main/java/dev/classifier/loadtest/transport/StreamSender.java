@@ -27,7 +27,11 @@ public final class StreamSender implements RequestSender {
    * @param windowPerStream most items in flight on one stream (sends block beyond it)
    */
   public StreamSender(
-      List<ClassifierClient> clients, String model, int topK, List<ImageInput> inputs, int windowPerStream) {
+      List<ClassifierClient> clients,
+      String model,
+      int topK,
+      List<ImageInput> inputs,
+      int windowPerStream) {
     if (clients.isEmpty() || inputs.isEmpty()) {
       throw new IllegalArgumentException("need clients and inputs");
     }

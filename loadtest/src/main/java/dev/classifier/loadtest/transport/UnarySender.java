@@ -16,7 +16,11 @@ public final class UnarySender implements RequestSender {
   private final AtomicLong next = new AtomicLong();
 
   public UnarySender(
-      List<ClassifierClient> clients, String model, int topK, List<ImageInput> inputs, int imagesPerRequest) {
+      List<ClassifierClient> clients,
+      String model,
+      int topK,
+      List<ImageInput> inputs,
+      int imagesPerRequest) {
     if (clients.isEmpty() || inputs.isEmpty() || imagesPerRequest < 1) {
       throw new IllegalArgumentException("need clients, inputs and imagesPerRequest >= 1");
     }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The load tester's own ONNX Runtime session runs the real Fashion-MNIST model (the server's
- * embedded one, on the test classpath through the test-scoped server dependency) at the batch
- * sizes the server uses.
+ * embedded one, on the test classpath through the test-scoped server dependency) at the batch sizes
+ * the server uses.
  */
 class InProcessOnnxTest {
   private static byte[] fashionMnist() throws Exception {

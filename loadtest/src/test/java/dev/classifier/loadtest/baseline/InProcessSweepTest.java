@@ -71,9 +71,13 @@ class InProcessSweepTest {
     Path model = dir.resolve("model.onnx");
     Files.write(model, ModelSource.embedded().onnx());
     CommandLine cli = new CommandLine(new InProcessSweep());
-    cli.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8), true));
+    cli.setErr(
+        new java.io.PrintWriter(
+            new java.io.OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8),
+            true));
     int code =
-        cli.execute("--model-file", model.toString(), "--spinning", "sometimes", "--seconds", "0.1");
+        cli.execute(
+            "--model-file", model.toString(), "--spinning", "sometimes", "--seconds", "0.1");
     assertThat(code).isNotZero();
   }
 }

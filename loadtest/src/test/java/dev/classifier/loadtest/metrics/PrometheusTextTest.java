@@ -10,7 +10,12 @@ import org.junit.jupiter.api.Test;
 class PrometheusTextTest {
   /** One scrape of a server that ran {@code batches} batches of {@code batchSum} images in all. */
   private static String scrape(
-      int batches, int batchSum, int otherBatches, double waitP50, double waitSum, int waits,
+      int batches,
+      int batchSum,
+      int otherBatches,
+      double waitP50,
+      double waitSum,
+      int waits,
       String images) {
     return """
         # HELP classifier_batch_size Images per batch.

@@ -15,7 +15,8 @@ class ProvenanceTest {
     // aarch64 kernels print no model name: the CPU part identifies the core
     assertThat(Machine.cpuModel("processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n"))
         .isEqualTo("CPU part 0xd0c");
-    assertThat(Machine.loadAverage("10.79 6.61 4.05 3/812 41234\n")).containsExactly(10.79, 6.61, 4.05);
+    assertThat(Machine.loadAverage("10.79 6.61 4.05 3/812 41234\n"))
+        .containsExactly(10.79, 6.61, 4.05);
     assertThat(Machine.loadAverage("")).isEmpty();
   }
 
@@ -23,15 +24,25 @@ class ProvenanceTest {
   void describesTheMachineInOneLine() {
     Machine m = new Machine("Some CPU", 2, List.of(0.5, 1.25, 2.0), "Linux 6.1 amd64", "X 17");
     assertThat(m.describe())
-        .isEqualTo("Some CPU, 2 cores, load average 0.50 1.25 2.00 at the start; Linux 6.1 amd64; JVM X 17");
+        .isEqualTo(
+            "Some CPU, 2 cores, load average 0.50 1.25 2.00 at the start; Linux 6.1 amd64; JVM X 17");
   }
 
   @Test
   void commandLineQuotesWhatTheShellWouldSplit() {
-    assertThat(Provenance.commandLine(
-            List.of("--server", "127.0.0.1:50051", "--title", "Fashion-MNIST, 2 cores", "--x", "it's", "")))
-        .isEqualTo("java -jar classifier-loadtest.jar --server 127.0.0.1:50051 --title "
-            + "'Fashion-MNIST, 2 cores' --x 'it'\\''s' ''");
+    assertThat(
+            Provenance.commandLine(
+                List.of(
+                    "--server",
+                    "127.0.0.1:50051",
+                    "--title",
+                    "Fashion-MNIST, 2 cores",
+                    "--x",
+                    "it's",
+                    "")))
+        .isEqualTo(
+            "java -jar classifier-loadtest.jar --server 127.0.0.1:50051 --title "
+                + "'Fashion-MNIST, 2 cores' --x 'it'\\''s' ''");
   }
 
   @Test

@@ -15,9 +15,12 @@ class SummaryReportTest {
   @Test
   void carriesProvenanceAndTheHeadlineNumbersOnly() throws Exception {
     Report report = ReportFilesTest.sample();
-    Provenance p = new Provenance("2026-12-04T16:00:00Z",
-        new Machine("Some CPU", 2, List.of(0.5, 0.25, 0.125), "Linux", "JVM 17"),
-        "java -jar classifier-loadtest.jar --scenario sweep", "0123abc");
+    Provenance p =
+        new Provenance(
+            "2026-12-04T16:00:00Z",
+            new Machine("Some CPU", 2, List.of(0.5, 0.25, 0.125), "Linux", "JVM 17"),
+            "java -jar classifier-loadtest.jar --scenario sweep",
+            "0123abc");
     Path file = dir.resolve("x.summary.json");
     SummaryReport.write(SummaryReport.of("fashion-mnist", report, p), file);
 
@@ -26,7 +29,8 @@ class SummaryReportTest {
     assertThat(j.get("name").asText()).isEqualTo("fashion-mnist");
     assertThat(j.get("date").asText()).isEqualTo("2026-12-04T16:00:00Z");
     assertThat(j.get("gitCommit").asText()).isEqualTo("0123abc");
-    assertThat(j.get("command").asText()).isEqualTo("java -jar classifier-loadtest.jar --scenario sweep");
+    assertThat(j.get("command").asText())
+        .isEqualTo("java -jar classifier-loadtest.jar --scenario sweep");
     assertThat(j.get("machine").get("cpuModel").asText()).isEqualTo("Some CPU");
     assertThat(j.get("machine").get("cores").asInt()).isEqualTo(2);
     assertThat(j.get("machine").get("loadAverage").toString()).isEqualTo("[0.5,0.25,0.125]");

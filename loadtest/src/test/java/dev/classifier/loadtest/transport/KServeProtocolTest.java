@@ -31,16 +31,46 @@ class KServeProtocolTest {
         BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build();
     ModelConfig model =
         new ModelConfig(
-            null, null, null, null, policy, List.of("cpu"), 1, new EngineOptions(1, List.of("cpu")));
-    try (ClassifierServer server = new ClassifierServer(ServerConfig.of(0, List.of(model))).start()) {
+            null,
+            null,
+            null,
+            null,
+            policy,
+            List.of("cpu"),
+            1,
+            new EngineOptions(1, List.of("cpu")));
+    try (ClassifierServer server =
+        new ClassifierServer(ServerConfig.of(0, List.of(model))).start()) {
       int code =
           LoadTestMain.run(
-              "--server", "127.0.0.1:" + server.port(),
-              "--out", dir.toString(), "--name", "r",
-              "--warmup-ms", "50", "--window-ms", "150", "--min-windows", "2",
-              "--max-windows", "2", "--stability-windows", "2",
-              "--scenario", "closed", "--concurrency", "2", "--images-per-request", "2",
-              "--protocol", "both", "--transport", "both", "--kserve-contents", "both");
+              "--server",
+              "127.0.0.1:" + server.port(),
+              "--out",
+              dir.toString(),
+              "--name",
+              "r",
+              "--warmup-ms",
+              "50",
+              "--window-ms",
+              "150",
+              "--min-windows",
+              "2",
+              "--max-windows",
+              "2",
+              "--stability-windows",
+              "2",
+              "--scenario",
+              "closed",
+              "--concurrency",
+              "2",
+              "--images-per-request",
+              "2",
+              "--protocol",
+              "both",
+              "--transport",
+              "both",
+              "--kserve-contents",
+              "both");
       assertThat(code).isZero();
     }
     JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());

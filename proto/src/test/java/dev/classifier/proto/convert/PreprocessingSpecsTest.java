@@ -36,11 +36,21 @@ class PreprocessingSpecsTest {
   @Test
   void unsetFieldsReadAsTorchvisionDefaults() {
     PreprocessSpec s =
-        PreprocessingSpecs.fromProto(PreprocessingSpec.newBuilder().setWidth(4).setHeight(3).build());
+        PreprocessingSpecs.fromProto(
+            PreprocessingSpec.newBuilder().setWidth(4).setHeight(3).build());
     assertThat(s)
         .isEqualTo(
             new PreprocessSpec(
-                4, 3, ColorMode.RGB, 0, Interpolation.BILINEAR, false, 1f / 255f,
-                new float[] {0f}, new float[] {1f}, Layout.NCHW, PixelType.FLOAT32));
+                4,
+                3,
+                ColorMode.RGB,
+                0,
+                Interpolation.BILINEAR,
+                false,
+                1f / 255f,
+                new float[] {0f},
+                new float[] {1f},
+                Layout.NCHW,
+                PixelType.FLOAT32));
   }
 }

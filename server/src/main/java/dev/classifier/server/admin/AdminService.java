@@ -11,7 +11,6 @@ import dev.classifier.server.security.PathRefusedException;
 import dev.classifier.server.text.ClientText;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
@@ -52,7 +51,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     }
     String who = AuthContext.who();
     String what =
-        "ReloadModel model=" + ClientText.quote(request.getModel())
+        "ReloadModel model="
+            + ClientText.quote(request.getModel())
             + (request.hasPath() ? " path=" + ClientText.quote(request.getPath()) : "");
     Path path;
     try {
@@ -64,28 +64,35 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
       return;
     }
     AUDIT.info("{} by {}: started", what, who);
-    var unused = reloader
-        .reload(request.getModel(), path)
-        .whenComplete(
-            (r, failure) -> {
-              if (failure != null) {
-                Status s = status(failure);
-                AUDIT.warn("{} by {}: failed, {}: {}", what, who, s.getCode(), s.getDescription());
-                responses.onError(s.asRuntimeException());
-                return;
-              }
-              AUDIT.info(
-                  "{} by {}: done, {} v{} -> v{} from {}",
-                  what, who, r.model(), r.previousVersion(), r.version(), r.source());
-              responses.onNext(
-                  ReloadModelResponse.newBuilder()
-                      .setModel(r.model())
-                      .setPreviousVersion(r.previousVersion())
-                      .setVersion(r.version())
-                      .setSource(r.source())
-                      .build());
-              responses.onCompleted();
-            });
+    var unused =
+        reloader
+            .reload(request.getModel(), path)
+            .whenComplete(
+                (r, failure) -> {
+                  if (failure != null) {
+                    Status s = status(failure);
+                    AUDIT.warn(
+                        "{} by {}: failed, {}: {}", what, who, s.getCode(), s.getDescription());
+                    responses.onError(s.asRuntimeException());
+                    return;
+                  }
+                  AUDIT.info(
+                      "{} by {}: done, {} v{} -> v{} from {}",
+                      what,
+                      who,
+                      r.model(),
+                      r.previousVersion(),
+                      r.version(),
+                      r.source());
+                  responses.onNext(
+                      ReloadModelResponse.newBuilder()
+                          .setModel(r.model())
+                          .setPreviousVersion(r.previousVersion())
+                          .setVersion(r.version())
+                          .setSource(r.source())
+                          .build());
+                  responses.onCompleted();
+                });
   }
 
   static Status status(Throwable failure) {

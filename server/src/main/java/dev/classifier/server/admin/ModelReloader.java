@@ -100,9 +100,9 @@ public final class ModelReloader implements AutoCloseable {
   }
 
   /**
-   * One task swaps and then retires the replaced version, so a close right after the swap can
-   * never lose it: the caller is answered as soon as the new version serves, the old one is
-   * drained and closed (bounded) before the task ends.
+   * One task swaps and then retires the replaced version, so a close right after the swap can never
+   * lose it: the caller is answered as soon as the new version serves, the old one is drained and
+   * closed (bounded) before the task ends.
    */
   private void reloadAndRetire(String model, Path path, CompletableFuture<ReloadResult> result) {
     Swap swap;
@@ -158,7 +158,10 @@ public final class ModelReloader implements AutoCloseable {
     } catch (Exception e) {
       throw new CompletionException(
           new IllegalArgumentException(
-              "cannot load a new version of model " + ClientText.quote(name) + ": " + e.getMessage(),
+              "cannot load a new version of model "
+                  + ClientText.quote(name)
+                  + ": "
+                  + e.getMessage(),
               e));
     }
     ServedModel old;
@@ -172,7 +175,11 @@ public final class ModelReloader implements AutoCloseable {
     }
     onReloaded.accept(name);
     LOG.info(
-        "reloaded model {}: v{} -> v{} from {}", name, old.version(), fresh.version(), fresh.source());
+        "reloaded model {}: v{} -> v{} from {}",
+        name,
+        old.version(),
+        fresh.version(),
+        fresh.source());
     return new Swap(new ReloadResult(name, old.version(), fresh.version(), fresh.source()), old);
   }
 
@@ -185,15 +192,18 @@ public final class ModelReloader implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("draining the replaced version of model {} did not finish cleanly: {}", old.name(), e.toString());
+      LOG.warn(
+          "draining the replaced version of model {} did not finish cleanly: {}",
+          old.name(),
+          e.toString());
     } finally {
       old.close(); // bounded: a batch still running is terminated
     }
   }
 
   /**
-   * Refuses further reloads and waits up to {@code timeout} for a running reload and the
-   * retirement of replaced versions. After it returns the registry is not changed any more.
+   * Refuses further reloads and waits up to {@code timeout} for a running reload and the retirement
+   * of replaced versions. After it returns the registry is not changed any more.
    */
   public void close(Duration timeout) throws InterruptedException {
     synchronized (this) {

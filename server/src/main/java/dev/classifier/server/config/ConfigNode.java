@@ -53,7 +53,9 @@ final class ConfigNode {
       String n = names.next();
       if (!allowed.contains(n)) {
         throw new ConfigException(
-            key(n) + " is not a known setting; known here: " + String.join(", ", new TreeSet<>(allowed)));
+            key(n)
+                + " is not a known setting; known here: "
+                + String.join(", ", new TreeSet<>(allowed)));
       }
     }
     return this;
@@ -131,7 +133,8 @@ final class ConfigNode {
     }
     for (int i = 0; i < v.size(); i++) {
       if (!v.get(i).isValueNode()) {
-        throw new ConfigException(key(name) + "[" + i + "] must be a scalar, got '" + v.get(i) + "'");
+        throw new ConfigException(
+            key(name) + "[" + i + "] must be a scalar, got '" + v.get(i) + "'");
       }
       out.add(v.get(i).asText());
     }

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.EngineOptions;
 import dev.classifier.server.engine.provider.CudaOptions;
 import dev.classifier.server.engine.provider.ProviderOptions;
 import dev.classifier.server.engine.provider.TensorRtOptions;
-import dev.classifier.server.config.OutputKind;
-import dev.classifier.imaging.PreprocessSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the YAML configuration file (schema: {@code deploy/config/sample.yaml}, reference:
- * {@code docs/OPERATIONS.md}) into a validated {@link ServerConfig}. Every error is a {@link
+ * Reads the YAML configuration file (schema: {@code deploy/config/sample.yaml}, reference: {@code
+ * docs/OPERATIONS.md}) into a validated {@link ServerConfig}. Every error is a {@link
  * ConfigException} naming the key and the bad value. Relative model and label paths are resolved
  * against the file's folder.
  */
@@ -65,9 +64,19 @@ public final class ConfigReader {
     ConfigNode s =
         top.child("server")
             .allowOnly(
-                "host", "port", "metricsPort", "jmx", "accessLog", "streamWindow",
-                "maxMessageBytes", "shutdownGraceSeconds", "transport", "decodeBudgetBytes",
-                "defaultTimeoutMillis", "connection", "warmup");
+                "host",
+                "port",
+                "metricsPort",
+                "jmx",
+                "accessLog",
+                "streamWindow",
+                "maxMessageBytes",
+                "shutdownGraceSeconds",
+                "transport",
+                "decodeBudgetBytes",
+                "defaultTimeoutMillis",
+                "connection",
+                "warmup");
     List<ModelConfig> models = new ArrayList<>();
     List<ConfigNode> modelNodes = top.children("models");
     if (modelNodes.isEmpty()) {
@@ -79,8 +88,7 @@ public final class ConfigReader {
     long graceSeconds =
         s.longValue("shutdownGraceSeconds", ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds());
     if (graceSeconds < 0) {
-      throw new ConfigException(
-          "server.shutdownGraceSeconds must be >= 0, got " + graceSeconds);
+      throw new ConfigException("server.shutdownGraceSeconds must be >= 0, got " + graceSeconds);
     }
     return top.build(
         () ->
@@ -100,8 +108,7 @@ public final class ConfigReader {
                     s.longValue("decodeBudgetBytes", 0),
                     Duration.ofMillis(
                         s.longValue(
-                            "defaultTimeoutMillis",
-                            RequestLimits.DEFAULT_TIMEOUT.toMillis()))),
+                            "defaultTimeoutMillis", RequestLimits.DEFAULT_TIMEOUT.toMillis()))),
                 ConnectionPolicyReader.read(s.child("connection")),
                 SecurityConfigReader.read(top.child("security"), baseDir),
                 warmup(s.child("warmup"))));
@@ -109,8 +116,14 @@ public final class ConfigReader {
 
   static WarmupConfig warmup(ConfigNode w) {
     w.allowOnly(
-        "enabled", "minRequests", "minMillis", "maxMillis", "window", "tolerancePercent",
-        "concurrency", "retryAfterMillis");
+        "enabled",
+        "minRequests",
+        "minMillis",
+        "maxMillis",
+        "window",
+        "tolerancePercent",
+        "concurrency",
+        "retryAfterMillis");
     WarmupConfig d = WarmupConfig.defaults();
     long minMillis = w.longValue("minMillis", d.minDuration().toMillis());
     long maxMillis = w.longValue("maxMillis", d.maxDuration().toMillis());
@@ -130,8 +143,15 @@ public final class ConfigReader {
 
   private static ModelConfig model(ConfigNode m, Path baseDir) {
     m.allowOnly(
-        "name", "path", "labels", "output", "preprocessing", "batching", "devices",
-        "instancesPerDevice", "engine");
+        "name",
+        "path",
+        "labels",
+        "output",
+        "preprocessing",
+        "batching",
+        "devices",
+        "instancesPerDevice",
+        "engine");
     String path = m.string("path", null);
     String labels = m.string("labels", null);
     String output = m.string("output", null);
@@ -148,8 +168,14 @@ public final class ConfigReader {
     ConfigNode e =
         m.child("engine")
             .allowOnly(
-                "intraOpThreads", "providers", "rejectNonFiniteInput", "watchdogMillis",
-                "allowReducedPrecision", "requireProvider", "tensorrt", "cuda");
+                "intraOpThreads",
+                "providers",
+                "rejectNonFiniteInput",
+                "watchdogMillis",
+                "allowReducedPrecision",
+                "requireProvider",
+                "tensorrt",
+                "cuda");
     ProviderOptions providerOptions = providerOptions(e, baseDir);
     EngineOptions engine =
         e.build(
@@ -186,8 +212,15 @@ public final class ConfigReader {
     ConfigNode t =
         e.child("tensorrt")
             .allowOnly(
-                "fp16", "workspaceBytes", "builderOptimizationLevel", "engineCache",
-                "timingCache", "cacheDir", "profileMinBatch", "profileOptBatch", "cudaGraph");
+                "fp16",
+                "workspaceBytes",
+                "builderOptimizationLevel",
+                "engineCache",
+                "timingCache",
+                "cacheDir",
+                "profileMinBatch",
+                "profileOptBatch",
+                "cudaGraph");
     TensorRtOptions td = TensorRtOptions.defaults();
     String cacheDir = t.string("cacheDir", null);
     TensorRtOptions trt =
@@ -207,7 +240,8 @@ public final class ConfigReader {
                     t.bool("cudaGraph", td.cudaGraph())));
     ConfigNode c =
         e.child("cuda")
-            .allowOnly("gpuMemLimitBytes", "arenaExtendStrategy", "cudnnConvAlgoSearch", "cudaGraph");
+            .allowOnly(
+                "gpuMemLimitBytes", "arenaExtendStrategy", "cudnnConvAlgoSearch", "cudaGraph");
     CudaOptions cd = CudaOptions.defaults();
     CudaOptions cuda =
         c.build(
@@ -241,8 +275,14 @@ public final class ConfigReader {
 
   static BatchPolicy batching(ConfigNode b) {
     b.allowOnly(
-        "maxBatchSize", "maxQueueDelayMicros", "preferredBatchSizes", "maxQueueSize",
-        "maxQueuedBytes", "defaultTimeoutMillis", "priorityLevels", "adaptive",
+        "maxBatchSize",
+        "maxQueueDelayMicros",
+        "preferredBatchSizes",
+        "maxQueueSize",
+        "maxQueuedBytes",
+        "defaultTimeoutMillis",
+        "priorityLevels",
+        "adaptive",
         "maxQueuedWorkMillis");
     BatchPolicy defaults = BatchPolicy.builder().build();
     long delayMicros = b.longValue("maxQueueDelayMicros", 0);
@@ -251,8 +291,12 @@ public final class ConfigReader {
     ConfigNode a =
         b.child("adaptive")
             .allowOnly(
-                "enabled", "latencyTargetMicros", "minBatchSize", "maxBatchSize",
-                "additiveIncrease", "multiplicativeDecrease");
+                "enabled",
+                "latencyTargetMicros",
+                "minBatchSize",
+                "maxBatchSize",
+                "additiveIncrease",
+                "multiplicativeDecrease");
     AdaptiveBatching off = AdaptiveBatching.disabled();
     long targetMicros = a.longValue("latencyTargetMicros", off.latencyTarget().toNanos() / 1000);
     AdaptiveBatching adaptive =

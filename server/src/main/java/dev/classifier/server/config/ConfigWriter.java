@@ -1,7 +1,6 @@
 package dev.classifier.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.classifier.server.config.PreprocessingJson;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.classifier.batching.AdaptiveBatching;
@@ -17,8 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a {@link ServerConfig} as YAML in the schema {@link ConfigReader} reads
- * ({@code --print-config}); reading the output back gives the same configuration.
+ * Writes a {@link ServerConfig} as YAML in the schema {@link ConfigReader} reads ({@code
+ * --print-config}); reading the output back gives the same configuration.
  */
 public final class ConfigWriter {
   private static final YAMLMapper YAML =

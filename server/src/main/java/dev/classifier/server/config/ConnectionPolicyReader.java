@@ -6,18 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes {@code server.connection} (durations in whole seconds; a left-out optional
- * limit means none).
+ * Reads and writes {@code server.connection} (durations in whole seconds; a left-out optional limit
+ * means none).
  */
 final class ConnectionPolicyReader {
   private ConnectionPolicyReader() {}
 
   static ConnectionPolicy read(ConfigNode n) {
     n.allowOnly(
-        "keepaliveTimeSeconds", "keepaliveTimeoutSeconds", "permitKeepaliveTimeSeconds",
-        "permitKeepaliveWithoutCalls", "maxConnectionIdleSeconds", "maxConnectionAgeSeconds",
-        "maxConnectionAgeGraceSeconds", "maxConcurrentCallsPerConnection",
-        "maxInboundMetadataBytes", "maxRstFramesPerWindow", "rstWindowSeconds");
+        "keepaliveTimeSeconds",
+        "keepaliveTimeoutSeconds",
+        "permitKeepaliveTimeSeconds",
+        "permitKeepaliveWithoutCalls",
+        "maxConnectionIdleSeconds",
+        "maxConnectionAgeSeconds",
+        "maxConnectionAgeGraceSeconds",
+        "maxConcurrentCallsPerConnection",
+        "maxInboundMetadataBytes",
+        "maxRstFramesPerWindow",
+        "rstWindowSeconds");
     ConnectionPolicy d = ConnectionPolicy.defaults();
     return n.build(
         () ->

@@ -1,9 +1,8 @@
 package dev.classifier.server.config;
 
 import dev.classifier.batching.BatchPolicy;
-import dev.classifier.server.engine.EngineOptions;
-import dev.classifier.server.config.OutputKind;
 import dev.classifier.imaging.PreprocessSpec;
+import dev.classifier.server.engine.EngineOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -102,19 +101,40 @@ public record ModelConfig(
 
   public ModelConfig withName(String newName) {
     return new ModelConfig(
-        newName, path, labels, output, batching, devices, instancesPerDevice, engine,
+        newName,
+        path,
+        labels,
+        output,
+        batching,
+        devices,
+        instancesPerDevice,
+        engine,
         preprocessing);
   }
 
   public ModelConfig withLabels(Path newLabels) {
     return new ModelConfig(
-        name, path, newLabels, output, batching, devices, instancesPerDevice, engine,
+        name,
+        path,
+        newLabels,
+        output,
+        batching,
+        devices,
+        instancesPerDevice,
+        engine,
         preprocessing);
   }
 
   public ModelConfig withPath(Path newPath) {
     return new ModelConfig(
-        name, newPath, labels, output, batching, devices, instancesPerDevice, engine,
+        name,
+        newPath,
+        labels,
+        output,
+        batching,
+        devices,
+        instancesPerDevice,
+        engine,
         preprocessing);
   }
 

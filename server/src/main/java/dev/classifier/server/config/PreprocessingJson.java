@@ -36,8 +36,17 @@ import java.util.stream.Collectors;
 public final class PreprocessingJson {
   private static final Set<String> FIELDS =
       Set.of(
-          "width", "height", "colorMode", "resizeShorterSide", "interpolation", "centerCrop",
-          "scale", "mean", "std", "layout", "dtype");
+          "width",
+          "height",
+          "colorMode",
+          "resizeShorterSide",
+          "interpolation",
+          "centerCrop",
+          "scale",
+          "mean",
+          "std",
+          "layout",
+          "dtype");
 
   private PreprocessingJson() {}
 
@@ -54,7 +63,11 @@ public final class PreprocessingJson {
       String name = names.next();
       if (!FIELDS.contains(name)) {
         throw new IllegalArgumentException(
-            "preprocessing." + name + " is not a field (fields: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            "preprocessing."
+                + name
+                + " is not a field (fields: "
+                + String.join(", ", FIELDS.stream().sorted().toList())
+                + ")");
       }
     }
     ColorMode colorMode = oneOf(node, "colorMode", ColorMode.class);
@@ -102,7 +115,8 @@ public final class PreprocessingJson {
   /** Reads a manifest's {@code preprocessing} object with {@link #read}. */
   public static final class Deserializer extends JsonDeserializer<PreprocessSpec> {
     @Override
-    public PreprocessSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+    public PreprocessSpec deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
       return read(p.readValueAsTree());
     }
   }

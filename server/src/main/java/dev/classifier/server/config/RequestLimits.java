@@ -7,8 +7,8 @@ import java.util.Objects;
  * Per-request limits applied at admission (YAML {@code server.decodeBudgetBytes}, {@code
  * server.defaultTimeoutMillis}).
  *
- * @param decodeBudgetBytes estimated decoded bytes of encoded images that may be queued or
- *     decoding at once; 0 = the default, a quarter of the maximum heap (at least 64 MiB)
+ * @param decodeBudgetBytes estimated decoded bytes of encoded images that may be queued or decoding
+ *     at once; 0 = the default, a quarter of the maximum heap (at least 64 MiB)
  * @param defaultTimeout deadline given to calls and stream items that carry none; {@link
  *     Duration#ZERO} = none
  */

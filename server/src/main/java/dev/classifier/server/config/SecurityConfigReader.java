@@ -12,12 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.TreeSet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Reads and writes the {@code security} section (reference: docs/SECURITY.md). Paths resolve
@@ -43,9 +43,13 @@ final class SecurityConfigReader {
 
   private static AuthConfig auth(ConfigNode a, Path baseDir) {
     a.allowOnly(
-        "tokensFile", "reloadIntervalSeconds", "openReflection", "protectMetrics",
+        "tokensFile",
+        "reloadIntervalSeconds",
+        "openReflection",
+        "protectMetrics",
         "certificateIdentities");
-    long reload = a.longValue("reloadIntervalSeconds", AuthConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
+    long reload =
+        a.longValue("reloadIntervalSeconds", AuthConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
     if (reload < 0) {
       throw new ConfigException(a.key("reloadIntervalSeconds") + " must be >= 0, got " + reload);
     }
@@ -78,11 +82,17 @@ final class SecurityConfigReader {
       return null;
     }
     t.allowOnly(
-        "certChain", "privateKey", "clientCa", "clientAuth", "provider", "reloadIntervalSeconds",
+        "certChain",
+        "privateKey",
+        "clientCa",
+        "clientAuth",
+        "provider",
+        "reloadIntervalSeconds",
         "metrics");
     ClientAuth auth = enumValue(t, "clientAuth", ClientAuth.class);
     TlsProvider provider = enumValue(t, "provider", TlsProvider.class);
-    long reload = t.longValue("reloadIntervalSeconds", TlsConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
+    long reload =
+        t.longValue("reloadIntervalSeconds", TlsConfig.DEFAULT_RELOAD_INTERVAL.toSeconds());
     if (reload < 0) {
       throw new ConfigException(t.key("reloadIntervalSeconds") + " must be >= 0, got " + reload);
     }

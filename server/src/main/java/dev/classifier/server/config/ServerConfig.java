@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param metricsPort HTTP port of the Prometheus {@code /metrics} endpoint; 0 = ephemeral, -1 = off
  * @param jmx whether metrics are also published as JMX MBeans (domain {@code classifier})
  * @param accessLog whether every call is logged (one line) to the {@code classifier.access} logger
- * @param limits per-request limits (decode budget, default timeout); null = {@link RequestLimits#DEFAULTS}
+ * @param limits per-request limits (decode budget, default timeout); null = {@link
+ *     RequestLimits#DEFAULTS}
  * @param connection keepalive, connection age and per-connection limits; null = the defaults
- * @param security TLS, authentication, admin listener, insecure override; null = none (loopback only)
+ * @param security TLS, authentication, admin listener, insecure override; null = none (loopback
+ *     only)
  * @param warmup how the serving path is warmed before readiness ({@code server.warmup})
  */
 public record ServerConfig(
@@ -44,8 +46,10 @@ public record ServerConfig(
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
+
   /** Default Prometheus port (the one Prometheus' own server uses). */
   public static final int DEFAULT_METRICS_PORT = 9090;
+
   public static final int DEFAULT_STREAM_WINDOW = 64;
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -72,8 +76,7 @@ public record ServerConfig(
     }
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     if (shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException(
-          "server.shutdownGrace must be >= 0, got " + shutdownGrace);
+      throw new IllegalArgumentException("server.shutdownGrace must be >= 0, got " + shutdownGrace);
     }
     transport = transport == null ? DEFAULT_TRANSPORT : transport;
     if (!List.of("auto", "epoll", "nio").contains(transport)) {
@@ -104,8 +107,21 @@ public record ServerConfig(
       boolean jmx,
       boolean accessLog) {
     this(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        metricsPort, jmx, accessLog, null, null, null, WarmupConfig.disabled());
+        host,
+        port,
+        models,
+        defaultModel,
+        streamWindow,
+        maxMessageBytes,
+        shutdownGrace,
+        transport,
+        metricsPort,
+        jmx,
+        accessLog,
+        null,
+        null,
+        null,
+        WarmupConfig.disabled());
   }
 
   /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
@@ -119,8 +135,17 @@ public record ServerConfig(
       Duration shutdownGrace,
       String transport) {
     this(
-        host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace, transport,
-        -1, false, false);
+        host,
+        port,
+        models,
+        defaultModel,
+        streamWindow,
+        maxMessageBytes,
+        shutdownGrace,
+        transport,
+        -1,
+        false,
+        false);
   }
 
   /**
@@ -129,8 +154,14 @@ public record ServerConfig(
    */
   public static ServerConfig of(int port, List<ModelConfig> models) {
     return new ServerConfig(
-        DEFAULT_HOST, port, models, null, DEFAULT_STREAM_WINDOW, DEFAULT_MAX_MESSAGE_BYTES,
-        DEFAULT_SHUTDOWN_GRACE, DEFAULT_TRANSPORT);
+        DEFAULT_HOST,
+        port,
+        models,
+        null,
+        DEFAULT_STREAM_WINDOW,
+        DEFAULT_MAX_MESSAGE_BYTES,
+        DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_TRANSPORT);
   }
 
   /** Whether the Prometheus endpoint is on. */
@@ -256,8 +287,21 @@ public record ServerConfig(
 
     public ServerConfig build() {
       return new ServerConfig(
-          host, port, models, defaultModel, streamWindow, maxMessageBytes, shutdownGrace,
-          transport, metricsPort, jmx, accessLog, limits, connection, security, warmup);
+          host,
+          port,
+          models,
+          defaultModel,
+          streamWindow,
+          maxMessageBytes,
+          shutdownGrace,
+          transport,
+          metricsPort,
+          jmx,
+          accessLog,
+          limits,
+          connection,
+          security,
+          warmup);
     }
   }
 }

@@ -9,9 +9,9 @@ import java.util.Objects;
  * through the real service stack (key {@code server.warmup}; docs/OPERATIONS.md, "Warm-up").
  *
  * <p>For each model, warm-up stops once it has sent at least {@code minRequests}, run at least
- * {@code minDuration} and per-request latency has converged (the median of the last {@code
- * window} latencies within {@code tolerancePercent} % of the median of the window before), or
- * once {@code maxDuration} has passed, whichever comes first.
+ * {@code minDuration} and per-request latency has converged (the median of the last {@code window}
+ * latencies within {@code tolerancePercent} % of the median of the window before), or once {@code
+ * maxDuration} has passed, whichever comes first.
  *
  * @param enabled whether to warm up at all (off: SERVING as soon as the models are loaded)
  * @param minRequests requests per model before warm-up may stop
@@ -42,15 +42,13 @@ public record WarmupConfig(
 
   public WarmupConfig {
     if (minRequests < 0) {
-      throw new IllegalArgumentException(
-          "minRequests must be >= 0, got " + minRequests);
+      throw new IllegalArgumentException("minRequests must be >= 0, got " + minRequests);
     }
     Objects.requireNonNull(minDuration, "minDuration");
     Objects.requireNonNull(maxDuration, "maxDuration");
     Objects.requireNonNull(retryAfter, "retryAfter");
     if (minDuration.isNegative()) {
-      throw new IllegalArgumentException(
-          "minMillis must be >= 0, got " + minDuration.toMillis());
+      throw new IllegalArgumentException("minMillis must be >= 0, got " + minDuration.toMillis());
     }
     if (maxDuration.compareTo(minDuration) < 0) {
       throw new IllegalArgumentException(
@@ -67,8 +65,7 @@ public record WarmupConfig(
           "tolerancePercent must be in (0, 100], got " + tolerancePercent);
     }
     if (concurrency < 1 || concurrency > 1024) {
-      throw new IllegalArgumentException(
-          "concurrency must be in 1..1024, got " + concurrency);
+      throw new IllegalArgumentException("concurrency must be in 1..1024, got " + concurrency);
     }
     if (retryAfter.isNegative()) {
       throw new IllegalArgumentException(
@@ -96,13 +93,25 @@ public record WarmupConfig(
 
   public WarmupConfig withEnabled(boolean value) {
     return new WarmupConfig(
-        value, minRequests, minDuration, maxDuration, window, tolerancePercent, concurrency,
+        value,
+        minRequests,
+        minDuration,
+        maxDuration,
+        window,
+        tolerancePercent,
+        concurrency,
         retryAfter);
   }
 
   public WarmupConfig withMaxDuration(Duration value) {
     return new WarmupConfig(
-        enabled, minRequests, minDuration, value, window, tolerancePercent, concurrency,
+        enabled,
+        minRequests,
+        minDuration,
+        value,
+        window,
+        tolerancePercent,
+        concurrency,
         retryAfter);
   }
 

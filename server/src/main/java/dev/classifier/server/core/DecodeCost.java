@@ -52,7 +52,10 @@ public final class DecodeCost {
   }
 
   private static int int32(ByteString b, int i) {
-    return (byteAt(b, i) << 24) | (byteAt(b, i + 1) << 16) | (byteAt(b, i + 2) << 8) | byteAt(b, i + 3);
+    return (byteAt(b, i) << 24)
+        | (byteAt(b, i + 1) << 16)
+        | (byteAt(b, i + 2) << 8)
+        | byteAt(b, i + 3);
   }
 
   /** IHDR: width at 16, height at 20, bit depth at 24, colour type at 25. */

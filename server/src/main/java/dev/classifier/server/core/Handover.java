@@ -45,28 +45,30 @@ final class Handover {
       result.completeExceptionally(t);
       return;
     }
-    var unused = result.whenComplete(
-        (r, t) -> {
-          if (result.isCancelled()) {
-            current.cancel(false);
-          }
-        });
-    var unused2 = current.whenComplete(
-        (value, failure) -> {
-          if (failure == null) {
-            result.complete(new Outcome<>(model, value));
-            return;
-          }
-          ServedModel successor =
-              mayRetry && Failures.unwrap(failure) instanceof BatcherClosedException
-                  ? successor(registry, model)
-                  : null;
-          if (successor == null || result.isDone()) {
-            result.completeExceptionally(failure);
-          } else {
-            attempt(registry, successor, submit, result, false);
-          }
-        });
+    var unused =
+        result.whenComplete(
+            (r, t) -> {
+              if (result.isCancelled()) {
+                current.cancel(false);
+              }
+            });
+    var unused2 =
+        current.whenComplete(
+            (value, failure) -> {
+              if (failure == null) {
+                result.complete(new Outcome<>(model, value));
+                return;
+              }
+              ServedModel successor =
+                  mayRetry && Failures.unwrap(failure) instanceof BatcherClosedException
+                      ? successor(registry, model)
+                      : null;
+              if (successor == null || result.isDone()) {
+                result.completeExceptionally(failure);
+              } else {
+                attempt(registry, successor, submit, result, false);
+              }
+            });
   }
 
   /** The version that replaced {@code model}, if it takes the same input (shape and dtypes). */

@@ -1,8 +1,6 @@
 package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
-import java.awt.image.BufferedImage;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.classifier.imaging.ImageDecodeException;
 import dev.classifier.imaging.ImageDecoder;
 import dev.classifier.imaging.ImagePreprocessor;
@@ -10,8 +8,8 @@ import dev.classifier.imaging.ImageTensor;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.text.ClientText;
 import io.grpc.Status;
 import java.awt.image.BufferedImage;
@@ -35,15 +33,16 @@ import java.util.concurrent.atomic.LongAdder;
  * from the header first) and the model's preprocessing spec, with the same imaging code the client
  * uses, on a decode executor, never on the transport thread that received the request.
  *
- * <p>Bounded twice, both checked before anything is decoded: at most {@code maxPendingImages} images
- * and at most {@code budgetBytes} estimated decoded bytes ({@link DecodeCost}, read from the image
- * header) may be queued or decoding at once; beyond either {@link #decode} fails at once with
+ * <p>Bounded twice, both checked before anything is decoded: at most {@code maxPendingImages}
+ * images and at most {@code budgetBytes} estimated decoded bytes ({@link DecodeCost}, read from the
+ * image header) may be queued or decoding at once; beyond either {@link #decode} fails at once with
  * RESOURCE_EXHAUSTED, so a flood of encoded images (or a few small files that decode huge) cannot
- * grow memory without limit. An image that alone exceeds the budget is INVALID_ARGUMENT. A decode whose future was cancelled before its turn is skipped (no work).
- * Undecodable data, too many pixels or a decoded size that does not fit the model give
- * INVALID_ARGUMENT naming the field. Where the model widens uint8 pixels itself ({@link
- * #heldSpec}), a FLOAT32 model's images are kept as UINT8 pixels until the batch copy normalises
- * them: a quarter of the memory while queued, and the same values bit for bit.
+ * grow memory without limit. An image that alone exceeds the budget is INVALID_ARGUMENT. A decode
+ * whose future was cancelled before its turn is skipped (no work). Undecodable data, too many
+ * pixels or a decoded size that does not fit the model give INVALID_ARGUMENT naming the field.
+ * Where the model widens uint8 pixels itself ({@link #heldSpec}), a FLOAT32 model's images are kept
+ * as UINT8 pixels until the batch copy normalises them: a quarter of the memory while queued, and
+ * the same values bit for bit.
  */
 public final class ImageDecoding implements AutoCloseable {
   /** Default pixel limit per encoded image: 40 megapixels. */
@@ -214,7 +213,8 @@ public final class ImageDecoding implements AutoCloseable {
     if (estimate.bytes() < 0) {
       return CompletableFuture.failedFuture(
           new InvalidRequestException(
-              field + ": unsupported or undecodable image: its size cannot be read from the header"));
+              field
+                  + ": unsupported or undecodable image: its size cannot be read from the header"));
     }
     if (estimate.pixels() > decoder.maxPixels()) {
       return CompletableFuture.failedFuture(
@@ -330,14 +330,16 @@ public final class ImageDecoding implements AutoCloseable {
   static long heldBytes(ServedModel m) {
     PreprocessSpec spec = m.preprocessing();
     long elements = m.signature().imageElements();
-    return spec == null ? m.signature().imageBytes()
+    return spec == null
+        ? m.signature().imageBytes()
         : elements * heldSpec(spec, m).pixelType().bytesPerElement();
   }
 
   private InferenceInput run(String field, ByteString encoded, PreprocessSpec spec, ServedModel m) {
     ImageTensor tensor;
     try {
-      ImagePreprocessor pre = preprocessors.computeIfAbsent(heldSpec(spec, m), ImagePreprocessor::new);
+      ImagePreprocessor pre =
+          preprocessors.computeIfAbsent(heldSpec(spec, m), ImagePreprocessor::new);
       tensor = pre.apply(decode.decode(encoded.toByteArray()));
     } catch (ImageDecodeException e) {
       throw new InvalidRequestException(field + ": " + e.getMessage());

@@ -62,9 +62,9 @@ public final class InferenceCore {
   }
 
   /**
-   * Admits {@code request} and answers it exactly once through {@code sink} (on this thread when
-   * it is rejected at once, else on the thread that finishes it). The returned future is done once
-   * the request is; cancelling it cancels the request wherever it is (decode queue or batcher).
+   * Admits {@code request} and answers it exactly once through {@code sink} (on this thread when it
+   * is rejected at once, else on the thread that finishes it). The returned future is done once the
+   * request is; cancelling it cancels the request wherever it is (decode queue or batcher).
    */
   public CompletableFuture<?> submit(InferenceRequest request, InferenceSink sink) {
     RequestInputs inputs = new RequestInputs();
@@ -77,8 +77,7 @@ public final class InferenceCore {
       k =
           request.rawOutput()
               ? classes
-              : RequestReader.topK(
-                  request.topK().isPresent(), request.topK().orElse(0), classes);
+              : RequestReader.topK(request.topK().isPresent(), request.topK().orElse(0), classes);
       int priority = RequestReader.priority(request.priority(), model.policy().priorityLevels());
       List<ImageSource> images = request.images();
       if (images.isEmpty()) {
@@ -97,7 +96,8 @@ public final class InferenceCore {
             "a stream item carries exactly one image, got " + inputs.size());
       }
       checkBatcherFits(model, inputs.size(), inputs.bytesPerImage());
-      SubmitOptions options = new SubmitOptions(priority, deadline(request), inputs.bytesPerImage());
+      SubmitOptions options =
+          new SubmitOptions(priority, deadline(request), inputs.bytesPerImage());
       ServedModel resolved = model;
       if (inputs.needsDecoding()) {
         pending =
@@ -117,18 +117,19 @@ public final class InferenceCore {
     }
     int topK = k;
     boolean raw = request.rawOutput();
-    var unused = pending.whenComplete(
-        (outcome, failure) -> {
-          if (failure != null) {
-            fail(sink, failure);
-            return;
-          }
-          try {
-            sink.onResult(new InferenceOutcome(outcome.model(), outcome.value(), topK, raw));
-          } catch (Throwable t) {
-            fail(sink, new InternalFailure("answering failed", t));
-          }
-        });
+    var unused =
+        pending.whenComplete(
+            (outcome, failure) -> {
+              if (failure != null) {
+                fail(sink, failure);
+                return;
+              }
+              try {
+                sink.onResult(new InferenceOutcome(outcome.model(), outcome.value(), topK, raw));
+              } catch (Throwable t) {
+                fail(sink, new InternalFailure("answering failed", t));
+              }
+            });
     return pending;
   }
 

@@ -7,9 +7,9 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * At most one WARN line per interval for an event clients can trigger at will (malformed
- * messages, ...), so a flood of bad calls cannot flood the log; each line says how many similar
- * events were suppressed since the last one.
+ * At most one WARN line per interval for an event clients can trigger at will (malformed messages,
+ * ...), so a flood of bad calls cannot flood the log; each line says how many similar events were
+ * suppressed since the last one.
  */
 public final class RateLimitedLog {
   private final Logger log;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 final class RequestInputs {
   /** Each entry an {@link InferenceInput} or a {@code CompletableFuture<InferenceInput>}. */
   private final List<Object> parts = new ArrayList<>();
+
   private final List<CompletableFuture<InferenceInput>> decodes = new ArrayList<>();
 
   private long maxImageBytes;
@@ -33,7 +34,8 @@ final class RequestInputs {
 
   /**
    * The queue bytes one image of this request counts: the largest image as it is held (a tensor's
-   * bytes as sent, so a UINT8 image counts a quarter of its FLOAT32 form; a decoded image's tensor).
+   * bytes as sent, so a UINT8 image counts a quarter of its FLOAT32 form; a decoded image's
+   * tensor).
    */
   long bytesPerImage() {
     return maxImageBytes;
@@ -61,26 +63,29 @@ final class RequestInputs {
   /** All inputs in request order, once decoded. */
   CompletableFuture<List<InferenceInput>> whenDecoded() {
     CompletableFuture<List<InferenceInput>> all = new CompletableFuture<>();
-    var unused = all.whenComplete(
-        (r, t) -> {
-          if (t != null) {
-            cancel();
-          }
-        });
-    var unused2 = CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (ignored, t) -> {
-              if (t == null) {
-                all.complete(flatten());
+    var unused =
+        all.whenComplete(
+            (r, t) -> {
+              if (t != null) {
+                cancel();
               }
             });
+    var unused2 =
+        CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new))
+            .whenComplete(
+                (ignored, t) -> {
+                  if (t == null) {
+                    all.complete(flatten());
+                  }
+                });
     for (CompletableFuture<InferenceInput> d : decodes) {
-      var unused3 = d.whenComplete(
-          (r, t) -> {
-            if (t != null) {
-              all.completeExceptionally(t);
-            }
-          });
+      var unused3 =
+          d.whenComplete(
+              (r, t) -> {
+                if (t != null) {
+                  all.completeExceptionally(t);
+                }
+              });
     }
     return all;
   }
@@ -89,8 +94,7 @@ final class RequestInputs {
   private List<InferenceInput> flatten() {
     List<InferenceInput> out = new ArrayList<>(parts.size());
     for (Object p : parts) {
-      out.add(
-          p instanceof InferenceInput in ? in : ((CompletableFuture<InferenceInput>) p).join());
+      out.add(p instanceof InferenceInput in ? in : ((CompletableFuture<InferenceInput>) p).join());
     }
     return out;
   }

@@ -1,12 +1,12 @@
 package dev.classifier.server.core;
 
 import com.google.protobuf.ByteString;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
-import java.nio.ByteBuffer;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.text.ClientText;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -102,8 +102,8 @@ public final class RequestReader {
   }
 
   /**
-   * How many images a tensor of this shape holds: 1 for the image shape, n for [n, image shape]
-   * (1 <= n <= Integer.MAX_VALUE), -1 for any other shape. Reads the shape in place.
+   * How many images a tensor of this shape holds: 1 for the image shape, n for [n, image shape] (1
+   * <= n <= Integer.MAX_VALUE), -1 for any other shape. Reads the shape in place.
    */
   private static int imageCount(ImageSource.Tensor t, ModelSignature s) {
     int rank = s.imageRank();
@@ -169,7 +169,9 @@ public final class RequestReader {
               field + ".dtype is not set; this model takes " + wanted);
       case "FLOAT16" ->
           throw new InvalidRequestException(
-              field + ".dtype FLOAT16 is reserved and not supported yet; this model takes " + wanted);
+              field
+                  + ".dtype FLOAT16 is reserved and not supported yet; this model takes "
+                  + wanted);
       case "UINT8" ->
           throw new InvalidRequestException(
               field

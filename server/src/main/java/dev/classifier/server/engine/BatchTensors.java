@@ -33,7 +33,11 @@ final class BatchTensors implements AutoCloseable {
     long outBytes = (long) maxBatch * signature.numClasses() * Float.BYTES;
     if (inBytes > Integer.MAX_VALUE || outBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          "a batch of " + maxBatch + " would need " + Math.max(inBytes, outBytes) + "-byte buffers");
+          "a batch of "
+              + maxBatch
+              + " would need "
+              + Math.max(inBytes, outBytes)
+              + "-byte buffers");
     }
     // Native order: ONNX Runtime wraps direct buffers without copying only in native order.
     this.input = ByteBuffer.allocateDirect((int) inBytes).order(ByteOrder.nativeOrder());
@@ -58,7 +62,10 @@ final class BatchTensors implements AutoCloseable {
     OnnxTensor t = inputs[n];
     if (t == null) {
       ByteBuffer slice =
-          input.duplicate().limit((int) (n * signature.imageBytes())).slice()
+          input
+              .duplicate()
+              .limit((int) (n * signature.imageBytes()))
+              .slice()
               .order(ByteOrder.nativeOrder());
       long[] shape = signature.batchShape(n);
       t =

@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param intraOpThreads ONNX Runtime intra-op threads per session (0 = chosen from the machine by
  *     {@link CpuThreading})
  * @param providers execution providers in order of preference: "cpu" (always last, always
- *     available), "cuda", "tensorrt". GPU providers need the GPU build of ONNX Runtime (Maven profile
- *     {@code gpu}); asking for one that this build lacks fails model loading with a clear message.
+ *     available), "cuda", "tensorrt". GPU providers need the GPU build of ONNX Runtime (Maven
+ *     profile {@code gpu}); asking for one that this build lacks fails model loading with a clear
+ *     message.
  * @param rejectNonFiniteInput FLOAT32 inputs holding NaN or infinity fail with INVALID_ARGUMENT
  *     (checked while the tensor is copied into the batch); false lets them through to the model
  * @param watchdog longest a batch may run before the watchdog terminates it, answers its requests
@@ -56,11 +57,7 @@ public record EngineOptions(
         && !required.equals("cpu")
         && providers.stream().noneMatch(p -> p.equalsIgnoreCase(required))) {
       throw new IllegalArgumentException(
-          "requireProvider is "
-              + required
-              + " but providers "
-              + providers
-              + " does not list it");
+          "requireProvider is " + required + " but providers " + providers + " does not list it");
     }
   }
 
@@ -89,7 +86,8 @@ public record EngineOptions(
   }
 
   public EngineOptions withWatchdog(Duration limit) {
-    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions);
+    return new EngineOptions(
+        intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions);
   }
 
   public EngineOptions withProviderOptions(ProviderOptions options) {

@@ -10,4 +10,8 @@ package dev.classifier.server.engine;
  * @param instance the instance that ran it, "device/index"
  */
 public record InferenceResult(
-    float[] probabilities, long queueWaitNanos, long computeNanos, int batchSize, String instance) {}
+    float[] probabilities,
+    long queueWaitNanos,
+    long computeNanos,
+    int batchSize,
+    String instance) {}

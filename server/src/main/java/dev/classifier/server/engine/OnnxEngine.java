@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One model on ONNX Runtime: what its instances share (the per-device {@link SessionPool}, the
- * signature, whether scores need softmax, the input checks) and the factory of its per-slot
- * {@link OnnxInstance}s, each of which owns its own input buffer, session lease and run options.
+ * signature, whether scores need softmax, the input checks) and the factory of its per-slot {@link
+ * OnnxInstance}s, each of which owns its own input buffer, session lease and run options.
  */
 public final class OnnxEngine
     implements InstanceRunnerFactory<InferenceInput, InferenceResult>, AutoCloseable {

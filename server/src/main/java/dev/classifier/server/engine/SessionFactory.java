@@ -52,8 +52,8 @@ public final class SessionFactory {
    * A session with {@code plan}'s providers.
    *
    * @param profilePrefix when not null, ONNX Runtime profiles the session's runs into a file with
-   *     this prefix until {@link OrtSession#endProfiling()} (how placement is read); the caller must
-   *     end it
+   *     this prefix until {@link OrtSession#endProfiling()} (how placement is read); the caller
+   *     must end it
    */
   public OrtSession create(
       byte[] model, EngineOptions options, ProviderPlan plan, Path profilePrefix)
@@ -83,8 +83,8 @@ public final class SessionFactory {
   }
 
   /**
-   * A CPU session without graph optimization, only for reading the model's signature before the
-   * GPU sessions (whose providers depend on the input's shape) are built.
+   * A CPU session without graph optimization, only for reading the model's signature before the GPU
+   * sessions (whose providers depend on the input's shape) are built.
    */
   public OrtSession metadataSession(byte[] model) throws OrtException {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {

@@ -14,9 +14,9 @@ import dev.classifier.server.core.Answer;
 import dev.classifier.server.core.ImageDecoding;
 import dev.classifier.server.core.InferenceCore;
 import dev.classifier.server.core.InferenceRequest;
+import dev.classifier.server.core.InvalidRequestException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
-import dev.classifier.server.core.InvalidRequestException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -84,7 +84,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
     return core.decoding();
   }
 
-  /** Stops the decode stage's own pool (queued decodes are dropped); call after the server stops. */
+  /**
+   * Stops the decode stage's own pool (queued decodes are dropped); call after the server stops.
+   */
   @Override
   public void close() {
     core.decoding().close();

@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One ClassifyStream call: manual flow control with a fixed window of outstanding items.
  *
- * <p>The server asks the transport for {@code window} requests up front and for one more each time a
- * response has actually been written, so the items this call holds (queued, running, or answered
+ * <p>The server asks the transport for {@code window} requests up front and for one more each time
+ * a response has actually been written, so the items this call holds (queued, running, or answered
  * but waiting for the client to read) never exceed the window, however fast the client sends or
  * however slowly it reads. Responses are written only while the transport is ready and resumed from
  * the on-ready handler; all writes happen under one lock, because a {@code StreamObserver} is not
@@ -37,6 +37,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
 
   private final Object lock = new Object();
   private final ArrayDeque<ClassifyStreamResponse> ready = new ArrayDeque<>();
+
   /** Items queued or decoding (identity set: futures do not override equals). */
   private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
 
@@ -122,12 +123,13 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
     if (cancelNow) {
       pending.cancel(false);
     }
-    var unused = pending.whenComplete(
-        (r, t) -> {
-          synchronized (lock) {
-            inFlight.remove(pending);
-          }
-        });
+    var unused =
+        pending.whenComplete(
+            (r, t) -> {
+              synchronized (lock) {
+                inFlight.remove(pending);
+              }
+            });
   }
 
   @Override
@@ -203,8 +205,7 @@ final class ClassifyStreamCall implements StreamObserver<ClassifyStreamRequest> 
       toCancel = releaseLocked();
       try {
         out.onError(
-            Statuses.toException(
-                new InvalidRequestException(LenientRequests.description(marker))));
+            Statuses.toException(new InvalidRequestException(LenientRequests.description(marker))));
       } catch (Throwable ignored) {
         // the call is already closed
       }

@@ -30,6 +30,7 @@ public final class LenientRequests {
   private static final Logger LOG = LoggerFactory.getLogger(LenientRequests.class);
   private static final RateLimitedLog WARN =
       new RateLimitedLog(LOG, 10, TimeUnit.SECONDS, System::nanoTime);
+
   /** Marker instance by message class. */
   private static final Map<Class<?>, Object> MALFORMED = new ConcurrentHashMap<>();
 
@@ -75,7 +76,8 @@ public final class LenientRequests {
             MALFORMED.computeIfAbsent(
                 prototype.getClass(),
                 c ->
-                    prototype.newBuilderForType()
+                    prototype
+                        .newBuilderForType()
                         .setUnknownFields(
                             UnknownFieldSet.newBuilder()
                                 .addField(

@@ -11,9 +11,8 @@ import dev.classifier.proto.v1.ModelInfo;
 import dev.classifier.proto.v1.OutputKind;
 import dev.classifier.proto.v1.TensorSpec;
 import dev.classifier.server.engine.provider.DevicePlacement;
-import dev.classifier.server.signature.ModelSignature;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ModelSignature;
 import java.util.Arrays;
 
 /** Describes a served model as a {@link ModelInfo} message. */

@@ -7,6 +7,7 @@ import dev.classifier.server.signature.ElementType;
 final class Datatypes {
   /** The probability output's datatype. */
   static final String FP32 = "FP32";
+
   /** The classification extension's datatype. */
   static final String BYTES = "BYTES";
 

@@ -3,17 +3,17 @@ package dev.classifier.server.kserve;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.classifier.proto.inference.InferTensorContents;
+import dev.classifier.proto.inference.ModelInferRequest;
 import dev.classifier.proto.inference.ModelInferRequest.InferInputTensor;
 import dev.classifier.proto.inference.ModelInferRequest.InferRequestedOutputTensor;
-import dev.classifier.proto.inference.ModelInferRequest;
 import dev.classifier.server.core.ImageSource;
 import dev.classifier.server.core.InferenceRequest;
 import dev.classifier.server.core.InvalidRequestException;
-import dev.classifier.server.signature.ElementType;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ModelNotFoundException;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -23,14 +23,14 @@ import java.util.OptionalInt;
 /**
  * Translates a {@code ModelInferRequest} into an {@link InferPlan} for the shared core, checking
  * what only this protocol has: exactly the model's one input by name, its datatype string (the
- * model's own, or UINT8 where the model widens pixels with its normalisation), shape
- * {@code [n, image dims...]} with the batch dimension first, either typed contents or one
- * raw_input_contents entry of exactly the right size (never both), the requested outputs and the
- * {@code priority}/{@code timeout} parameters. Everything else (the images against the model, the
- * priority level, queue limits) the core validates as for classifier.v1. Raw bytes are shared,
- * never copied; typed contents are packed once into little-endian bytes. Every rejection is an
- * {@link InvalidRequestException} naming the field (or a {@link ModelNotFoundException} for an
- * unknown model or version).
+ * model's own, or UINT8 where the model widens pixels with its normalisation), shape {@code [n,
+ * image dims...]} with the batch dimension first, either typed contents or one raw_input_contents
+ * entry of exactly the right size (never both), the requested outputs and the {@code
+ * priority}/{@code timeout} parameters. Everything else (the images against the model, the priority
+ * level, queue limits) the core validates as for classifier.v1. Raw bytes are shared, never copied;
+ * typed contents are packed once into little-endian bytes. Every rejection is an {@link
+ * InvalidRequestException} naming the field (or a {@link ModelNotFoundException} for an unknown
+ * model or version).
  */
 final class InferRequestReader {
   private InferRequestReader() {}
@@ -65,7 +65,11 @@ final class InferRequestReader {
     InferInputTensor input = r.getInputs(0);
     if (!input.getName().equals(s.inputName())) {
       throw new InvalidRequestException(
-          "unexpected input '" + input.getName() + "': model " + model.name() + " takes "
+          "unexpected input '"
+              + input.getName()
+              + "': model "
+              + model.name()
+              + " takes "
               + s.inputName());
     }
     ElementType dtype = datatype(input, model);
@@ -91,8 +95,17 @@ final class InferRequestReader {
       long expected = n * imageBytes;
       if (data.size() != expected) {
         throw new InvalidRequestException(
-            "raw_input_contents[0] has " + data.size() + " bytes, expected " + expected + " ("
-                + n + " image(s) of " + s.imageElements() + " " + datatype + " elements)");
+            "raw_input_contents[0] has "
+                + data.size()
+                + " bytes, expected "
+                + expected
+                + " ("
+                + n
+                + " image(s) of "
+                + s.imageElements()
+                + " "
+                + datatype
+                + " elements)");
       }
     } else {
       data = pack(input.getContents(), s, dtype, n);
@@ -137,10 +150,13 @@ final class InferRequestReader {
     ModelSignature s = model.signature();
     String expected =
         String.join(
-            " or ",
-            model.engine().acceptedInputTypes().stream().map(Datatypes::name).toList());
+            " or ", model.engine().acceptedInputTypes().stream().map(Datatypes::name).toList());
     throw new InvalidRequestException(
-        "input " + s.inputName() + " datatype is '" + input.getDatatype() + "', expected "
+        "input "
+            + s.inputName()
+            + " datatype is '"
+            + input.getDatatype()
+            + "', expected "
             + expected
             + (input.getDatatype().equals("UINT8")
                 ? " (UINT8 pixels are accepted only where the model's preprocessing spec states"
@@ -189,8 +205,13 @@ final class InferRequestReader {
       int v = c.getUintContents(i);
       if (v < 0 || v > 255) {
         throw new InvalidRequestException(
-            "input " + s.inputName() + " contents.uint_contents[" + i + "] is "
-                + Integer.toUnsignedString(v) + ", outside UINT8 range 0..255");
+            "input "
+                + s.inputName()
+                + " contents.uint_contents["
+                + i
+                + "] is "
+                + Integer.toUnsignedString(v)
+                + ", outside UINT8 range 0..255");
       }
       b[i] = (byte) v;
     }
@@ -200,8 +221,15 @@ final class InferRequestReader {
   private static void checkCount(int sent, long expected, String field, ModelSignature s) {
     if (sent != expected) {
       throw new InvalidRequestException(
-          "input " + s.inputName() + " contents." + field + " has " + sent
-              + " elements, expected " + expected + " (or send raw_input_contents)");
+          "input "
+              + s.inputName()
+              + " contents."
+              + field
+              + " has "
+              + sent
+              + " elements, expected "
+              + expected
+              + " (or send raw_input_contents)");
     }
   }
 
@@ -213,8 +241,13 @@ final class InferRequestReader {
     }
     if (r.getOutputsCount() > 1) {
       throw new InvalidRequestException(
-          "model " + model.name() + " has one output (" + name + "), "
-              + r.getOutputsCount() + " were requested");
+          "model "
+              + model.name()
+              + " has one output ("
+              + name
+              + "), "
+              + r.getOutputsCount()
+              + " were requested");
     }
     InferRequestedOutputTensor o = r.getOutputs(0);
     if (!o.getName().equals(name)) {
@@ -222,8 +255,7 @@ final class InferRequestReader {
           "unknown output '" + o.getName() + "': model " + model.name() + " has " + name);
     }
     int classes =
-        InferParameters.classification(
-            o.getParametersMap(), name, model.signature().numClasses());
+        InferParameters.classification(o.getParametersMap(), name, model.signature().numClasses());
     return List.of(new OutputRequest(name, classes));
   }
 }

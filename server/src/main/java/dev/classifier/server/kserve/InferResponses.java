@@ -5,8 +5,8 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.classifier.proto.inference.InferTensorContents;
 import dev.classifier.proto.inference.ModelInferResponse;
 import dev.classifier.proto.inference.ModelInferResponse.InferOutputTensor;
-import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.core.InferenceOutcome;
+import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.grpc.Predictions;
 import dev.classifier.server.model.ServedModel;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +18,8 @@ import java.util.List;
  * Renders results as a {@code ModelInferResponse}: the probability tensor {@code [n, classes]}
  * (FP32), or for an output requested with {@code classification = N} a BYTES tensor {@code [n, N]}
  * of {@code "<score>:<index>:<label>"} strings, highest score first (ties: lower index first;
- * {@code ":<label>"} left out when the model has no labels). A request that sent raw input gets
- * raw outputs (BYTES elements as a 4-byte little-endian length then the bytes, as Triton does).
+ * {@code ":<label>"} left out when the model has no labels). A request that sent raw input gets raw
+ * outputs (BYTES elements as a 4-byte little-endian length then the bytes, as Triton does).
  */
 final class InferResponses {
   private InferResponses() {}

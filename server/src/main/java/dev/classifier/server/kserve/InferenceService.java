@@ -35,8 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
- * The Open Inference Protocol's {@code inference.GRPCInferenceService}, on the same server and
- * port as classifier.v1: a translator over the same {@link InferenceCore} (one admission path,
+ * The Open Inference Protocol's {@code inference.GRPCInferenceService}, on the same server and port
+ * as classifier.v1: a translator over the same {@link InferenceCore} (one admission path,
  * exactly-once answers, shared status mapping). Handlers translate, submit and return without
  * blocking; answers are written when the batcher completes each request.
  */
@@ -83,10 +83,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
    * @param streamWindow items a ModelStreamInfer stream may have received but not yet answered
    */
   public InferenceService(
-      InferenceCore core,
-      Readiness readiness,
-      InferenceStatistics statistics,
-      int streamWindow) {
+      InferenceCore core, Readiness readiness, InferenceStatistics statistics, int streamWindow) {
     this.core = Objects.requireNonNull(core, "core");
     this.registry = core.registry();
     this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -278,7 +275,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
       StreamObserver<ModelStreamInferResponse> responses) {
     StreamInferCall call =
         new StreamInferCall(
-            (ServerCallStreamObserver<ModelStreamInferResponse>) responses, this::infer,
+            (ServerCallStreamObserver<ModelStreamInferResponse>) responses,
+            this::infer,
             streamWindow);
     call.start();
     return call;
@@ -289,7 +287,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
    * delivery} (at once when the request is rejected). The returned future is done once the request
    * is; cancelling it drops the queued work. Must run on the call's thread (its deadline applies).
    */
-  CompletableFuture<?> infer(ModelInferRequest request, Answer.Delivery<ModelInferResponse> delivery) {
+  CompletableFuture<?> infer(
+      ModelInferRequest request, Answer.Delivery<ModelInferResponse> delivery) {
     InferPlan[] plan = new InferPlan[1];
     Answer<ModelInferResponse> answer =
         Answer.of(outcome -> InferResponses.render(plan[0], outcome), delivery);

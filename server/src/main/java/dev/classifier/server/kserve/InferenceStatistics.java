@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Cumulative per-model statistics in the form of the Open Inference Protocol's ModelStatistics,
- * fed by each model's batcher events (so both protocols count), kept by model name across hot
- * reloads. Counting is per image, as Triton counts each inference of a batched request:
+ * Cumulative per-model statistics in the form of the Open Inference Protocol's ModelStatistics, fed
+ * by each model's batcher events (so both protocols count), kept by model name across hot reloads.
+ * Counting is per image, as Triton counts each inference of a batched request:
  *
  * <ul>
  *   <li>success: images answered with a result; duration = queue wait + their batch's run;
@@ -33,7 +33,9 @@ public final class InferenceStatistics {
   private final LongSupplier epochMillis;
   private final Map<String, Recorder> byModel = new ConcurrentHashMap<>();
 
-  /** @param epochMillis wall clock for {@code last_inference} */
+  /**
+   * @param epochMillis wall clock for {@code last_inference}
+   */
   public InferenceStatistics(LongSupplier epochMillis) {
     this.epochMillis = epochMillis;
   }
@@ -100,6 +102,7 @@ public final class InferenceStatistics {
     final LongAdder executions = new LongAdder();
     final AtomicLong lastInference = new AtomicLong();
     final Map<Integer, Duration> perBatchSize = new ConcurrentSkipListMap<>();
+
     /** Per instance, the summed queue wait of the batch it is running. */
     final Map<Instance, Long> runningQueueWait = new ConcurrentHashMap<>();
 

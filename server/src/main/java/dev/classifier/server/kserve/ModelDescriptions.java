@@ -7,13 +7,13 @@ import dev.classifier.proto.inference.ModelConfig;
 import dev.classifier.proto.inference.ModelDynamicBatching;
 import dev.classifier.proto.inference.ModelInput;
 import dev.classifier.proto.inference.ModelInstanceGroup;
-import dev.classifier.proto.inference.ModelMetadataResponse.TensorMetadata;
 import dev.classifier.proto.inference.ModelMetadataResponse;
+import dev.classifier.proto.inference.ModelMetadataResponse.TensorMetadata;
 import dev.classifier.proto.inference.ModelOutput;
 import dev.classifier.proto.inference.ModelParameter;
 import dev.classifier.proto.inference.ModelQueuePolicy;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ModelSignature;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -83,9 +83,7 @@ final class ModelDescriptions {
                     .setStringValue(
                         String.join(
                             ",",
-                            m.engine().acceptedInputTypes().stream()
-                                .map(Datatypes::name)
-                                .toList()))
+                            m.engine().acceptedInputTypes().stream().map(Datatypes::name).toList()))
                     .build())
             .setName(m.name())
             .setPlatform(PLATFORM)
@@ -117,9 +115,7 @@ final class ModelDescriptions {
     int group = 0;
     for (Map.Entry<String, Integer> e : perDevice.entrySet()) {
       ModelInstanceGroup.Builder g =
-          ModelInstanceGroup.newBuilder()
-              .setName(m.name() + "_" + group++)
-              .setCount(e.getValue());
+          ModelInstanceGroup.newBuilder().setName(m.name() + "_" + group++).setCount(e.getValue());
       String device = e.getKey().toLowerCase(Locale.ROOT);
       if (device.startsWith("cpu")) {
         g.setKind(ModelInstanceGroup.Kind.KIND_CPU);

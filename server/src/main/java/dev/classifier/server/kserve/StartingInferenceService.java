@@ -12,8 +12,8 @@ import io.grpc.stub.StreamObserver;
 /**
  * What the Open Inference Protocol answers while the server listens but its models are still
  * loading: live, not ready, no model ready (so Triton's and KServe's clients can poll readiness
- * from the start); every other method is UNIMPLEMENTED until {@link InferenceService} replaces
- * this service.
+ * from the start); every other method is UNIMPLEMENTED until {@link InferenceService} replaces this
+ * service.
  */
 public final class StartingInferenceService
     extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {

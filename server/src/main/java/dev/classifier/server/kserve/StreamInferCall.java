@@ -21,8 +21,8 @@ import java.util.function.BiFunction;
  * server asks the transport for {@code window} requests up front and one more each time a response
  * has been written, so the items held (queued, running, or answered but unread) never exceed the
  * window. Writes happen under one lock, only while the transport is ready, resumed from the
- * on-ready handler. A bad item is answered with {@code error_message} ("CODE: description") and
- * its id, and the stream goes on. Half-close: everything in flight is answered, then the call
+ * on-ready handler. A bad item is answered with {@code error_message} ("CODE: description") and its
+ * id, and the stream goes on. Half-close: everything in flight is answered, then the call
  * completes; cancellation cancels queued items.
  */
 final class StreamInferCall implements StreamObserver<ModelInferRequest> {
@@ -34,6 +34,7 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
 
   private final Object lock = new Object();
   private final ArrayDeque<ModelStreamInferResponse> ready = new ArrayDeque<>();
+
   /** Items queued (identity set: futures do not override equals). */
   private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
 
@@ -95,12 +96,13 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
     if (cancelNow) {
       pending.cancel(false);
     }
-    var unused = pending.whenComplete(
-        (r, t) -> {
-          synchronized (lock) {
-            inFlight.remove(pending);
-          }
-        });
+    var unused =
+        pending.whenComplete(
+            (r, t) -> {
+              synchronized (lock) {
+                inFlight.remove(pending);
+              }
+            });
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.function.LongSupplier;
 public final class BatcherMetrics implements BatcherListener {
   /** Reject reasons as exported ({@code reason} label of {@code classifier_rejected_total}). */
   public static final String QUEUE_FULL = "queue_full";
+
   public static final String QUEUE_BYTES_FULL = "queue_bytes_full";
   public static final String DRAINING = "draining";
   public static final String INVALID = "invalid";
@@ -70,13 +71,22 @@ public final class BatcherMetrics implements BatcherListener {
     this.compute = registry.timer(MetricNames.model(model, "compute"));
     this.batchSizeBuckets =
         Histograms.register(
-            registry, MetricNames.buckets(model, "batch_size"), BucketedHistogram.SIZE_BUCKETS, false);
+            registry,
+            MetricNames.buckets(model, "batch_size"),
+            BucketedHistogram.SIZE_BUCKETS,
+            false);
     this.queueWaitBuckets =
         Histograms.register(
-            registry, MetricNames.buckets(model, "queue_wait"), BucketedHistogram.SECONDS_BUCKETS, true);
+            registry,
+            MetricNames.buckets(model, "queue_wait"),
+            BucketedHistogram.SECONDS_BUCKETS,
+            true);
     this.computeBuckets =
         Histograms.register(
-            registry, MetricNames.buckets(model, "compute"), BucketedHistogram.SECONDS_BUCKETS, true);
+            registry,
+            MetricNames.buckets(model, "compute"),
+            BucketedHistogram.SECONDS_BUCKETS,
+            true);
     this.batchFailures = registry.counter(MetricNames.model(model, "batch_failures"));
     this.watchdogTimeouts = registry.counter(MetricNames.model(model, "watchdog_timeouts"));
     this.expired = rejectCounter(registry, model, EXPIRED);

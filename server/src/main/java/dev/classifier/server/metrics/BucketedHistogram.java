@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
  * A Dropwizard {@link Metric} with fixed bucket boundaries, exported as a Prometheus histogram
  * ({@code _bucket{le}}, {@code _sum}, {@code _count}) by {@link LabelledFamilies}.
  *
- * <p>Dropwizard timers and histograms are exported as per-process quantile summaries, which
- * cannot be added up across replicas; bucket counts can ({@code histogram_quantile(0.99,
- * sum by (le) (rate(..._bucket[1m])))}). Values are recorded as longs in a base unit (nanoseconds,
- * images) and exported multiplied by {@link #scale()} (seconds, images). Recording is lock-free
- * (one {@link LongAdder} per bucket).
+ * <p>Dropwizard timers and histograms are exported as per-process quantile summaries, which cannot
+ * be added up across replicas; bucket counts can ({@code histogram_quantile(0.99, sum by (le)
+ * (rate(..._bucket[1m])))}). Values are recorded as longs in a base unit (nanoseconds, images) and
+ * exported multiplied by {@link #scale()} (seconds, images). Recording is lock-free (one {@link
+ * LongAdder} per bucket).
  *
  * <p>It is a {@link Gauge} of its observation count only because Dropwizard's registry accepts no
  * other custom metric type once a listener (the JMX reporter) is attached; JMX shows that count.

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 /**
  * Counts every gRPC call from the transport's view, so nothing escapes: {@code
  * classifier_grpc_received_total{protocol,method}} when the stream opens and {@code
- * classifier_grpc_requests_total{protocol,method,code}} exactly once when it closes, whatever ends it (the
- * handler's status, a malformed or over-size message, client cancel (RST_STREAM), deadline,
+ * classifier_grpc_requests_total{protocol,method,code}} exactly once when it closes, whatever ends
+ * it (the handler's status, a malformed or over-size message, client cancel (RST_STREAM), deadline,
  * GOAWAY or a dropped connection). Once every call has ended, received equals the sum over codes.
  * Method names the server does not serve share the label {@code unknown} (bounded cardinality).
  */
@@ -28,10 +28,13 @@ public final class CallCounter extends ServerStreamTracer.Factory {
   private final MetricRegistry registry;
   private final Predicate<String> served;
   private final Map<String, Method> methods = new ConcurrentHashMap<>();
+
   /** By protocol: at most one series per protocol label for methods not served. */
   private final Map<String, Method> unknown = new ConcurrentHashMap<>();
 
-  /** @param served whether a full method name is served (else counted as {@link #UNKNOWN}) */
+  /**
+   * @param served whether a full method name is served (else counted as {@link #UNKNOWN})
+   */
   public CallCounter(MetricRegistry registry, Predicate<String> served) {
     this.registry = registry;
     this.served = served;
@@ -58,7 +61,8 @@ public final class CallCounter extends ServerStreamTracer.Factory {
                   fullMethodName,
                   n ->
                       new Method(
-                          GrpcMetricsInterceptor.protocol(n), GrpcMetricsInterceptor.shortMethod(n)))
+                          GrpcMetricsInterceptor.protocol(n),
+                          GrpcMetricsInterceptor.shortMethod(n)))
               : unknown.computeIfAbsent(
                   GrpcMetricsInterceptor.protocol(fullMethodName), p -> new Method(p, UNKNOWN));
     }

@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Times every gRPC call answered by its handler ({@code classifier_grpc_latency_seconds}, by
  * protocol and method), records per-model request counts and end-to-end latency (unary calls and
- * each stream item, of classifier.v1 and of the Open Inference Protocol alike) and, when enabled, writes one access-log
- * line per call to the {@code classifier.access} logger. Calls are counted by status code in
- * {@link CallCounter}, which also sees calls the transport ends. Never blocks, and names and registers
- * metrics once per method, status code and model: a call costs map hits and counter updates.
+ * each stream item, of classifier.v1 and of the Open Inference Protocol alike) and, when enabled,
+ * writes one access-log line per call to the {@code classifier.access} logger. Calls are counted by
+ * status code in {@link CallCounter}, which also sees calls the transport ends. Never blocks, and
+ * names and registers metrics once per method, status code and model: a call costs map hits and
+ * counter updates.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   /** The access log's logger name. */
@@ -44,12 +45,14 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   private final Function<String, String> servedModel;
   private final boolean accessLog;
   private final LongSupplier nanoClock;
+
   /** By full method name; each holds its method's timer and per-code counters. */
   private final Map<String, MethodMetrics> perMethod = new ConcurrentHashMap<>();
+
   /**
    * By the model name as requests spell it ("" included) when that resolves to a served model.
-   * Dropwizard returns the same metric for the same name, so "" and the default model's name
-   * share their series.
+   * Dropwizard returns the same metric for the same name, so "" and the default model's name share
+   * their series.
    */
   private final Map<String, RequestMetrics> perModel = new ConcurrentHashMap<>();
 
@@ -115,8 +118,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
               record.itemAnswered(
                   r.getRequestId(),
                   r.hasResult(),
-                  r.hasError()
-                      && r.getError().getCode() == Status.Code.INVALID_ARGUMENT.value());
+                  r.hasError() && r.getError().getCode() == Status.Code.INVALID_ARGUMENT.value());
             } else if (message instanceof ModelStreamInferResponse r) {
               record.itemAnswered(
                   r.getInferResponse().getId(),
@@ -244,8 +246,8 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     }
 
     /**
-     * Attributes the answer to the model its item asked for (error answers name no model), or,
-     * for an id not tracked (a duplicate), to the stream's latest model without a latency.
+     * Attributes the answer to the model its item asked for (error answers name no model), or, for
+     * an id not tracked (a duplicate), to the stream's latest model without a latency.
      */
     void itemAnswered(String id, boolean ok, boolean invalid) {
       Item item = items.remove(id);

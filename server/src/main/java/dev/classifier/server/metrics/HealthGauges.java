@@ -28,7 +28,8 @@ public final class HealthGauges {
       throw new IllegalArgumentException("not a grpc.health.v1 service: " + health.getClass());
     }
     for (String service : services) {
-      registry.gauge(MetricNames.health(service), () -> (Gauge<Integer>) () -> serving(impl, service));
+      registry.gauge(
+          MetricNames.health(service), () -> (Gauge<Integer>) () -> serving(impl, service));
     }
   }
 

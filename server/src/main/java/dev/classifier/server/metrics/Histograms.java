@@ -18,8 +18,7 @@ final class Histograms {
         return existing;
       }
       return registry.register(
-          name,
-          seconds ? BucketedHistogram.ofSeconds(bounds) : BucketedHistogram.ofCounts(bounds));
+          name, seconds ? BucketedHistogram.ofSeconds(bounds) : BucketedHistogram.ofCounts(bounds));
     }
   }
 }

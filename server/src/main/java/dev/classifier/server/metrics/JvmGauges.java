@@ -12,22 +12,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * JVM gauges for soak runs: {@code classifier_jvm_heap_after_gc_bytes}, the heap in use right
- * after the most recent collection (flat over hours = no leak), and
- * {@code classifier_jvm_heap_max_bytes}.
+ * JVM gauges for soak runs: {@code classifier_jvm_heap_after_gc_bytes}, the heap in use right after
+ * the most recent collection (flat over hours = no leak), and {@code
+ * classifier_jvm_heap_max_bytes}.
  */
 public final class JvmGauges {
   private JvmGauges() {}
 
   public static void register(MetricRegistry registry) {
     registry.gauge(MetricNames.jvm("heap_after_gc_bytes"), () -> JvmGauges::heapAfterGc);
-    registry.gauge(
-        MetricNames.jvm("heap_max_bytes"), () -> () -> Runtime.getRuntime().maxMemory());
+    registry.gauge(MetricNames.jvm("heap_max_bytes"), () -> () -> Runtime.getRuntime().maxMemory());
   }
 
   /**
-   * Heap pools' usage right after the latest collection (by end time, any collector): what the
-   * heap holds live; 0 before the first collection.
+   * Heap pools' usage right after the latest collection (by end time, any collector): what the heap
+   * holds live; 0 before the first collection.
    */
   static long heapAfterGc() {
     Set<String> heapPools = new HashSet<>();

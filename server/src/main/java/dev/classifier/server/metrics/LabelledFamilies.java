@@ -4,12 +4,12 @@ import com.codahale.metrics.MetricRegistry;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
@@ -25,19 +25,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Prometheus Dropwizard bridge ({@link DropwizardExports}) with label mapping, made to work
- * for families with more than one series.
+ * The Prometheus Dropwizard bridge ({@link DropwizardExports}) with label mapping, made to work for
+ * families with more than one series.
  *
- * <p>The bridge (1.4.3, the last release of the Dropwizard 4 module on Maven Central) converts
- * each Dropwizard metric to one snapshot and fails the whole scrape ("duplicate metric name") as
- * soon as two metrics map to the same Prometheus family, which is the point of a label mapping
- * ({@code classifier.model.a.images} and {@code classifier.model.b.images} are both {@code
+ * <p>The bridge (1.4.3, the last release of the Dropwizard 4 module on Maven Central) converts each
+ * Dropwizard metric to one snapshot and fails the whole scrape ("duplicate metric name") as soon as
+ * two metrics map to the same Prometheus family, which is the point of a label mapping ({@code
+ * classifier.model.a.images} and {@code classifier.model.b.images} are both {@code
  * classifier_images}). This collector runs the bridge once per Dropwizard metric (conversion,
- * units, naming and labels stay the bridge's) and merges the resulting snapshots of one family
- * into one, concatenating their data points.
+ * units, naming and labels stay the bridge's) and merges the resulting snapshots of one family into
+ * one, concatenating their data points.
  *
- * <p>{@link BucketedHistogram}s, which the bridge does not know, are converted here into
- * Prometheus histograms, named and labelled by the same mapper.
+ * <p>{@link BucketedHistogram}s, which the bridge does not know, are converted here into Prometheus
+ * histograms, named and labelled by the same mapper.
  */
 final class LabelledFamilies implements MultiCollector {
   private final MetricRegistry registry;
@@ -98,7 +98,8 @@ final class LabelledFamilies implements MultiCollector {
       return first;
     }
     if (first instanceof CounterSnapshot) {
-      return new CounterSnapshot(first.getMetadata(), points(family, CounterDataPointSnapshot.class));
+      return new CounterSnapshot(
+          first.getMetadata(), points(family, CounterDataPointSnapshot.class));
     }
     if (first instanceof GaugeSnapshot) {
       return new GaugeSnapshot(first.getMetadata(), points(family, GaugeDataPointSnapshot.class));
@@ -108,7 +109,8 @@ final class LabelledFamilies implements MultiCollector {
           first.getMetadata(), points(family, HistogramDataPointSnapshot.class));
     }
     if (first instanceof SummarySnapshot) {
-      return new SummarySnapshot(first.getMetadata(), points(family, SummaryDataPointSnapshot.class));
+      return new SummarySnapshot(
+          first.getMetadata(), points(family, SummaryDataPointSnapshot.class));
     }
     return first;
   }

@@ -15,10 +15,9 @@ import java.io.UncheckedIOException;
  * Publishes a Dropwizard registry: over HTTP in the Prometheus text format at {@code /metrics}
  * (through the Prometheus Dropwizard bridge with the label mapping of {@link MetricNames}; see
  * {@link LabelledFamilies}) together with the JVM and process metrics of the Prometheus JVM
- * instrumentation (heap and pools, GC, threads, buffer pools i.e. direct memory, classes, CPU,
- * open files: {@code jvm_*}, {@code process_*}) and,
- * optionally, as JMX MBeans in the {@code classifier} domain. The HTTP server runs on its own
- * small thread pool, never on the gRPC event loops.
+ * instrumentation (heap and pools, GC, threads, buffer pools i.e. direct memory, classes, CPU, open
+ * files: {@code jvm_*}, {@code process_*}) and, optionally, as JMX MBeans in the {@code classifier}
+ * domain. The HTTP server runs on its own small thread pool, never on the gRPC event loops.
  */
 public final class MetricsExporter implements AutoCloseable {
   /** JMX domain of the MBeans. */
@@ -40,8 +39,8 @@ public final class MetricsExporter implements AutoCloseable {
    * @param withJmx whether to register JMX MBeans
    * @throws IOException when the port cannot be bound
    */
-  public static MetricsExporter start(MetricRegistry registry, String host, int port, boolean withJmx)
-      throws IOException {
+  public static MetricsExporter start(
+      MetricRegistry registry, String host, int port, boolean withJmx) throws IOException {
     return start(registry, host, port, withJmx, null, null);
   }
 
@@ -61,8 +60,7 @@ public final class MetricsExporter implements AutoCloseable {
     if (port >= 0) {
       PrometheusRegistry prometheus = new PrometheusRegistry();
       prometheus.register(
-          new LabelledFamilies(
-              registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
+          new LabelledFamilies(registry, new CustomLabelMapper(MetricNames.prometheusMappings())));
       JvmMetrics.builder().register(prometheus);
       try {
         HTTPServer.Builder b = HTTPServer.builder().hostname(host).port(port).registry(prometheus);

@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * {@code classifier_instance_provider{model,device,instance,provider}}: 1 for the execution provider
- * each model instance really runs on, read from the model's current version at each scrape, so a
- * reload that changes the provider turns the old series to 0. (Not {@code _info}: the Prometheus
- * client reserves that suffix for its Info type and strips it from gauges.)
+ * {@code classifier_instance_provider{model,device,instance,provider}}: 1 for the execution
+ * provider each model instance really runs on, read from the model's current version at each
+ * scrape, so a reload that changes the provider turns the old series to 0. (Not {@code _info}: the
+ * Prometheus client reserves that suffix for its Info type and strips it from gauges.)
  */
 public final class ProviderGauges {
   private ProviderGauges() {}

@@ -21,7 +21,10 @@ final class RequestMetrics {
     this.latency = registry.timer(MetricNames.model(model, "latency"));
     this.latencyBuckets =
         Histograms.register(
-            registry, MetricNames.buckets(model, "latency"), BucketedHistogram.SECONDS_BUCKETS, true);
+            registry,
+            MetricNames.buckets(model, "latency"),
+            BucketedHistogram.SECONDS_BUCKETS,
+            true);
     this.invalid = BatcherMetrics.rejectCounter(registry, model, BatcherMetrics.INVALID);
   }
 

@@ -11,9 +11,13 @@ public final class StreamGauges {
   private StreamGauges() {}
 
   public static void register(
-      MetricRegistry registry, LongSupplier open, LongSupplier inFlight, LongSupplier peakPerStream) {
+      MetricRegistry registry,
+      LongSupplier open,
+      LongSupplier inFlight,
+      LongSupplier peakPerStream) {
     registry.gauge(MetricNames.streams("open"), () -> open::getAsLong);
     registry.gauge(MetricNames.streams("in_flight"), () -> inFlight::getAsLong);
-    registry.gauge(MetricNames.streams("peak_in_flight_per_stream"), () -> peakPerStream::getAsLong);
+    registry.gauge(
+        MetricNames.streams("peak_in_flight_per_stream"), () -> peakPerStream::getAsLong);
   }
 }

@@ -13,6 +13,7 @@
  * plus the JVM and process metrics of the Prometheus JVM instrumentation) and JMX. {@link
  * dev.classifier.server.metrics.BucketedHistogram} is a Dropwizard metric with fixed buckets,
  * exported as a Prometheus histogram so that latencies and batch sizes add up across replicas;
- * {@link dev.classifier.server.metrics.HealthGauges} exports the health service's answers. The full list is in {@code docs/OPERATIONS.md}.
+ * {@link dev.classifier.server.metrics.HealthGauges} exports the health service's answers. The full
+ * list is in {@code docs/OPERATIONS.md}.
  */
 package dev.classifier.server.metrics;

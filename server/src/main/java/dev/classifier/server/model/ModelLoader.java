@@ -7,28 +7,28 @@ import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.Batcher;
 import dev.classifier.batching.BatcherListener;
 import dev.classifier.batching.Instance;
-import dev.classifier.server.config.ModelConfig;
 import dev.classifier.imaging.ColorMode;
 import dev.classifier.imaging.Interpolation;
 import dev.classifier.imaging.Layout;
 import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
+import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.OutputKind;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.OnnxInstance;
 import dev.classifier.server.engine.PixelWidening;
-import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.SessionFactory;
+import dev.classifier.server.engine.SessionPool;
 import dev.classifier.server.engine.provider.DetectedGpuFacts;
 import dev.classifier.server.engine.provider.DevicePlacement;
 import dev.classifier.server.engine.provider.DevicePlans;
 import dev.classifier.server.engine.provider.GpuFacts;
 import dev.classifier.server.engine.provider.PlacementProbe;
 import dev.classifier.server.engine.provider.ProviderPlan;
+import dev.classifier.server.signature.ElementType;
+import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.signature.TensorLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -87,7 +87,11 @@ public final class ModelLoader {
       OrtEnvironment env,
       Function<String, BatcherListener> listeners,
       Consumer<String> onNoHealthyInstance) {
-    this(env, listeners, onNoHealthyInstance, new SessionFactory(env),
+    this(
+        env,
+        listeners,
+        onNoHealthyInstance,
+        new SessionFactory(env),
         new DetectedGpuFacts(env, System.getenv()));
   }
 
@@ -187,8 +191,7 @@ public final class ModelLoader {
                 + " lines");
       }
       PreprocessSpec preprocessing = stated != null ? stated : derivePreprocessing(signature);
-      OutputKind statedOutput =
-          config.output() != null ? config.output() : manifest.outputKind();
+      OutputKind statedOutput = config.output() != null ? config.output() : manifest.outputKind();
 
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
@@ -339,8 +342,17 @@ public final class ModelLoader {
       PreprocessSpec p = PreprocessSpec.imagenet(w, h, layout, type);
       return type == PixelType.UINT8
           ? new PreprocessSpec(
-              w, h, ColorMode.RGB, p.resizeShorterSide(), Interpolation.BILINEAR, true, 1f,
-              new float[] {0f, 0f, 0f}, new float[] {1f, 1f, 1f}, layout, type)
+              w,
+              h,
+              ColorMode.RGB,
+              p.resizeShorterSide(),
+              Interpolation.BILINEAR,
+              true,
+              1f,
+              new float[] {0f, 0f, 0f},
+              new float[] {1f, 1f, 1f},
+              layout,
+              type)
           : p;
     }
     return PreprocessSpec.grayscale(w, h, layout, type);
@@ -370,10 +382,10 @@ public final class ModelLoader {
   }
 
   /**
-   * Runs every batch size the instance can receive ({@link BatchSizeWarmup}) so that first
-   * requests pay neither for arena growth nor for per-shape tuning (cuDNN algorithm search,
-   * TensorRT context setup), then a full batch once more as the run-time estimate; decides the
-   * output kind when it was not stated.
+   * Runs every batch size the instance can receive ({@link BatchSizeWarmup}) so that first requests
+   * pay neither for arena growth nor for per-shape tuning (cuDNN algorithm search, TensorRT context
+   * setup), then a full batch once more as the run-time estimate; decides the output kind when it
+   * was not stated.
    */
   private WarmUp warmUp(
       ModelSignature s,
@@ -389,7 +401,8 @@ public final class ModelLoader {
     for (OnnxInstance runner : runners) {
       Instance instance = runner.instance();
       boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
-      int[] sizes = BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu);
+      int[] sizes =
+          BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu);
       for (int i = 0; i <= sizes.length; i++) {
         // the last pass repeats the full batch: the first paid for growth, this one is the estimate
         int n = i < sizes.length ? sizes[i] : instance.maxBatchSize();

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.classifier.imaging.PreprocessSpec;
-import dev.classifier.server.config.PreprocessingJson;
 import dev.classifier.server.config.OutputKind;
+import dev.classifier.server.config.PreprocessingJson;
 import java.io.IOException;
 import java.io.InputStream;
 

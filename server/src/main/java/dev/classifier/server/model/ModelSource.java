@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where a model's bytes, manifest and labels come from: a file on disk (with an optional
- * {@code <stem>.json} or {@code model.json} manifest beside it) or the embedded default model on the
+ * Where a model's bytes, manifest and labels come from: a file on disk (with an optional {@code
+ * <stem>.json} or {@code model.json} manifest beside it) or the embedded default model on the
  * classpath. Nothing is ever downloaded.
  *
  * @param description where it came from, for messages
@@ -75,7 +75,8 @@ public record ModelSource(
     }
     byte[] onnx = Files.readAllBytes(onnxFile);
     String fileName = onnxFile.getFileName().toString();
-    String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
+    String stem =
+        fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
     Path dir = onnxFile.toAbsolutePath().getParent();
     ModelManifest manifest = ModelManifest.empty();
     for (Path candidate : List.of(dir.resolve(stem + ".json"), dir.resolve("model.json"))) {

@@ -7,9 +7,9 @@ import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.config.OutputKind;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.engine.OnnxEngine;
 import dev.classifier.server.engine.provider.DevicePlacement;
+import dev.classifier.server.signature.ModelSignature;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +59,18 @@ public final class ServedModel implements AutoCloseable {
       OnnxEngine engine,
       Batcher<InferenceInput, InferenceResult> batcher) {
     this(
-        name, version, source, signature, labels, labelSource, outputKind, preprocessing,
-        instances, engine, batcher, null);
+        name,
+        version,
+        source,
+        signature,
+        labels,
+        labelSource,
+        outputKind,
+        preprocessing,
+        instances,
+        engine,
+        batcher,
+        null);
   }
 
   /**
@@ -80,13 +90,24 @@ public final class ServedModel implements AutoCloseable {
       Batcher<InferenceInput, InferenceResult> batcher,
       ExecutorService completions) {
     this(
-        name, version, source, signature, labels, labelSource, outputKind, preprocessing,
-        instances, engine, batcher, completions, Map.of());
+        name,
+        version,
+        source,
+        signature,
+        labels,
+        labelSource,
+        outputKind,
+        preprocessing,
+        instances,
+        engine,
+        batcher,
+        completions,
+        Map.of());
   }
 
   /**
-   * @param placements where each device's session runs (device id to placement); a device
-   *     missing here is reported as {@link DevicePlacement#assumedCpu}
+   * @param placements where each device's session runs (device id to placement); a device missing
+   *     here is reported as {@link DevicePlacement#assumedCpu}
    */
   public ServedModel(
       String name,

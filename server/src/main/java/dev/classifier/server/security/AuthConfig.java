@@ -33,7 +33,8 @@ public record AuthConfig(
       throw new IllegalArgumentException(
           "reloadIntervalSeconds must be >= 0 (0 = never), got " + reloadInterval.toSeconds());
     }
-    certificateIdentities = List.copyOf(Objects.requireNonNullElse(certificateIdentities, List.of()));
+    certificateIdentities =
+        List.copyOf(Objects.requireNonNullElse(certificateIdentities, List.of()));
     if (protectMetrics && tokensFile == null) {
       throw new IllegalArgumentException("protectMetrics needs tokensFile");
     }
@@ -61,8 +62,7 @@ public record AuthConfig(
   }
 
   public AuthConfig withProtectMetrics(boolean value) {
-    return new AuthConfig(
-        tokensFile, reloadInterval, certificateIdentities, openReflection, value);
+    return new AuthConfig(tokensFile, reloadInterval, certificateIdentities, openReflection, value);
   }
 
   public boolean enabled() {

@@ -14,10 +14,10 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Authentication and authorisation of every call, before any work: the caller is identified
- * ({@link CallAuthenticator}; UNAUTHENTICATED when not), the Admin service needs the admin
- * permission, and each request message that names a model (a unary request, every stream item;
- * see {@link ModelRules}) is checked against the caller's models before it reaches the service
+ * Authentication and authorisation of every call, before any work: the caller is identified ({@link
+ * CallAuthenticator}; UNAUTHENTICATED when not), the Admin service needs the admin permission, and
+ * each request message that names a model (a unary request, every stream item; see {@link
+ * ModelRules}) is checked against the caller's models before it reaches the service
  * (PERMISSION_DENIED, the call ends). Open services (health, and reflection when configured) pass
  * untouched. The identity is put in the call's {@link io.grpc.Context} ({@link AuthContext}).
  *
@@ -105,7 +105,9 @@ public final class AuthInterceptor implements ServerInterceptor {
         : name;
   }
 
-  /** Checks each message's model; on a refusal ends the call and tells the service it was cancelled. */
+  /**
+   * Checks each message's model; on a refusal ends the call and tells the service it was cancelled.
+   */
   private final class ModelChecking<ReqT>
       extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
     private final GuardedCall<ReqT, ?> call;
@@ -136,7 +138,11 @@ public final class AuthInterceptor implements ServerInterceptor {
         denied = true;
         call.closeByInterceptor(
             Status.PERMISSION_DENIED.withDescription(
-                "identity '" + principal.name() + "' may not use model '" + describe(requested == null ? "" : requested) + "'"));
+                "identity '"
+                    + principal.name()
+                    + "' may not use model '"
+                    + describe(requested == null ? "" : requested)
+                    + "'"));
         return;
       }
       super.onMessage(message);

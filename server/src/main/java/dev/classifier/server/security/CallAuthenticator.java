@@ -40,7 +40,8 @@ public final class CallAuthenticator {
   public Result authenticate(Metadata headers, Attributes transport) {
     String header = headers.get(AUTHORIZATION);
     if (header != null) {
-      if (header.length() < 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      if (header.length() < 7
+          || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
         return fail("the authorization metadata must be 'Bearer <token>'");
       }
       String token = header.substring(7).strip();

@@ -7,13 +7,14 @@ import java.util.Objects;
  * What one client connection may do and how long it lives ({@code server.connection} in YAML).
  * Applied to the Netty server by {@code security.ConnectionPolicies}.
  *
- * @param keepaliveTime how long a connection may be silent before the server pings it (detects
- *     dead peers and keeps idle connections through NATs and load balancers)
+ * @param keepaliveTime how long a connection may be silent before the server pings it (detects dead
+ *     peers and keeps idle connections through NATs and load balancers)
  * @param keepaliveTimeout how long the server waits for that ping's answer before closing
  * @param permitKeepaliveTime the shortest interval at which a client may ping; a client pinging
  *     more often is sent GOAWAY ({@code too_many_pings}), so clients cannot ping-flood
  * @param permitKeepaliveWithoutCalls whether clients may ping while they have no call open
- * @param maxConnectionIdle a connection with no call for this long is closed gracefully; null = never
+ * @param maxConnectionIdle a connection with no call for this long is closed gracefully; null =
+ *     never
  * @param maxConnectionAge a connection older than this (±10 % jitter) is sent GOAWAY, so long-lived
  *     HTTP/2 connections re-balance behind load balancers; null = unlimited age
  * @param maxConnectionAgeGrace how long calls in flight at that GOAWAY may still run before the
@@ -102,17 +103,33 @@ public record ConnectionPolicy(
   /** This policy with another connection age and grace (null = unlimited). */
   public ConnectionPolicy withMaxConnectionAge(Duration age, Duration grace) {
     return new ConnectionPolicy(
-        keepaliveTime, keepaliveTimeout, permitKeepaliveTime, permitKeepaliveWithoutCalls,
-        maxConnectionIdle, age, grace, maxConcurrentCallsPerConnection, maxInboundMetadataBytes,
-        maxRstFramesPerWindow, rstWindow);
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        permitKeepaliveWithoutCalls,
+        maxConnectionIdle,
+        age,
+        grace,
+        maxConcurrentCallsPerConnection,
+        maxInboundMetadataBytes,
+        maxRstFramesPerWindow,
+        rstWindow);
   }
 
   /** This policy with another limit of concurrent calls per connection. */
   public ConnectionPolicy withMaxConcurrentCallsPerConnection(int calls) {
     return new ConnectionPolicy(
-        keepaliveTime, keepaliveTimeout, permitKeepaliveTime, permitKeepaliveWithoutCalls,
-        maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace, calls, maxInboundMetadataBytes,
-        maxRstFramesPerWindow, rstWindow);
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        permitKeepaliveWithoutCalls,
+        maxConnectionIdle,
+        maxConnectionAge,
+        maxConnectionAgeGrace,
+        calls,
+        maxInboundMetadataBytes,
+        maxRstFramesPerWindow,
+        rstWindow);
   }
 
   private static void positive(Duration d, String name) {

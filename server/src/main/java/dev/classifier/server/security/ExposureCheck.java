@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Safe defaults: a listener on an address other than loopback must have TLS and authentication,
- * unless the operator said {@code --insecure} ({@code security.allowInsecure}); then it starts
- * with a loud warning. Applies to the public port (and metrics, which share its address) and the
- * admin listener.
+ * unless the operator said {@code --insecure} ({@code security.allowInsecure}); then it starts with
+ * a loud warning. Applies to the public port (and metrics, which share its address) and the admin
+ * listener.
  */
 public final class ExposureCheck {
   private static final Logger LOG = LoggerFactory.getLogger(ExposureCheck.class);

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads a set of files and reloads them when their contents change (certificates, token files).
  *
- * <p>Change is a SHA-256 over the contents, so it works whatever the modification-time
- * granularity and with atomic swaps (Kubernetes secret volumes replace a symlink). Every file is
- * read once per check and the loader gets exactly those bytes. The first load fails loudly (the
- * server does not start); a later bad version (half-written, key not matching its certificate) is
- * logged once and the previous one stays in force until a good one appears. Checks run on an
- * injected scheduler, never on a gRPC event loop.
+ * <p>Change is a SHA-256 over the contents, so it works whatever the modification-time granularity
+ * and with atomic swaps (Kubernetes secret volumes replace a symlink). Every file is read once per
+ * check and the loader gets exactly those bytes. The first load fails loudly (the server does not
+ * start); a later bad version (half-written, key not matching its certificate) is logged once and
+ * the previous one stays in force until a good one appears. Checks run on an injected scheduler,
+ * never on a gRPC event loop.
  */
 public final class FileReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileReloader.class);
@@ -82,7 +82,11 @@ public final class FileReloader implements AutoCloseable {
       loader.load(contents);
     } catch (Exception e) {
       if (!Arrays.equals(digest, rejected)) {
-        LOG.warn("{}: new version of {} rejected, keeping the one loaded: {}", what, files, e.getMessage());
+        LOG.warn(
+            "{}: new version of {} rejected, keeping the one loaded: {}",
+            what,
+            files,
+            e.getMessage());
         rejected = digest;
       }
       return false;
@@ -103,7 +107,8 @@ public final class FileReloader implements AutoCloseable {
   public synchronized FileReloader start(ScheduledExecutorService scheduler, Duration interval) {
     if (!interval.isZero() && task == null) {
       long nanos = interval.toNanos();
-      task = scheduler.scheduleWithFixedDelay(this::pollQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+      task =
+          scheduler.scheduleWithFixedDelay(this::pollQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
     }
     return this;
   }

@@ -56,16 +56,20 @@ public final class HashTokenCommand implements Callable<Integer> {
     if (generated) {
       token = TokenHash.newToken();
     } else {
-      token = Files.readAllLines(tokenFrom, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      token =
+          Files.readAllLines(tokenFrom, StandardCharsets.UTF_8).stream()
+              .findFirst()
+              .orElse("")
+              .strip();
       if (token.length() < 16) {
-        System.err.println("hash-token: the token in " + tokenFrom + " is shorter than 16 characters");
+        System.err.println(
+            "hash-token: the token in " + tokenFrom + " is shorter than 16 characters");
         return 2;
       }
     }
     TokenFile.Entry entry;
     try {
-      entry =
-          new TokenFile.Entry(new Principal(name, models, admin, "token"), TokenHash.of(token));
+      entry = new TokenFile.Entry(new Principal(name, models, admin, "token"), TokenHash.of(token));
       if (name.chars().anyMatch(Character::isWhitespace) || name.contains("=")) {
         throw new IllegalArgumentException("--name must not contain spaces or '='");
       }
@@ -79,13 +83,15 @@ public final class HashTokenCommand implements Callable<Integer> {
             TokenFile.parse(Files.readAllBytes(append)).stream()
                 .anyMatch(e -> e.principal().name().equals(name));
         if (taken) {
-          System.err.println("hash-token: " + append + " already has an entry named '" + name + "'");
+          System.err.println(
+              "hash-token: " + append + " already has an entry named '" + name + "'");
           return 2;
         }
       } else {
         createOwnerOnly(append);
       }
-      Files.writeString(append, entry.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(
+          append, entry.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       System.err.println("appended entry '" + name + "' to " + append);
     } else {
       System.out.println(entry.line());
@@ -100,8 +106,7 @@ public final class HashTokenCommand implements Callable<Integer> {
   private static void createOwnerOnly(Path file) throws IOException {
     try {
       Files.createFile(
-          file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     }

@@ -75,7 +75,8 @@ public final class ModelPathPolicy {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such file under the model root: " + echo, e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot resolve the model path " + echo + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "cannot resolve the model path " + echo + ": " + e.getMessage());
     }
     if (!real.startsWith(root)) {
       throw new PathRefusedException(

@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Which model a request message names, per gRPC method, so {@link AuthInterceptor} can check
- * each message (a unary request, every stream item) against the caller's allowed models. A
- * front-end registers its methods here (one line each); methods without a rule are allowed to
- * every authenticated caller (e.g. ListModels). An empty name means the default model.
+ * Which model a request message names, per gRPC method, so {@link AuthInterceptor} can check each
+ * message (a unary request, every stream item) against the caller's allowed models. A front-end
+ * registers its methods here (one line each); methods without a rule are allowed to every
+ * authenticated caller (e.g. ListModels). An empty name means the default model.
  */
 public final class ModelRules {
   private final Map<String, Function<Object, String>> byMethod = new ConcurrentHashMap<>();
@@ -52,7 +52,8 @@ public final class ModelRules {
 
   /** Registers how {@code method}'s request message names its model. */
   @SuppressWarnings("unchecked")
-  public <ReqT> ModelRules register(MethodDescriptor<ReqT, ?> method, Function<ReqT, String> model) {
+  public <ReqT> ModelRules register(
+      MethodDescriptor<ReqT, ?> method, Function<ReqT, String> model) {
     byMethod.put(method.getFullMethodName(), m -> model.apply((ReqT) m));
     return this;
   }

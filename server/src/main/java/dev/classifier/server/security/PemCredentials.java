@@ -12,9 +12,9 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 
 /**
- * A certificate chain and its private key read from PEM files, checked to belong together (the
- * key signs, the leaf certificate's public key verifies), so a bad rotation is refused before it
- * can break handshakes.
+ * A certificate chain and its private key read from PEM files, checked to belong together (the key
+ * signs, the leaf certificate's public key verifies), so a bad rotation is refused before it can
+ * break handshakes.
  */
 public record PemCredentials(X509Certificate[] chain, PrivateKey key) {
 
@@ -32,7 +32,8 @@ public record PemCredentials(X509Certificate[] chain, PrivateKey key) {
     return new PemCredentials(chain, key);
   }
 
-  public static PemCredentials read(Path cert, Path key) throws IOException, GeneralSecurityException {
+  public static PemCredentials read(Path cert, Path key)
+      throws IOException, GeneralSecurityException {
     return read(Files.readAllBytes(cert), Files.readAllBytes(key), cert.toString());
   }
 
@@ -74,7 +75,8 @@ public record PemCredentials(X509Certificate[] chain, PrivateKey key) {
     verifier.update(probe);
     if (!verifier.verify(sig)) {
       throw new GeneralSecurityException(
-          what + ": the private key does not match the certificate "
+          what
+              + ": the private key does not match the certificate "
               + leaf.getSubjectX500Principal().getName());
     }
   }

@@ -15,7 +15,10 @@ public final class SecurityOptions {
       description = "Server certificate chain (PEM); with --tls-key turns TLS on.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PEM, PKCS#8).")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Server private key (PEM, PKCS#8).")
   Path tlsKey;
 
   @Option(
@@ -73,16 +76,24 @@ public final class SecurityOptions {
           tls == null
               ? TlsConfig.of(tlsCert, tlsKey)
               : new TlsConfig(
-                  tlsCert, tlsKey, tls.clientCa(), tls.clientAuth(), tls.provider(),
-                  tls.reloadInterval(), tls.metrics());
+                  tlsCert,
+                  tlsKey,
+                  tls.clientCa(),
+                  tls.clientAuth(),
+                  tls.provider(),
+                  tls.reloadInterval(),
+                  tls.metrics());
     }
     if (tlsClientCa != null || tlsClientAuth != null) {
       if (tls == null) {
-        throw new IllegalArgumentException("--tls-client-ca and --tls-client-auth need TLS (--tls-cert, --tls-key)");
+        throw new IllegalArgumentException(
+            "--tls-client-ca and --tls-client-auth need TLS (--tls-cert, --tls-key)");
       }
       Path ca = tlsClientCa != null ? tlsClientCa : tls.clientCa();
       ClientAuth mode =
-          tlsClientAuth != null ? tlsClientAuth : (tlsClientCa != null ? ClientAuth.REQUIRE : tls.clientAuth());
+          tlsClientAuth != null
+              ? tlsClientAuth
+              : (tlsClientCa != null ? ClientAuth.REQUIRE : tls.clientAuth());
       tls = tls.withClientCa(ca, mode);
     }
     if (!Objects.equals(tls, base.tls())) {
@@ -93,7 +104,10 @@ public final class SecurityOptions {
       out =
           out.withAuth(
               new AuthConfig(
-                  tokensFile, a.reloadInterval(), a.certificateIdentities(), a.openReflection(),
+                  tokensFile,
+                  a.reloadInterval(),
+                  a.certificateIdentities(),
+                  a.openReflection(),
                   a.protectMetrics()));
     }
     if (adminPort != null || adminHost != null || modelRoot != null) {

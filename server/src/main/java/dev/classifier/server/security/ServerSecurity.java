@@ -14,10 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything security the running server holds, built from {@link SecurityConfig}: the TLS
- * material and the token store (both reloaded on this object's own scheduler thread, never a gRPC
- * event loop) and the authentication interceptor. {@code ClassifierServer} asks it to configure
- * the Netty builder, the metrics endpoint and each service, and closes it last.
+ * Everything security the running server holds, built from {@link SecurityConfig}: the TLS material
+ * and the token store (both reloaded on this object's own scheduler thread, never a gRPC event
+ * loop) and the authentication interceptor. {@code ClassifierServer} asks it to configure the Netty
+ * builder, the metrics endpoint and each service, and closes it last.
  */
 public final class ServerSecurity implements AutoCloseable {
   /** Always answered without credentials: Kubernetes probes. */
@@ -175,7 +175,9 @@ public final class ServerSecurity implements AutoCloseable {
 
   /** The bearer-token check for {@code /metrics}, or null when metrics are open. */
   public com.sun.net.httpserver.Authenticator metricsAuthenticator() {
-    return tokens != null && config.auth().protectMetrics() ? new MetricsAuthenticator(tokens) : null;
+    return tokens != null && config.auth().protectMetrics()
+        ? new MetricsAuthenticator(tokens)
+        : null;
   }
 
   /** The TLS material, or null in plaintext. */
@@ -199,7 +201,9 @@ public final class ServerSecurity implements AutoCloseable {
       sb.append(' ').append(tokens.size()).append(" token(s)");
     }
     if (!config.auth().certificateIdentities().isEmpty()) {
-      sb.append(' ').append(config.auth().certificateIdentities().size()).append(" certificate identities");
+      sb.append(' ')
+          .append(config.auth().certificateIdentities().size())
+          .append(" certificate identities");
     }
     return sb.toString();
   }

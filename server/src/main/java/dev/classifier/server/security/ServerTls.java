@@ -31,8 +31,8 @@ import javax.net.ssl.TrustManager;
  *
  * <p>gRPC: Netty's {@link SslContextBuilder} configured by grpc-netty's {@link GrpcSslContexts}
  * (ALPN h2, HTTP/2-approved AEAD cipher suites), TLS 1.3 and 1.2 only, on BoringSSL
- * (netty-tcnative) where it loads, the JDK otherwise. Metrics: the JDK's HTTPS server with the
- * same managers and protocols.
+ * (netty-tcnative) where it loads, the JDK otherwise. Metrics: the JDK's HTTPS server with the same
+ * managers and protocols.
  */
 public final class ServerTls implements AutoCloseable {
   /** The protocols offered; older ones are refused. */
@@ -96,9 +96,10 @@ public final class ServerTls implements AutoCloseable {
         }
         yield SslProvider.OPENSSL;
       }
-      case AUTO -> OpenSsl.isAvailable() && OpenSsl.supportsKeyManagerFactory()
-          ? SslProvider.OPENSSL
-          : SslProvider.JDK;
+      case AUTO ->
+          OpenSsl.isAvailable() && OpenSsl.supportsKeyManagerFactory()
+              ? SslProvider.OPENSSL
+              : SslProvider.JDK;
     };
   }
 
@@ -134,8 +135,7 @@ public final class ServerTls implements AutoCloseable {
     SSLContext ctx;
     try {
       ctx = SSLContext.getInstance("TLS");
-      ctx.init(
-          new KeyManager[] {keys}, trust == null ? null : new TrustManager[] {trust}, null);
+      ctx.init(new KeyManager[] {keys}, trust == null ? null : new TrustManager[] {trust}, null);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot create the metrics TLS context: " + e, e);
     }
@@ -173,7 +173,9 @@ public final class ServerTls implements AutoCloseable {
         every.isZero()
             ? ", not reloaded"
             : ", reloaded on change (checked every "
-                + (every.toMillis() % 1000 == 0 ? every.toSeconds() + " s)" : every.toMillis() + " ms)");
+                + (every.toMillis() % 1000 == 0
+                    ? every.toSeconds() + " s)"
+                    : every.toMillis() + " ms)");
     return "TLS 1.2+ " + providerName() + ", " + auth + reload;
   }
 

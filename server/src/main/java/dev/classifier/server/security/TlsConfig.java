@@ -9,7 +9,8 @@ import java.util.Objects;
  * YAML. Protocols are TLS 1.3 and 1.2 only, cipher suites the HTTP/2-approved AEAD ones, ALPN h2.
  *
  * @param certChain PEM server certificate chain (leaf first)
- * @param privateKey PEM private key (PKCS#8 or PKCS#1, unencrypted; protect it with file permissions)
+ * @param privateKey PEM private key (PKCS#8 or PKCS#1, unencrypted; protect it with file
+ *     permissions)
  * @param clientCa PEM CA certificate(s) that sign client certificates; null = no mutual TLS
  * @param clientAuth whether a client certificate is asked for; needs {@code clientCa} unless NONE
  * @param provider OpenSSL (BoringSSL), JDK, or AUTO (OpenSSL where it loads)
@@ -31,7 +32,8 @@ public record TlsConfig(
   public TlsConfig {
     Objects.requireNonNull(certChain, "certChain (PEM server certificate) is required with TLS");
     Objects.requireNonNull(privateKey, "privateKey (PEM key) is required with TLS");
-    clientAuth = clientAuth == null ? (clientCa == null ? ClientAuth.NONE : ClientAuth.REQUIRE) : clientAuth;
+    clientAuth =
+        clientAuth == null ? (clientCa == null ? ClientAuth.NONE : ClientAuth.REQUIRE) : clientAuth;
     provider = provider == null ? TlsProvider.AUTO : provider;
     reloadInterval = reloadInterval == null ? DEFAULT_RELOAD_INTERVAL : reloadInterval;
     if (reloadInterval.isNegative()) {
@@ -40,7 +42,8 @@ public record TlsConfig(
     }
     if (clientAuth != ClientAuth.NONE && clientCa == null) {
       throw new IllegalArgumentException(
-          "clientAuth " + clientAuth.name().toLowerCase(java.util.Locale.ROOT)
+          "clientAuth "
+              + clientAuth.name().toLowerCase(java.util.Locale.ROOT)
               + " needs clientCa (the CA that signs client certificates)");
     }
   }

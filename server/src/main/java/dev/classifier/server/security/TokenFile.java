@@ -75,8 +75,7 @@ public final class TokenFile {
       switch (key) {
         case "name" -> name = value;
         case "hash" -> hash = value;
-        case "models" ->
-            models = new LinkedHashSet<>(Arrays.asList(value.split(",")));
+        case "models" -> models = new LinkedHashSet<>(Arrays.asList(value.split(",")));
         case "admin" -> {
           if (!value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException("admin must be true or false");

@@ -50,7 +50,8 @@ public final class TokenHash {
       byte[] salt = B64D.decode(parts[1]);
       byte[] hash = B64D.decode(parts[2]);
       if (salt.length < 8 || hash.length != 32) {
-        throw new IllegalArgumentException("hash has a salt under 8 bytes or a digest not 32 bytes");
+        throw new IllegalArgumentException(
+            "hash has a salt under 8 bytes or a digest not 32 bytes");
       }
       return new TokenHash(salt, hash);
     } catch (IllegalArgumentException e) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The tokens currently accepted, from the token file, swapped whole when the file changes (a
- * removed line stops working at the next check). Lookup checks every entry, each in constant
- * time, so neither timing nor an early exit tells which entry, or which byte, differed.
+ * removed line stops working at the next check). Lookup checks every entry, each in constant time,
+ * so neither timing nor an early exit tells which entry, or which byte, differed.
  */
 public final class TokenStore implements AutoCloseable {
   private final FileReloader reloader;
@@ -16,7 +16,8 @@ public final class TokenStore implements AutoCloseable {
 
   private TokenStore(Path file) {
     this.reloader =
-        new FileReloader("token file", List.of(file), c -> entries = List.copyOf(TokenFile.parse(c.get(0))));
+        new FileReloader(
+            "token file", List.of(file), c -> entries = List.copyOf(TokenFile.parse(c.get(0))));
   }
 
   /** Reads the file (failing with a message naming it and the bad line). */

@@ -5,8 +5,9 @@
  *
  * <ul>
  *   <li>Transport: {@link dev.classifier.server.security.ServerTls} (TLS and mutual TLS, BoringSSL
- *       or JDK, PEM files reloaded on change by {@link dev.classifier.server.security.FileReloader})
- *       and {@link dev.classifier.server.security.ConnectionPolicies} (keepalive, connection age,
+ *       or JDK, PEM files reloaded on change by {@link
+ *       dev.classifier.server.security.FileReloader}) and {@link
+ *       dev.classifier.server.security.ConnectionPolicies} (keepalive, connection age,
  *       per-connection limits).
  *   <li>Calls: {@link dev.classifier.server.security.AuthInterceptor} identifies the caller ({@link
  *       dev.classifier.server.security.CallAuthenticator}: bearer tokens from {@link

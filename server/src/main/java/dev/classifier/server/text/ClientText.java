@@ -1,8 +1,8 @@
 package dev.classifier.server.text;
 
 /**
- * Bounds text that ends up in answers: every client-supplied string quoted in an error message
- * goes through {@link #quote}, so a megabyte model name cannot come back whole (or overflow the
+ * Bounds text that ends up in answers: every client-supplied string quoted in an error message goes
+ * through {@link #quote}, so a megabyte model name cannot come back whole (or overflow the
  * response's metadata limit), and {@link #cap} bounds whole descriptions.
  */
 public final class ClientText {

@@ -5,17 +5,19 @@ import java.util.Arrays;
 /**
  * The convergence rule of warm-up: latencies are recorded in order; the rule holds once at least
  * two full windows have been seen and the median of the last {@code window} latencies is within
- * {@code tolerancePercent} % of the median of the {@code window} latencies before them (relative
- * to the earlier median). While the JIT is still compiling, each window is markedly faster than
- * the one before; once compiled code runs, consecutive medians agree.
+ * {@code tolerancePercent} % of the median of the {@code window} latencies before them (relative to
+ * the earlier median). While the JIT is still compiling, each window is markedly faster than the
+ * one before; once compiled code runs, consecutive medians agree.
  *
  * <p>Not thread-safe: one warm-up thread records.
  */
 public final class LatencyConvergence {
   private final int window;
   private final double tolerance;
+
   /** The last two windows, a ring of 2 * window entries. */
   private final long[] ring;
+
   private long recorded;
   private final long[] scratch;
 

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Items on one {@code ClassifyStream} per model, kept open for the whole warm-up. The driver
- * keeps at most its concurrency in flight, which must not exceed the server's stream window.
+ * Items on one {@code ClassifyStream} per model, kept open for the whole warm-up. The driver keeps
+ * at most its concurrency in flight, which must not exceed the server's stream window.
  */
 public final class StreamWarmer implements Warmer {
   private final ClassifierGrpc.ClassifierStub stub;

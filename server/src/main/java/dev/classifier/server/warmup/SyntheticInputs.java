@@ -4,8 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
-import dev.classifier.server.signature.ModelSignature;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ModelSignature;
 
 /** A synthetic input a model accepts: one all-zero tensor in its per-image shape and dtype. */
 final class SyntheticInputs {

@@ -4,9 +4,9 @@ import dev.classifier.server.model.ServedModel;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends one kind of synthetic request (one protocol, one RPC shape) for a served model through
- * the server's real stack. {@link WarmupDriver} takes a list of them, so another protocol adds a
- * warmer of its own.
+ * Sends one kind of synthetic request (one protocol, one RPC shape) for a served model through the
+ * server's real stack. {@link WarmupDriver} takes a list of them, so another protocol adds a warmer
+ * of its own.
  */
 public interface Warmer extends AutoCloseable {
   /** Short name for logs ("Classify", "ClassifyStream"). */

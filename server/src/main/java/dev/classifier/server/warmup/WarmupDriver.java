@@ -16,16 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives synthetic requests through the real serving stack until it is warm: for each model in
  * turn, rounds of {@code concurrency} requests spread over the {@link Warmer}s (unary, stream, and
- * any protocol added later), each round awaited before the next, until {@link WarmupProgress}
- * says the model is done. Runs on the caller's thread (start-up or the reload thread, never an
- * event loop).
+ * any protocol added later), each round awaited before the next, until {@link WarmupProgress} says
+ * the model is done. Runs on the caller's thread (start-up or the reload thread, never an event
+ * loop).
  *
- * <p>A model whose synthetic requests keep failing (three whole rounds in a row) stops early with
- * a warning: warm-up never keeps a server from serving, it only delays readiness.
+ * <p>A model whose synthetic requests keep failing (three whole rounds in a row) stops early with a
+ * warning: warm-up never keeps a server from serving, it only delays readiness.
  */
 public final class WarmupDriver {
   private static final Logger LOG = LoggerFactory.getLogger(WarmupDriver.class);
   private static final int FAILED_ROUNDS_TO_GIVE_UP = 3;
+
   /** Extra wait beyond the time cap for one round's answers (they carry their own deadline). */
   private static final long ROUND_SLACK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -86,8 +87,7 @@ public final class WarmupDriver {
       for (int i = 0; i < n; i++) {
         long latency;
         try {
-          latency =
-              round[i].get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+          latency = round[i].get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           latency = -1;
           round[i].cancel(false);
@@ -105,7 +105,8 @@ public final class WarmupDriver {
       failedRounds = failed == n ? failedRounds + 1 : 0;
       if (failedRounds >= FAILED_ROUNDS_TO_GIVE_UP) {
         LOG.warn(
-            "warm-up of model '{}' stopped: {} rounds of synthetic requests failed", model.name(),
+            "warm-up of model '{}' stopped: {} rounds of synthetic requests failed",
+            model.name(),
             failedRounds);
         break;
       }

@@ -10,8 +10,8 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sheds client inference calls while the server warms up, and tells warm-up calls apart.
@@ -74,7 +74,9 @@ public final class WarmupGate implements ServerInterceptor {
     return new ClientInterceptor() {
       @Override
       public <Q, A> io.grpc.ClientCall<Q, A> interceptCall(
-          io.grpc.MethodDescriptor<Q, A> method, io.grpc.CallOptions options, io.grpc.Channel next) {
+          io.grpc.MethodDescriptor<Q, A> method,
+          io.grpc.CallOptions options,
+          io.grpc.Channel next) {
         return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void start(Listener<A> listener, Metadata headers) {

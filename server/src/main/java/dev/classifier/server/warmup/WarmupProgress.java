@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 
 /**
  * When one model's warm-up may stop: at least {@code minRequests} sent and {@code minDuration}
- * passed and every warmer's latency converged ({@link LatencyConvergence}), or {@code
- * maxDuration} passed. Time comes from an injected clock (nanoseconds).
+ * passed and every warmer's latency converged ({@link LatencyConvergence}), or {@code maxDuration}
+ * passed. Time comes from an injected clock (nanoseconds).
  */
 public final class WarmupProgress {
   private final WarmupConfig config;

@@ -80,11 +80,16 @@ class FashionMnistAccuracyTest {
       for (int i = 0; i < n; i++) {
         ImageInput in = tensors.build(data.get(start + i));
         buf.put(
-            in.getTensor().getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+            in.getTensor()
+                .getData()
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer());
       }
       buf.flip();
       try (OnnxTensor t =
-              OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), buf, new long[] {n, 1, 28, 28});
+              OnnxTensor.createTensor(
+                  OrtEnvironment.getEnvironment(), buf, new long[] {n, 1, 28, 28});
           OrtSession.Result r = reference.run(Map.of("input", t))) {
         float[][] logits = (float[][]) r.get(0).getValue();
         for (int i = 0; i < n; i++) {
@@ -141,7 +146,9 @@ class FashionMnistAccuracyTest {
   @Test
   @EnabledIfSystemProperty(named = "accuracy.full", matches = "true")
   void fullTestSetMatchesOnnxRuntimeAndPyTorch() throws Exception {
-    assertThat(Files.isDirectory(FULL)).as("%s (apt-get install dataset-fashion-mnist)", FULL).isTrue();
+    assertThat(Files.isDirectory(FULL))
+        .as("%s (apt-get install dataset-fashion-mnist)", FULL)
+        .isTrue();
     IdxDataset data = IdxDataset.open(FULL);
     long[] expected = direct(data);
     AccuracyResult a = evaluate(data, EvaluationOptions.defaults()).accuracy();

@@ -12,13 +12,13 @@ import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.proto.v1.ReloadModelRequest;
 import dev.classifier.proto.v1.ReloadModelResponse;
 import dev.classifier.server.ClassifierServer;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
+import dev.classifier.server.metrics.MetricNames;
 import dev.classifier.server.security.AdminConfig;
 import dev.classifier.server.security.SecurityConfig;
-import dev.classifier.server.metrics.MetricNames;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -50,12 +50,17 @@ class HotReloadTest {
   /** Copies the probabilities fixture into {@code dir} with manifest version {@code version}. */
   static Path modelVersion(Path dir, String version) throws Exception {
     Files.createDirectories(dir);
-    Files.copy(TestModels.fixture("probabilities.onnx"), dir.resolve("probabilities.onnx"),
+    Files.copy(
+        TestModels.fixture("probabilities.onnx"),
+        dir.resolve("probabilities.onnx"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(TestModels.fixture("probabilities.labels.txt"), dir.resolve("probabilities.labels.txt"),
+    Files.copy(
+        TestModels.fixture("probabilities.labels.txt"),
+        dir.resolve("probabilities.labels.txt"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    String manifest = Files.readString(TestModels.fixture("probabilities.json"))
-        .replace("\"version\": \"1\"", "\"version\": \"" + version + "\"");
+    String manifest =
+        Files.readString(TestModels.fixture("probabilities.json"))
+            .replace("\"version\": \"1\"", "\"version\": \"" + version + "\"");
     assertThat(manifest).contains("\"version\": \"" + version + "\"");
     Files.writeString(dir.resolve("probabilities.json"), manifest);
     return dir.resolve("probabilities.onnx");
@@ -69,9 +74,14 @@ class HotReloadTest {
     Path onnx = modelVersion(tmp.resolve("model"), "1");
     ModelConfig config =
         new ModelConfig(
-            "probs", onnx, null, null,
+            "probs",
+            onnx,
+            null,
+            null,
             BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build(),
-            List.of("cpu"), 1, TestModels.cpu());
+            List.of("cpu"),
+            1,
+            TestModels.cpu());
     ServerConfig serverConfig =
         ServerConfig.of(0, List.of(config)).toBuilder()
             .security(SecurityConfig.none().withAdmin(AdminConfig.ephemeral().withModelRoot(tmp)))
@@ -135,7 +145,10 @@ class HotReloadTest {
             AdminGrpc.newBlockingStub(adminChannel)
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .reloadModel(
-                    ReloadModelRequest.newBuilder().setModel("probs").setPath(v3.toString()).build());
+                    ReloadModelRequest.newBuilder()
+                        .setModel("probs")
+                        .setPath(v3.toString())
+                        .build());
         assertThat(r3.getVersion()).isEqualTo("3");
         assertThat(r3.getSource()).isEqualTo(v3.toRealPath().toString());
         awaitServed(served, served.size() + 50);
@@ -151,8 +164,7 @@ class HotReloadTest {
         assertThat(served).anyMatch(s -> s.version().equals("3"));
         assertThat(served.stream().filter(Served::sentAfterReload))
             .allMatch(s -> !s.version().equals("1"));
-        assertThat(
-                server.metrics().counter(MetricNames.model("probs", "reloads")).getCount())
+        assertThat(server.metrics().counter(MetricNames.model("probs", "reloads")).getCount())
             .isEqualTo(2);
 
         // a failed reload leaves the running version serving

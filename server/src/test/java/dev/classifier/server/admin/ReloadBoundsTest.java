@@ -2,21 +2,21 @@ package dev.classifier.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.OrtEnvironment;
 import dev.classifier.batching.BatchPolicy;
+import dev.classifier.batching.BatcherListener;
 import dev.classifier.batching.SubmitOptions;
 import dev.classifier.proto.v1.ReloadModelRequest;
 import dev.classifier.proto.v1.ReloadModelResponse;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ModelLoader;
 import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import dev.classifier.server.security.ModelPathPolicy;
-import ai.onnxruntime.OrtEnvironment;
-import dev.classifier.batching.BatcherListener;
+import dev.classifier.server.signature.ElementType;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
@@ -112,9 +112,10 @@ class ReloadBoundsTest {
           old.batcher()
               .submit(
                   InferenceInput.of(
-                          Tensors.floatBytes(
-                              Tensors.randomFloats(
-                                  new Random(1), (int) old.signature().imageBytes() / 4)), ElementType.FLOAT32),
+                      Tensors.floatBytes(
+                          Tensors.randomFloats(
+                              new Random(1), (int) old.signature().imageBytes() / 4)),
+                      ElementType.FLOAT32),
                   SubmitOptions.defaults());
       ReloadResult first = reloader.reload(NAME, file).get(30, TimeUnit.SECONDS);
       assertThat(first.version()).isEqualTo("2");

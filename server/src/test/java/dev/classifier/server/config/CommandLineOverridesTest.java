@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code classifier-server --config ... [flags] --print-config}: flags win, errors are one line. */
+/**
+ * {@code classifier-server --config ... [flags] --print-config}: flags win, errors are one line.
+ */
 class CommandLineOverridesTest {
   record Run(int code, String out, String err) {}
 
@@ -45,8 +47,17 @@ class CommandLineOverridesTest {
             """);
     Run r =
         run(
-            "--config", file.toString(), "--port", "0", "--max-batch-size", "4",
-            "--metrics-port", "-1", "--no-jmx", "--access-log", "--print-config");
+            "--config",
+            file.toString(),
+            "--port",
+            "0",
+            "--max-batch-size",
+            "4",
+            "--metrics-port",
+            "-1",
+            "--no-jmx",
+            "--access-log",
+            "--print-config");
     assertThat(r.code()).as(r.err()).isZero();
     ServerConfig printed = ConfigReader.fromYaml(r.out(), dir);
     assertThat(printed.port()).isZero();
@@ -64,12 +75,15 @@ class CommandLineOverridesTest {
   @Test
   void badFileGivesOneLineNamingTheKey(@TempDir Path dir) throws Exception {
     Path file =
-        Files.writeString(dir.resolve("bad.yaml"), "models:\n  - batching:\n      maxBatchSize: 0\n");
+        Files.writeString(
+            dir.resolve("bad.yaml"), "models:\n  - batching:\n      maxBatchSize: 0\n");
     Run r = run("--config", file.toString(), "--print-config");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err())
-        .isEqualTo("config error: models[0].batching.maxBatchSize must be >= 1, got 0" + System.lineSeparator());
+        .isEqualTo(
+            "config error: models[0].batching.maxBatchSize must be >= 1, got 0"
+                + System.lineSeparator());
   }
 
   @Test
@@ -80,7 +94,8 @@ class CommandLineOverridesTest {
   }
 
   @Test
-  void warmUpAndQueuedWorkSettingsRoundTripAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
+  void warmUpAndQueuedWorkSettingsRoundTripAndFlagsOverrideThem(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(
         file,
@@ -91,8 +106,13 @@ class CommandLineOverridesTest {
         """);
     Run r =
         run(
-            "--config", file.toString(), "--warmup-max-millis", "700",
-            "--max-queued-work-millis", "250", "--print-config");
+            "--config",
+            file.toString(),
+            "--warmup-max-millis",
+            "700",
+            "--max-queued-work-millis",
+            "250",
+            "--print-config");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(ConfigReader.fromYaml(r.out(), dir).models().get(0).batching().maxQueuedWork())
         .isEqualTo(java.time.Duration.ofMillis(250));
@@ -106,7 +126,10 @@ class CommandLineOverridesTest {
     assertThat(w.concurrency()).isEqualTo(2);
     assertThat(w.retryAfter().toMillis()).isEqualTo(40);
 
-    assertThat(ConfigReader.fromYaml(run("--no-warmup", "--print-config").out(), dir).warmup().enabled())
+    assertThat(
+            ConfigReader.fromYaml(run("--no-warmup", "--print-config").out(), dir)
+                .warmup()
+                .enabled())
         .isFalse();
     assertThat(ConfigReader.defaults().warmup()).isEqualTo(WarmupConfig.defaults());
 

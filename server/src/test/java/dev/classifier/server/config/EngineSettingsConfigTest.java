@@ -30,8 +30,7 @@ class EngineSettingsConfigTest {
     assertThat(defaults.engine().rejectNonFiniteInput()).isTrue();
     assertThat(defaults.engine().watchdog()).isEqualTo(Duration.ofSeconds(30));
 
-    ServerConfig c =
-        read("{name: m, engine: {rejectNonFiniteInput: false, watchdogMillis: 250}}");
+    ServerConfig c = read("{name: m, engine: {rejectNonFiniteInput: false, watchdogMillis: 250}}");
     ModelConfig m = c.models().get(0);
     assertThat(m.engine().rejectNonFiniteInput()).isFalse();
     assertThat(m.engine().watchdog()).isEqualTo(Duration.ofMillis(250));

@@ -9,7 +9,10 @@ import dev.classifier.server.engine.provider.TensorRtOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** {@code models[].engine.tensorrt}, {@code .cuda}, {@code allowReducedPrecision}, {@code requireProvider}. */
+/**
+ * {@code models[].engine.tensorrt}, {@code .cuda}, {@code allowReducedPrecision}, {@code
+ * requireProvider}.
+ */
 class GpuEngineConfigTest {
   private static final Path BASE = Path.of("/etc/classifier");
 
@@ -22,8 +25,7 @@ class GpuEngineConfigTest {
     ProviderOptions p = read("{name: m}").engine().providerOptions();
     assertThat(p.allowReducedPrecision()).isFalse();
     assertThat(p.requireProvider()).isNull();
-    assertThat(p.tensorrt())
-        .isEqualTo(TensorRtOptions.defaults());
+    assertThat(p.tensorrt()).isEqualTo(TensorRtOptions.defaults());
     assertThat(p.tensorrt().fp16()).isEqualTo(TensorRtOptions.Fp16.AUTO);
     assertThat(p.tensorrt().builderOptimizationLevel()).isEqualTo(3);
     assertThat(p.tensorrt().engineCache()).isTrue();
@@ -47,9 +49,17 @@ class GpuEngineConfigTest {
     assertThat(p.tensorrt())
         .isEqualTo(
             new TensorRtOptions(
-                TensorRtOptions.Fp16.ON, 4294967296L, 5, false, true, BASE.resolve("cache/trt"), 2,
-                8, true));
-    assertThat(p.cuda()).isEqualTo(new CudaOptions(8_000_000_000L, "kSameAsRequested", "HEURISTIC", true));
+                TensorRtOptions.Fp16.ON,
+                4294967296L,
+                5,
+                false,
+                true,
+                BASE.resolve("cache/trt"),
+                2,
+                8,
+                true));
+    assertThat(p.cuda())
+        .isEqualTo(new CudaOptions(8_000_000_000L, "kSameAsRequested", "HEURISTIC", true));
 
     ServerConfig again =
         ConfigReader.fromYaml(
@@ -76,7 +86,8 @@ class GpuEngineConfigTest {
   void invalidSettingsNameTheirKey() {
     assertThatThrownBy(() -> read("{name: m, engine: {tensorrt: {builderOptimizationLevel: 6}}}"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("models[0].engine.tensorrt.builderOptimizationLevel must be in [0, 5], got 6");
+        .hasMessageContaining(
+            "models[0].engine.tensorrt.builderOptimizationLevel must be in [0, 5], got 6");
     assertThatThrownBy(() -> read("{name: m, engine: {tensorrt: {fp16: maybe}}}"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("models[0].engine.tensorrt.fp16 must be auto, on or off");
@@ -95,17 +106,25 @@ class GpuEngineConfigTest {
   void reducedPrecisionAndRequiredProvidersMustBeConsistent() {
     assertThatThrownBy(() -> read("{name: m, engine: {tensorrt: {fp16: on}}}"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("models[0].engine.tensorrt.fp16 is on but allowReducedPrecision is false");
-    assertThatThrownBy(() -> read("{name: m, engine: {providers: [cuda], requireProvider: tensorrt}}"))
+        .hasMessageContaining(
+            "models[0].engine.tensorrt.fp16 is on but allowReducedPrecision is false");
+    assertThatThrownBy(
+            () -> read("{name: m, engine: {providers: [cuda], requireProvider: tensorrt}}"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "models[0].engine.requireProvider is tensorrt but providers [cuda] does not list it");
     assertThatThrownBy(
-            () -> read("{name: m, devices: [gpu:0, cpu], engine: {providers: [cuda], requireProvider: cuda}}"))
+            () ->
+                read(
+                    "{name: m, devices: [gpu:0, cpu], engine: {providers: [cuda], requireProvider: cuda}}"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "models[0].engine.requireProvider is cuda but models[0].devices lists cpu");
-    assertThat(read("{name: m, engine: {requireProvider: cpu}}").engine().providerOptions().requireProvider())
+    assertThat(
+            read("{name: m, engine: {requireProvider: cpu}}")
+                .engine()
+                .providerOptions()
+                .requireProvider())
         .isEqualTo("cpu");
   }
 }

@@ -21,7 +21,9 @@ class PreprocessingJsonTest {
 
   private static String rgb(String extra) {
     return "{\"width\": 8, \"height\": 8, \"colorMode\": \"rgb\", \"interpolation\": \"bilinear\","
-        + " \"layout\": \"nchw\", \"dtype\": \"float32\"" + extra + "}";
+        + " \"layout\": \"nchw\", \"dtype\": \"float32\""
+        + extra
+        + "}";
   }
 
   @Test

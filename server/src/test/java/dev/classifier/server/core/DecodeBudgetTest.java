@@ -118,7 +118,8 @@ class DecodeBudgetTest {
 
   @Test
   void anImageAloneAboveTheBudgetCanNeverFit() throws Exception {
-    ImageDecoding decoding = new ImageDecoding(new HeldExecutor(), 16, 40_000_000L, 256L << 20, null);
+    ImageDecoding decoding =
+        new ImageDecoding(new HeldExecutor(), 16, 40_000_000L, 256L << 20, null);
     Status s = status(decoding.decode("image.encoded", hugePngHeader(6300, 6300), model));
     assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(s.getDescription()).contains("6300x6300").contains("whole decode budget");

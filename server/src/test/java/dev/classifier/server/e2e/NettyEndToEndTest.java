@@ -52,8 +52,7 @@ class NettyEndToEndTest {
         BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(2)).build();
     server =
         new ClassifierServer(
-                ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
-                    .toBuilder()
+                ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
                     .metricsPort(0)
                     .build())
             .start();
@@ -81,7 +80,8 @@ class NettyEndToEndTest {
   /** Softmax of a direct, unbatched ONNX Runtime run of the same tensor. */
   private static double[] referenceProbabilities(ImageInput image) throws Exception {
     ByteBuffer data =
-        ByteBuffer.allocateDirect(image.getTensor().getData().size()).order(ByteOrder.nativeOrder());
+        ByteBuffer.allocateDirect(image.getTensor().getData().size())
+            .order(ByteOrder.nativeOrder());
     image.getTensor().getData().copyTo(data);
     data.flip();
     try (OnnxTensor t =
@@ -152,8 +152,7 @@ class NettyEndToEndTest {
 
   @Test
   void theEmbeddedModelGetsMostSamplesRight() throws Exception {
-    ClassifyResponse r =
-        client.classifyFiles("", samples, 1);
+    ClassifyResponse r = client.classifyFiles("", samples, 1);
     int correct = 0;
     for (int i = 0; i < samples.size(); i++) {
       if (r.getResults(i).getPredictions(0).getIndex() == TestModels.sampleClass(samples.get(i))) {
@@ -165,8 +164,16 @@ class NettyEndToEndTest {
     // each top label is the Fashion-MNIST class name of its index (the dataset's documented order)
     List<String> classes =
         List.of(
-            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-            "Bag", "Ankle boot");
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot");
     for (int i = 0; i < samples.size(); i++) {
       var top = r.getResults(i).getPredictions(0);
       assertThat(top.getLabel()).as("sample %d", i).isEqualTo(classes.get(top.getIndex()));

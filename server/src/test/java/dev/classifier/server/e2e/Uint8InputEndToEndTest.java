@@ -130,8 +130,17 @@ class Uint8InputEndToEndTest {
 
   private static PreprocessSpec withPixelType(PreprocessSpec s, PixelType type) {
     return new PreprocessSpec(
-        s.width(), s.height(), s.colorMode(), s.resizeShorterSide(), s.interpolation(),
-        s.centerCrop(), s.scale(), s.mean(), s.std(), s.layout(), type);
+        s.width(),
+        s.height(),
+        s.colorMode(),
+        s.resizeShorterSide(),
+        s.interpolation(),
+        s.centerCrop(),
+        s.scale(),
+        s.mean(),
+        s.std(),
+        s.layout(),
+        type);
   }
 
   private static ImageInput input(ImageTensor t) {
@@ -219,7 +228,9 @@ class Uint8InputEndToEndTest {
     ModelInferRequest.Builder r = ModelInferRequest.newBuilder().setModelName(model);
     ByteString all = ByteString.EMPTY;
     for (Pair p : images) {
-      all = all.concat(UnsafeByteOperations.unsafeWrap(uint8 ? p.pixels().data() : p.floats().data()));
+      all =
+          all.concat(
+              UnsafeByteOperations.unsafeWrap(uint8 ? p.pixels().data() : p.floats().data()));
     }
     if (raw) {
       r.addInputs(in).addRawInputContents(all);

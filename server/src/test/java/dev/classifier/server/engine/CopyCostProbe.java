@@ -5,8 +5,8 @@ import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ModelConfig;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ElementType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Not a test: a measurement for a quiet machine, skipped unless {@code -Dprobe.copycost=true}. Prints
- * how long the batch copy takes (FLOAT32 with the non-finite check, and UINT8 widening) against a
- * whole batch run on the same instance, so the lead can check the copy stays under 2% of a batch:
+ * Not a test: a measurement for a quiet machine, skipped unless {@code -Dprobe.copycost=true}.
+ * Prints how long the batch copy takes (FLOAT32 with the non-finite check, and UINT8 widening)
+ * against a whole batch run on the same instance, so the lead can check the copy stays under 2% of
+ * a batch:
  *
  * <pre>
  * ./mvnw -o -pl server -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=CopyCostProbe \
@@ -43,8 +44,7 @@ class CopyCostProbe {
         path.isEmpty()
             ? TestModels.embedded(policy, 1)
             : new ModelConfig(
-                null, Path.of(path), null, null, policy, List.of("cpu"), 1, TestModels.cpu(),
-                null);
+                null, Path.of(path), null, null, policy, List.of("cpu"), 1, TestModels.cpu(), null);
     ServedModel model = TestModels.load(config);
     try (OnnxInstance instance = model.engine().create(new Instance("cpu", 0, BATCH))) {
       OnnxEngine engine = model.engine();

@@ -1,8 +1,8 @@
 package dev.classifier.server.engine;
 
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.signature.ElementType;
 
 /** A batch task for running an {@link OnnxInstance} directly: records the outcome. */
 final class DirectTask implements BatchTask<InferenceInput, InferenceResult> {

@@ -9,8 +9,8 @@ import dev.classifier.batching.InstanceRunner;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.server.InProcessClassifier;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -37,7 +37,8 @@ class FaultInjectionTest {
   private static final float HANGS = 1004f;
 
   /** Injects the fault named by the first pixel of the batch's first image. */
-  private static final class FaultyRunner implements InstanceRunner<InferenceInput, InferenceResult> {
+  private static final class FaultyRunner
+      implements InstanceRunner<InferenceInput, InferenceResult> {
     private final OnnxInstance inner;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -86,9 +87,17 @@ class FaultInjectionTest {
             .watchdog(Duration.ofMillis(200))
             .build();
     return new ServedModel(
-        base.name(), base.version(), base.source(), base.signature(), base.labels(),
-        base.labelSource(), base.outputKind(), base.preprocessing(), base.instances(),
-        base.engine(), faulty);
+        base.name(),
+        base.version(),
+        base.source(),
+        base.signature(),
+        base.labels(),
+        base.labelSource(),
+        base.outputKind(),
+        base.preprocessing(),
+        base.instances(),
+        base.engine(),
+        faulty);
   }
 
   private static ClassifyRequest image(float firstPixel, Random random) {

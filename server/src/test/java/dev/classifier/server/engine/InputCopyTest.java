@@ -39,14 +39,17 @@ class InputCopyTest {
   }
 
   private static PreprocessSpec spec(ColorMode mode, Layout layout, PixelType type, float scale) {
-    float[] mean = mode == ColorMode.GRAY ? new float[] {0.5f} : new float[] {0.485f, 0.456f, 0.406f};
-    float[] std = mode == ColorMode.GRAY ? new float[] {0.25f} : new float[] {0.229f, 0.224f, 0.225f};
+    float[] mean =
+        mode == ColorMode.GRAY ? new float[] {0.5f} : new float[] {0.485f, 0.456f, 0.406f};
+    float[] std =
+        mode == ColorMode.GRAY ? new float[] {0.25f} : new float[] {0.229f, 0.224f, 0.225f};
     return new PreprocessSpec(
         W, H, mode, 40, Interpolation.BILINEAR, true, scale, mean, std, layout, type);
   }
 
   private static ModelSignature signature(int channels, Layout layout) {
-    long[] image = layout == Layout.NCHW ? new long[] {channels, H, W} : new long[] {H, W, channels};
+    long[] image =
+        layout == Layout.NCHW ? new long[] {channels, H, W} : new long[] {H, W, channels};
     long[] input = new long[] {-1, image[0], image[1], image[2]};
     return new ModelSignature(
         "x",
@@ -77,7 +80,8 @@ class InputCopyTest {
 
           // two images into one batch buffer: the second lands at its own offset
           int imageBytes = (int) s.imageBytes();
-          ByteBuffer batch = ByteBuffer.allocateDirect(2 * imageBytes).order(ByteOrder.nativeOrder());
+          ByteBuffer batch =
+              ByteBuffer.allocateDirect(2 * imageBytes).order(ByteOrder.nativeOrder());
           InputCopy copy = new InputCopy(ElementType.FLOAT32, true, widening, batch);
           InferenceInput in = InferenceInput.of(pixels.data(), ElementType.UINT8);
           assertThat(copy.copy(in, 0)).isZero();
@@ -109,7 +113,8 @@ class InputCopyTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (byte) (i / 3 % 256);
     }
-    ByteBuffer batch = ByteBuffer.allocateDirect((int) s.imageBytes()).order(ByteOrder.nativeOrder());
+    ByteBuffer batch =
+        ByteBuffer.allocateDirect((int) s.imageBytes()).order(ByteOrder.nativeOrder());
     new InputCopy(ElementType.FLOAT32, true, widening, batch)
         .copy(InferenceInput.of(pixels, ElementType.UINT8), 0);
     float[] mean = {0.485f, 0.456f, 0.406f};
@@ -163,21 +168,36 @@ class InputCopyTest {
                 signature(3, Layout.NCHW),
                 spec(ColorMode.RGB, Layout.NCHW, PixelType.UINT8, 1f / 255f)))
         .isEmpty();
-    assertThat(
-            PixelWidening.forModel(
-                signature(3, Layout.NHWC), floatNchw))
-        .isEmpty();
+    assertThat(PixelWidening.forModel(signature(3, Layout.NHWC), floatNchw)).isEmpty();
     assertThat(PixelWidening.forModel(signature(1, Layout.NCHW), floatNchw)).isEmpty();
     PreprocessSpec otherSize =
         new PreprocessSpec(
-            W + 1, H, ColorMode.RGB, 0, Interpolation.BILINEAR, false, 1f / 255f,
-            new float[] {0f}, new float[] {1f}, Layout.NCHW, PixelType.FLOAT32);
+            W + 1,
+            H,
+            ColorMode.RGB,
+            0,
+            Interpolation.BILINEAR,
+            false,
+            1f / 255f,
+            new float[] {0f},
+            new float[] {1f},
+            Layout.NCHW,
+            PixelType.FLOAT32);
     assertThat(PixelWidening.forModel(signature(3, Layout.NCHW), otherSize)).isEmpty();
     // a std so small that a table value overflows to infinity
     PreprocessSpec tiny =
         new PreprocessSpec(
-            W, H, ColorMode.RGB, 0, Interpolation.BILINEAR, false, 1f,
-            new float[] {0f}, new float[] {1e-38f}, Layout.NCHW, PixelType.FLOAT32);
+            W,
+            H,
+            ColorMode.RGB,
+            0,
+            Interpolation.BILINEAR,
+            false,
+            1f,
+            new float[] {0f},
+            new float[] {1e-38f},
+            Layout.NCHW,
+            PixelType.FLOAT32);
     assertThat(PixelWidening.forModel(signature(3, Layout.NCHW), tiny)).isEmpty();
   }
 }

@@ -1,6 +1,5 @@
 package dev.classifier.server.engine;
 
-import dev.classifier.server.signature.ElementType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,9 +8,10 @@ import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Batcher;
 import dev.classifier.batching.Instance;
 import dev.classifier.batching.SubmitOptions;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.model.ServedModel;
+import dev.classifier.server.signature.ElementType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,7 +129,9 @@ class OnnxInstanceTest {
       DirectTask b = new DirectTask(good);
       DirectTask c = new DirectTask(inf);
       instance.run(batch(a, b, c));
-      assertThat(a.error).isInstanceOf(NonFiniteInputException.class).hasMessageContaining("1 non-finite");
+      assertThat(a.error)
+          .isInstanceOf(NonFiniteInputException.class)
+          .hasMessageContaining("1 non-finite");
       assertThat(c.error).isInstanceOf(NonFiniteInputException.class);
       assertThat(b.error).isNull();
       assertThat(b.result.batchSize()).isEqualTo(1); // only the finite image reached the model

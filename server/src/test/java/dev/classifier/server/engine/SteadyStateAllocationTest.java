@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.BatchTask;
 import dev.classifier.batching.Instance;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.model.ServedModel;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class SteadyStateAllocationTest {
   private static final int BATCH = 8;
   private static final int RUNS = 200;
+
   /**
    * Per batch: each image's result (a float[10] of 56 bytes, an InferenceResult, the test's own
    * task) plus ONNX Runtime's per-run bookkeeping (name and handle arrays, the Result object), a

@@ -12,8 +12,8 @@ import dev.classifier.batching.Instance;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.server.InProcessClassifier;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.metrics.BatcherMetrics;
 import dev.classifier.server.metrics.MetricNames;
@@ -51,8 +51,7 @@ class WatchdogOnnxTest {
     BatcherMetrics metrics = new BatcherMetrics(registry, "slow");
     List<String> unhealthy = new CopyOnWriteArrayList<>();
     ServedModel model =
-        new ModelLoader(OrtEnvironment.getEnvironment(), n -> metrics, unhealthy::add)
-            .load(config);
+        new ModelLoader(OrtEnvironment.getEnvironment(), n -> metrics, unhealthy::add).load(config);
     String wedged = MetricNames.instance("slow", new Instance("cpu", 0, 1), "wedged");
     try (InProcessClassifier server = new InProcessClassifier(List.of(model), 16)) {
       assertThat(server.blocking().classify(image(0.5f)).getResultsCount()).isEqualTo(1);
@@ -60,8 +59,7 @@ class WatchdogOnnxTest {
       long start = System.nanoTime();
       StatusRuntimeException e =
           catchThrowableOfType(
-              StatusRuntimeException.class,
-              () -> server.blocking().classify(image(1000f)));
+              StatusRuntimeException.class, () -> server.blocking().classify(image(1000f)));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
       assertThat(e.getStatus().getDescription())
           .contains("watchdog limit of 300 ms")

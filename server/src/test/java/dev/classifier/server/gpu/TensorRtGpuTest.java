@@ -46,8 +46,14 @@ class TensorRtGpuTest {
         new EngineOptions(0, providers, true, Duration.ofMinutes(2)).withProviderOptions(options);
     ModelConfig config =
         new ModelConfig(
-            "m", null, null, null, BatchPolicy.builder().maxBatchSize(8).build(),
-            List.of("gpu:0"), 1, engine);
+            "m",
+            null,
+            null,
+            null,
+            BatchPolicy.builder().maxBatchSize(8).build(),
+            List.of("gpu:0"),
+            1,
+            engine);
     return new ModelLoader(ENV, n -> BatcherListener.NO_OP).load(config);
   }
 
@@ -55,9 +61,7 @@ class TensorRtGpuTest {
   void tensorRtRunsTheModelAndCachesItsEngine(@TempDir Path cache) throws Exception {
     assumeTrue(OrtEnvironment.getAvailableProviders().contains(OrtProvider.TENSOR_RT));
     ProviderOptions options =
-        new ProviderOptions(
-                TensorRtOptions.defaults(), null, true, "tensorrt")
-            .withCacheDir(cache);
+        new ProviderOptions(TensorRtOptions.defaults(), null, true, "tensorrt").withCacheDir(cache);
     try (ServedModel m = load(List.of("tensorrt", "cuda"), options)) {
       assertThat(m.placement("gpu:0").provider()).isEqualTo("tensorrt");
     }
@@ -68,8 +72,7 @@ class TensorRtGpuTest {
 
   @Test
   void cudaRunsTheModel() throws Exception {
-    try (ServedModel m =
-        load(List.of("cuda"), new ProviderOptions(null, null, false, null))) {
+    try (ServedModel m = load(List.of("cuda"), new ProviderOptions(null, null, false, null))) {
       assertThat(m.placement("gpu:0").provider()).isEqualTo("cuda");
     }
   }

@@ -105,8 +105,7 @@ class AnsweredOnceTest {
     }
 
     /** Sends the items, half-closes and returns the answers by id once the stream completed. */
-    Map<String, ClassifyStreamResponse> stream(List<ClassifyStreamRequest> items)
-        throws Exception {
+    Map<String, ClassifyStreamResponse> stream(List<ClassifyStreamRequest> items) throws Exception {
       Map<String, ClassifyStreamResponse> answers = new ConcurrentHashMap<>();
       AtomicInteger duplicates = new AtomicInteger();
       CompletableFuture<Void> done = new CompletableFuture<>();
@@ -170,7 +169,9 @@ class AnsweredOnceTest {
                 assertThat(e.getStatus().getDescription()).contains("StackOverflowError");
               });
       // the stage released its slot: the next call is served
-      assertThat(h.classify(ClassifyRequest.newBuilder().addImages(tensor()).build()).getResultsCount())
+      assertThat(
+              h.classify(ClassifyRequest.newBuilder().addImages(tensor()).build())
+                  .getResultsCount())
           .isEqualTo(1);
       assertThat(h.service.decoding().pendingImages()).isZero();
     }
@@ -216,8 +217,7 @@ class AnsweredOnceTest {
           }
         };
     try (Harness h = new Harness(bytes -> null, broken)) {
-      assertThatThrownBy(
-              () -> h.classify(ClassifyRequest.newBuilder().addImages(tensor()).build()))
+      assertThatThrownBy(() -> h.classify(ClassifyRequest.newBuilder().addImages(tensor()).build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {

@@ -12,8 +12,8 @@ import dev.classifier.proto.v1.GetModelInfoRequest;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.proto.v1.Tensor;
 import dev.classifier.server.InProcessClassifier;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -30,9 +30,7 @@ class BadInputTest {
   @BeforeAll
   static void start() throws Exception {
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).build();
-    server =
-        new InProcessClassifier(
-            List.of(TestModels.load(TestModels.embedded(policy, 1))), 16);
+    server = new InProcessClassifier(List.of(TestModels.load(TestModels.embedded(policy, 1))), 16);
   }
 
   @AfterAll
@@ -60,8 +58,7 @@ class BadInputTest {
 
   @Test
   void wrongShapeIsInvalidArgumentNamingBothShapes() {
-    StatusRuntimeException e =
-        fails(one(Tensors.image(Tensors.float32(new float[784], 28, 28))));
+    StatusRuntimeException e = fails(one(Tensors.image(Tensors.float32(new float[784], 28, 28))));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription())
         .contains("images[0].tensor.shape [28, 28]")
@@ -131,8 +128,7 @@ class BadInputTest {
     StatusRuntimeException e = fails(ClassifyRequest.getDefaultInstance());
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("images is empty");
-    StatusRuntimeException noSource =
-        fails(one(ImageInput.getDefaultInstance()));
+    StatusRuntimeException noSource = fails(one(ImageInput.getDefaultInstance()));
     assertThat(noSource.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertStillServing();
   }

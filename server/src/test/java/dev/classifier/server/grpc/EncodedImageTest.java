@@ -202,7 +202,8 @@ class EncodedImageTest {
       int n = 0;
       for (Path p : samples) {
         requests.onNext(item("good-" + n, ImageEncoder.encodedFile(p)));
-        requests.onNext(item("bad-" + n, encoded(("garbage " + n).getBytes(StandardCharsets.UTF_8))));
+        requests.onNext(
+            item("bad-" + n, encoded(("garbage " + n).getBytes(StandardCharsets.UTF_8))));
         n++;
       }
       requests.onCompleted();
@@ -315,10 +316,12 @@ class EncodedImageTest {
       stream.onNext(item("x", encoded(png)));
       stream.onCompleted();
       answers.done.get(5, TimeUnit.SECONDS);
-      assertThat(answers.received).singleElement()
+      assertThat(answers.received)
+          .singleElement()
           .satisfies(
-              a -> assertThat(a.getError().getCode())
-                  .isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value()));
+              a ->
+                  assertThat(a.getError().getCode())
+                      .isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value()));
 
       first.cancel(true); // cancelled while its decode is still queued
       executor.release(Runnable::run);

@@ -7,8 +7,8 @@ import dev.classifier.batching.BatchPolicy;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
 import dev.classifier.server.InProcessClassifier;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -42,8 +42,7 @@ class NonFiniteInputTest {
             .build();
     StatusRuntimeException e =
         catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> server.blocking().classify(request));
+            StatusRuntimeException.class, () -> server.blocking().classify(request));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("non-finite");
 
@@ -65,8 +64,7 @@ class NonFiniteInputTest {
             .build();
     StatusRuntimeException e =
         catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> server.blocking().classify(request));
+            StatusRuntimeException.class, () -> server.blocking().classify(request));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription()).contains("model produced a non-finite score");
   }

@@ -11,8 +11,8 @@ import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.proto.v1.ImageInput;
 import dev.classifier.server.InProcessClassifier;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.model.ServedModel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -51,7 +51,10 @@ class StreamingTest {
       float[] expectedTop = new float[images.size()];
       int[] expectedClass = new int[images.size()];
       for (int i = 0; i < images.size(); i++) {
-        var r = server.blocking().classify(ClassifyRequest.newBuilder().addImages(images.get(i)).build());
+        var r =
+            server
+                .blocking()
+                .classify(ClassifyRequest.newBuilder().addImages(images.get(i)).build());
         expectedTop[i] = r.getResults(0).getPredictions(0).getProbability();
         expectedClass[i] = r.getResults(0).getPredictions(0).getIndex();
       }
@@ -77,7 +80,8 @@ class StreamingTest {
               });
       int total = 10_000;
       for (int i = 0; i < total; i++) {
-        ClassifyStreamRequest.Builder item = ClassifyStreamRequest.newBuilder().setRequestId("id-" + i);
+        ClassifyStreamRequest.Builder item =
+            ClassifyStreamRequest.newBuilder().setRequestId("id-" + i);
         if (i % 10 == 3) {
           item.setImage(Tensors.image(Tensors.float32(new float[5], 5))); // bad shape
         } else if (i % 10 == 7) {
@@ -199,17 +203,19 @@ class StreamingTest {
     try (InProcessClassifier server = new InProcessClassifier(List.of(model), 64)) {
       ImageInput image = distinctImages(1).get(0);
       AtomicInteger otherAnswers = new AtomicInteger();
-      StreamingClassifier doomed =
-          StreamingClassifierAccess.open(server.channel, 64, r -> {});
+      StreamingClassifier doomed = StreamingClassifierAccess.open(server.channel, 64, r -> {});
       for (int i = 0; i < 50; i++) {
-        doomed.send(ClassifyStreamRequest.newBuilder().setRequestId("d" + i).setImage(image).build());
+        doomed.send(
+            ClassifyStreamRequest.newBuilder().setRequestId("d" + i).setImage(image).build());
       }
       // The first batch is held by the gate on the only instance; the rest wait in the queue.
       await().atMost(Duration.ofSeconds(10)).until(() -> !batchSizes.isEmpty());
       int running = batchSizes.get(0);
       int queued = 50 - running;
       assertThat(running).isBetween(1, 8);
-      await().atMost(Duration.ofSeconds(10)).until(() -> model.batcher().queuedRequests() == queued);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> model.batcher().queuedRequests() == queued);
       doomed.cancel("test cancels mid-stream");
       await()
           .atMost(Duration.ofSeconds(10))
@@ -219,7 +225,8 @@ class StreamingTest {
       StreamingClassifier other =
           StreamingClassifierAccess.open(server.channel, 16, r -> otherAnswers.incrementAndGet());
       for (int i = 0; i < 10; i++) {
-        other.send(ClassifyStreamRequest.newBuilder().setRequestId("o" + i).setImage(image).build());
+        other.send(
+            ClassifyStreamRequest.newBuilder().setRequestId("o" + i).setImage(image).build());
       }
       gate.countDown();
       other.halfClose();

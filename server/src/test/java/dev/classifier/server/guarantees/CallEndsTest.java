@@ -9,8 +9,8 @@ import dev.classifier.proto.v1.ClassifyStreamRequest;
 import dev.classifier.proto.v1.ClassifyStreamResponse;
 import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
-import dev.classifier.server.Tensors;
 import dev.classifier.server.TcpProxy;
+import dev.classifier.server.Tensors;
 import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.grpc.ClassifierService;
@@ -37,11 +37,13 @@ import org.junit.jupiter.api.Test;
  */
 class CallEndsTest {
   private static final int MAX_MESSAGE = 64 * 1024;
+
   /**
-   * Items a stream may hold: large enough that its answers (~150 bytes each) overflow Netty's
-   * 32 KiB write buffer and the client's 1 KiB HTTP/2 window, so answers wait on flow control.
+   * Items a stream may hold: large enough that its answers (~150 bytes each) overflow Netty's 32
+   * KiB write buffer and the client's 1 KiB HTTP/2 window, so answers wait on flow control.
    */
   private static final int WINDOW = 512;
+
   private static ClassifierServer server;
   private static ManagedChannel channel;
 
@@ -49,8 +51,7 @@ class CallEndsTest {
   static void start() throws Exception {
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).maxQueueSize(1024).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
-            .toBuilder()
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
             .metricsPort(0)
             .maxMessageBytes(MAX_MESSAGE)
             .streamWindow(WINDOW)
@@ -126,8 +127,7 @@ class CallEndsTest {
                         && stats.itemsReceived() - stats.itemsAnswered() - stats.itemsCancelled()
                             >= 100);
         s.requests.cancel("client gives up", null);
-        assertThat(s.closed.get(10, TimeUnit.SECONDS).getCode())
-            .isEqualTo(Status.Code.CANCELLED);
+        assertThat(s.closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
       }
     } finally {
       tight.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -155,9 +155,9 @@ class CallEndsTest {
   }
 
   /**
-   * Opens a never-reading stream on {@code channel}, waits until the server holds answers it
-   * cannot write, ends the connection with {@code end}, then checks that the call was counted once
-   * and every gauge is back at zero.
+   * Opens a never-reading stream on {@code channel}, waits until the server holds answers it cannot
+   * write, ends the connection with {@code end}, then checks that the call was counted once and
+   * every gauge is back at zero.
    */
   private static void endWhileAnswersWait(ManagedChannel channel, Runnable end) throws Exception {
     Accounting before = Accounting.settled(server);

@@ -34,11 +34,11 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seeded fuzzer of request decoding, validation and image decoding over real Netty: random
- * bytes, mutated valid messages, structurally valid messages with random tensors (dtype, shape,
- * data length, priority, top_k, model) and mutated PNG/JPEG bytes, unary and streamed. Every call
- * must end with a code a client can act on (never UNKNOWN or INTERNAL, never a hang: each call has
- * a 30 s deadline that must not fire), and the accounting must balance afterwards.
+ * A seeded fuzzer of request decoding, validation and image decoding over real Netty: random bytes,
+ * mutated valid messages, structurally valid messages with random tensors (dtype, shape, data
+ * length, priority, top_k, model) and mutated PNG/JPEG bytes, unary and streamed. Every call must
+ * end with a code a client can act on (never UNKNOWN or INTERNAL, never a hang: each call has a 30
+ * s deadline that must not fire), and the accounting must balance afterwards.
  *
  * <p>CI runs a fixed seed; a longer run: {@code ./mvnw -o -pl server -am test -Dtest=FuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.iterations=20000 -Dfuzz.seed=$RANDOM}.
@@ -60,8 +60,7 @@ class FuzzTest {
     Random r = new Random(seed);
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).maxQueueSize(256).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
-            .toBuilder()
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
             .metricsPort(0)
             .build();
     List<byte[]> images = seedImages();
@@ -83,7 +82,9 @@ class FuzzTest {
             RawCalls.StreamResult result = RawCalls.bidi(channel, STREAM, items);
             Status.Code code = result.status().getCode();
             seen.merge(code, 1, Integer::sum);
-            assertThat(code).as(what + ": " + result.status()).isIn(Status.Code.OK, Status.Code.INVALID_ARGUMENT);
+            assertThat(code)
+                .as(what + ": " + result.status())
+                .isIn(Status.Code.OK, Status.Code.INVALID_ARGUMENT);
             for (byte[] answer : result.responses()) {
               ClassifyStreamResponse a = ClassifyStreamResponse.parseFrom(answer);
               if (a.hasError()) {
@@ -201,5 +202,4 @@ class FuzzTest {
     r.nextBytes(data);
     return ImageInput.newBuilder().setTensor(t.setData(ByteString.copyFrom(data))).build();
   }
-
 }

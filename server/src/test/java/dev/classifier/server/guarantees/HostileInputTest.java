@@ -46,8 +46,7 @@ class HostileInputTest {
   static void start() throws Exception {
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).maxQueueSize(QUEUE).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
-            .toBuilder()
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
             .metricsPort(0)
             .build();
     server = new ClassifierServer(config).start();

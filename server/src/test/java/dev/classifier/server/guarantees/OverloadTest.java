@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Overload (issue 10): 20x the queue capacity at once, unary and streamed. The only instance is
- * held by a gate, so the queue is full for certain: the excess is answered RESOURCE_EXHAUSTED
- * while the gate is still closed (rejection never waits for service), every accepted request is
- * served once the gate opens, and afterwards the server serves a full queue's worth again.
+ * held by a gate, so the queue is full for certain: the excess is answered RESOURCE_EXHAUSTED while
+ * the gate is still closed (rejection never waits for service), every accepted request is served
+ * once the gate opens, and afterwards the server serves a full queue's worth again.
  */
 class OverloadTest {
   private static final int QUEUE = 32;
@@ -83,13 +83,15 @@ class OverloadTest {
       Random random = new Random(1);
       // fill the instance first, so the rest can only queue
       Outcomes flood = new Outcomes(FLOOD);
-      server.async()
+      server
+          .async()
           .classify(
               ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(random)).build(),
               unaryObserver(flood));
       await().atMost(Duration.ofSeconds(10)).until(() -> !batches.isEmpty());
       for (int i = 1; i < FLOOD; i++) {
-        server.async()
+        server
+            .async()
             .withDeadlineAfter(60, TimeUnit.SECONDS)
             .classify(
                 ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(random)).build(),
@@ -104,13 +106,13 @@ class OverloadTest {
       gate.countDown();
       assertThat(flood.done.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(flood.count(Status.Code.OK)).isEqualTo(accepted);
-      assertThat(flood.codes.keySet())
-          .containsOnly(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(flood.codes.keySet()).containsOnly(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
 
       // recovered: a full queue's worth at once is served in full
       Outcomes after = new Outcomes(QUEUE);
       for (int i = 0; i < QUEUE; i++) {
-        server.async()
+        server
+            .async()
             .withDeadlineAfter(60, TimeUnit.SECONDS)
             .classify(
                 ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(random)).build(),
@@ -137,7 +139,8 @@ class OverloadTest {
       List<StreamObserver<ClassifyStreamRequest>> open = new ArrayList<>();
       for (int s = 0; s < streams; s++) {
         open.add(
-            server.async()
+            server
+                .async()
                 .classifyStream(
                     new StreamObserver<ClassifyStreamResponse>() {
                       @Override
@@ -180,9 +183,7 @@ class OverloadTest {
         open.get(s).onCompleted();
       }
       int accepted = 1 + QUEUE;
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> answers.get() == FLOOD - accepted);
+      await().atMost(Duration.ofSeconds(10)).until(() -> answers.get() == FLOOD - accepted);
       assertThat(itemCodes.keySet()).containsOnly(Status.Code.RESOURCE_EXHAUSTED);
       gate.countDown();
       assertThat(completed.await(30, TimeUnit.SECONDS)).isTrue();

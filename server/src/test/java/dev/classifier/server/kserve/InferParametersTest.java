@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The schedule_policy parameters as the protocol defines them: priority 0 = the model's default,
- * 1 = highest; timeout in microseconds; int64 or uint64 values (Triton's clients send either).
+ * The schedule_policy parameters as the protocol defines them: priority 0 = the model's default, 1
+ * = highest; timeout in microseconds; int64 or uint64 values (Triton's clients send either).
  */
 class InferParametersTest {
   private static Map<String, InferParameter> int64(String name, long v) {

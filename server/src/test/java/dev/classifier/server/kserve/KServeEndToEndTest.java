@@ -73,6 +73,7 @@ class KServeEndToEndTest {
   private static ClassifierClient client;
   private static GRPCInferenceServiceBlockingStub kserve;
   private static IdxDataset subset;
+
   /** Per image of the subset, the client-preprocessed FLOAT32 tensor (NCHW [1,28,28]). */
   private static List<ByteString> tensors;
 
@@ -98,7 +99,8 @@ class KServeEndToEndTest {
         GRPCInferenceServiceGrpc.newBlockingStub(client.channel())
             .withDeadlineAfter(60, TimeUnit.SECONDS);
     subset = IdxDataset.open(TestModels.fixture("fashion-mnist-test-1000"));
-    InputFactory factory = new InputFactory(client.encoder(FASHION, InputDtype.FLOAT32), SendMode.TENSOR);
+    InputFactory factory =
+        new InputFactory(client.encoder(FASHION, InputDtype.FLOAT32), SendMode.TENSOR);
     tensors = new ArrayList<>();
     for (int i = 0; i < subset.size(); i++) {
       tensors.add(factory.build(subset.get(i)).getTensor().getData());
@@ -228,7 +230,8 @@ class KServeEndToEndTest {
     assertThat(actual.length).as(how).isEqualTo(expected.length);
     for (int i = 0; i < expected.length; i++) {
       for (int c = 0; c < 10; c++) {
-        assertThat(actual[i][c]).as("%s image %d class %d", how, i, c)
+        assertThat(actual[i][c])
+            .as("%s image %d class %d", how, i, c)
             .isCloseTo(expected[i][c], within(1e-6f));
       }
     }
@@ -298,6 +301,7 @@ class KServeEndToEndTest {
     }
     return out;
   }
+
   private static ModelInferRequest withClassification(ModelInferRequest r, long n) {
     return r.toBuilder()
         .addOutputs(
@@ -312,7 +316,8 @@ class KServeEndToEndTest {
   private static List<String> strings(ModelInferResponse r) {
     List<String> out = new ArrayList<>();
     if (r.getRawOutputContentsCount() > 0) {
-      ByteBuffer b = r.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          r.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       while (b.hasRemaining()) {
         byte[] s = new byte[b.getInt()];
         b.get(s);
@@ -328,11 +333,11 @@ class KServeEndToEndTest {
   void classificationExtensionRanksLikeTheProbabilityTensor() throws Exception {
     List<String> labels =
         Files.readAllLines(
-            java.nio.file.Path.of(
-                "src/main/resources/models/fashion-mnist/labels.txt"));
+            java.nio.file.Path.of("src/main/resources/models/fashion-mnist/labels.txt"));
     float[][] probs = probabilities(kserve.modelInfer(raw(0, 20)));
     for (boolean raw : new boolean[] {true, false}) {
-      ModelInferResponse r = kserve.modelInfer(withClassification(raw ? raw(0, 20) : typed(0, 20), 3));
+      ModelInferResponse r =
+          kserve.modelInfer(withClassification(raw ? raw(0, 20) : typed(0, 20), 3));
       assertThat(r.getOutputs(0).getName()).isEqualTo("logits");
       assertThat(r.getOutputs(0).getDatatype()).isEqualTo("BYTES");
       assertThat(r.getOutputs(0).getShapeList()).containsExactly(20L, 3L);
@@ -448,12 +453,14 @@ class KServeEndToEndTest {
 
     assertThatThrownBy(
             () -> kserve.modelConfig(ModelConfigRequest.newBuilder().setName("nope").build()))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
     assertThatThrownBy(
             () ->
                 kserve.modelMetadata(
                     ModelMetadataRequest.newBuilder().setName(FASHION).setVersion("2").build()))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   private static ModelStatistics stats(String model) {
@@ -467,8 +474,10 @@ class KServeEndToEndTest {
     ModelStatistics before = stats(UINT8);
     long firstSentMillis = System.currentTimeMillis();
     byte[] pixels = subset.get(0).gray();
-    ByteString three = ByteString.copyFrom(pixels).concat(ByteString.copyFrom(pixels))
-        .concat(ByteString.copyFrom(pixels));
+    ByteString three =
+        ByteString.copyFrom(pixels)
+            .concat(ByteString.copyFrom(pixels))
+            .concat(ByteString.copyFrom(pixels));
     ModelInferResponse r =
         kserve.modelInfer(
             ModelInferRequest.newBuilder()
@@ -500,13 +509,14 @@ class KServeEndToEndTest {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
-            () -> assertThat(stats(UINT8).getInferenceCount() - before.getInferenceCount()).isEqualTo(4));
+            () ->
+                assertThat(stats(UINT8).getInferenceCount() - before.getInferenceCount())
+                    .isEqualTo(4));
     ModelStatistics after = stats(UINT8);
     assertThat(after.getName()).isEqualTo(UINT8);
     assertThat(after.getVersion()).isEqualTo("1");
     // epoch milliseconds of the last of these inferences: between the first send and now
-    assertThat(after.getLastInference())
-        .isBetween(firstSentMillis, System.currentTimeMillis());
+    assertThat(after.getLastInference()).isBetween(firstSentMillis, System.currentTimeMillis());
     var s = after.getInferenceStats();
     var b = before.getInferenceStats();
     assertThat(s.getSuccess().getCount() - b.getSuccess().getCount()).isEqualTo(4);
@@ -514,14 +524,21 @@ class KServeEndToEndTest {
     assertThat(s.getQueue().getCount() - b.getQueue().getCount()).isEqualTo(4);
     long executions = after.getExecutionCount() - before.getExecutionCount();
     assertThat(executions).isBetween(2L, 4L);
-    assertThat(s.getComputeInfer().getCount() - b.getComputeInfer().getCount()).isEqualTo(executions);
-    long batches = after.getBatchStatsList().stream().mapToLong(x -> x.getComputeInfer().getCount()).sum();
-    long batchesBefore = before.getBatchStatsList().stream().mapToLong(x -> x.getComputeInfer().getCount()).sum();
+    assertThat(s.getComputeInfer().getCount() - b.getComputeInfer().getCount())
+        .isEqualTo(executions);
+    long batches =
+        after.getBatchStatsList().stream().mapToLong(x -> x.getComputeInfer().getCount()).sum();
+    long batchesBefore =
+        before.getBatchStatsList().stream().mapToLong(x -> x.getComputeInfer().getCount()).sum();
     assertThat(batches - batchesBefore).isEqualTo(executions);
-    long images = after.getBatchStatsList().stream().mapToLong(x -> x.getBatchSize() * x.getComputeInfer().getCount()).sum();
+    long images =
+        after.getBatchStatsList().stream()
+            .mapToLong(x -> x.getBatchSize() * x.getComputeInfer().getCount())
+            .sum();
     assertThat(images).isEqualTo(after.getInferenceCount());
     // empty name: every served model
-    assertThat(kserve.modelStatistics(ModelStatisticsRequest.getDefaultInstance()).getModelStatsList())
+    assertThat(
+            kserve.modelStatistics(ModelStatisticsRequest.getDefaultInstance()).getModelStatsList())
         .extracting(ModelStatistics::getName)
         .containsExactlyInAnyOrder(FASHION, UINT8);
   }
@@ -541,46 +558,101 @@ class KServeEndToEndTest {
     ModelInferRequest good = raw(0, 2);
     assertThat(code(good)).isEqualTo(Status.Code.OK);
     Map<String, ModelInferRequest> invalid = new java.util.LinkedHashMap<>();
-    invalid.put("raw and typed at once",
-        good.toBuilder().setInputs(0, input(2).setContents(InferTensorContents.newBuilder().addFp32Contents(1))).build());
-    invalid.put("raw one byte short",
+    invalid.put(
+        "raw and typed at once",
+        good.toBuilder()
+            .setInputs(0, input(2).setContents(InferTensorContents.newBuilder().addFp32Contents(1)))
+            .build());
+    invalid.put(
+        "raw one byte short",
         good.toBuilder().setRawInputContents(0, concat(0, 2).substring(1)).build());
-    invalid.put("two raw entries for one input",
+    invalid.put(
+        "two raw entries for one input",
         good.toBuilder().addRawInputContents(concat(0, 2)).build());
-    invalid.put("typed count wrong", typed(0, 2).toBuilder().setInputs(0, input(3).setContents(typed(0, 2).getInputs(0).getContents())).build());
-    invalid.put("wrong datatype", good.toBuilder().setInputs(0, input(2).setDatatype("FP16")).build());
+    invalid.put(
+        "typed count wrong",
+        typed(0, 2).toBuilder()
+            .setInputs(0, input(3).setContents(typed(0, 2).getInputs(0).getContents()))
+            .build());
+    invalid.put(
+        "wrong datatype", good.toBuilder().setInputs(0, input(2).setDatatype("FP16")).build());
     invalid.put("wrong input name", good.toBuilder().setInputs(0, input(2).setName("x")).build());
-    invalid.put("no batch dimension",
-        good.toBuilder().setInputs(0, InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1).addShape(28).addShape(28)).build());
+    invalid.put(
+        "no batch dimension",
+        good.toBuilder()
+            .setInputs(
+                0,
+                InferInputTensor.newBuilder()
+                    .setName("input")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(28)
+                    .addShape(28))
+            .build());
     invalid.put("batch 0", good.toBuilder().setInputs(0, input(2).setShape(0, 0)).build());
     invalid.put("no inputs", good.toBuilder().clearInputs().clearRawInputContents().build());
-    invalid.put("unknown output",
-        good.toBuilder().addOutputs(InferRequestedOutputTensor.newBuilder().setName("nope")).build());
-    invalid.put("negative classification", withClassification(good, -1));
-    invalid.put("negative timeout",
-        good.toBuilder().putParameters("timeout", InferParameter.newBuilder().setInt64Param(-1).build()).build());
-    invalid.put("string priority",
-        good.toBuilder().putParameters("priority", InferParameter.newBuilder().setStringParam("high").build()).build());
-    invalid.put("uint8 element above 255",
-        ModelInferRequest.newBuilder().setModelName(UINT8)
-            .addInputs(InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
-                .addShape(1).addShape(28).addShape(28).addShape(1)
-                .setContents(uint8Contents(784, 256)))
+    invalid.put(
+        "unknown output",
+        good.toBuilder()
+            .addOutputs(InferRequestedOutputTensor.newBuilder().setName("nope"))
             .build());
-    invalid.forEach((why, r) -> assertThat(code(r)).as(why).isEqualTo(Status.Code.INVALID_ARGUMENT));
-    assertThat(code(good.toBuilder().setModelName("nope").build())).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(code(good.toBuilder().setModelVersion("9").build())).isEqualTo(Status.Code.NOT_FOUND);
+    invalid.put("negative classification", withClassification(good, -1));
+    invalid.put(
+        "negative timeout",
+        good.toBuilder()
+            .putParameters("timeout", InferParameter.newBuilder().setInt64Param(-1).build())
+            .build());
+    invalid.put(
+        "string priority",
+        good.toBuilder()
+            .putParameters("priority", InferParameter.newBuilder().setStringParam("high").build())
+            .build());
+    invalid.put(
+        "uint8 element above 255",
+        ModelInferRequest.newBuilder()
+            .setModelName(UINT8)
+            .addInputs(
+                InferInputTensor.newBuilder()
+                    .setName("input")
+                    .setDatatype("UINT8")
+                    .addShape(1)
+                    .addShape(28)
+                    .addShape(28)
+                    .addShape(1)
+                    .setContents(uint8Contents(784, 256)))
+            .build());
+    invalid.forEach(
+        (why, r) -> assertThat(code(r)).as(why).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(code(good.toBuilder().setModelName("nope").build()))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(good.toBuilder().setModelVersion("9").build()))
+        .isEqualTo(Status.Code.NOT_FOUND);
     // honoured parameters and ignored unknown ones
-    assertThat(code(good.toBuilder()
-        .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
-        .putParameters("timeout", InferParameter.newBuilder().setInt64Param(30_000_000).build())
-        .putParameters("some_other", InferParameter.newBuilder().setBoolParam(true).build())
-        .build())).isEqualTo(Status.Code.OK);
-    assertThat(code(ModelInferRequest.newBuilder().setModelName(UINT8)
-            .addInputs(InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
-                .addShape(1).addShape(28).addShape(28).addShape(1)
-                .setContents(uint8Contents(784, 255)))
-            .build())).isEqualTo(Status.Code.OK);
+    assertThat(
+            code(
+                good.toBuilder()
+                    .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
+                    .putParameters(
+                        "timeout", InferParameter.newBuilder().setInt64Param(30_000_000).build())
+                    .putParameters(
+                        "some_other", InferParameter.newBuilder().setBoolParam(true).build())
+                    .build()))
+        .isEqualTo(Status.Code.OK);
+    assertThat(
+            code(
+                ModelInferRequest.newBuilder()
+                    .setModelName(UINT8)
+                    .addInputs(
+                        InferInputTensor.newBuilder()
+                            .setName("input")
+                            .setDatatype("UINT8")
+                            .addShape(1)
+                            .addShape(28)
+                            .addShape(28)
+                            .addShape(1)
+                            .setContents(uint8Contents(784, 255)))
+                    .build()))
+        .isEqualTo(Status.Code.OK);
   }
 
   private static InferTensorContents uint8Contents(int n, int value) {
@@ -593,7 +665,8 @@ class KServeEndToEndTest {
 
   @Test
   void aBadStreamItemGetsAnErrorMessageAndTheStreamGoesOn() throws Exception {
-    List<ModelStreamInferResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ModelStreamInferResponse> answers =
+        java.util.Collections.synchronizedList(new ArrayList<>());
     CountDownLatch done = new CountDownLatch(1);
     StreamObserver<ModelInferRequest> requests =
         GRPCInferenceServiceGrpc.newStub(client.channel())
@@ -617,7 +690,11 @@ class KServeEndToEndTest {
                 });
     requests.onNext(raw(0, 1).toBuilder().setId("a").build());
     requests.onNext(raw(0, 1).toBuilder().setId("bad").setModelName("nope").build());
-    requests.onNext(raw(0, 1).toBuilder().setId("short").setRawInputContents(0, ByteString.copyFrom(new byte[3])).build());
+    requests.onNext(
+        raw(0, 1).toBuilder()
+            .setId("short")
+            .setRawInputContents(0, ByteString.copyFrom(new byte[3]))
+            .build());
     requests.onNext(raw(1, 1).toBuilder().setId("b").build());
     requests.onCompleted();
     assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();

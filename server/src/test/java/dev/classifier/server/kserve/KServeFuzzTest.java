@@ -22,7 +22,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,9 @@ class KServeFuzzTest {
     Random r = new Random(seed);
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).maxQueueSize(256).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder().metricsPort(0).build();
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
+            .metricsPort(0)
+            .build();
     Map<Status.Code, Integer> seen = new EnumMap<>(Status.Code.class);
     try (ClassifierServer server = new ClassifierServer(config).start()) {
       ManagedChannel channel =
@@ -75,11 +76,14 @@ class KServeFuzzTest {
               items.add(message(r, "i" + j));
             }
             RawCalls.StreamResult result = RawCalls.bidi(channel, STREAM, items);
-            assertThat(result.status().getCode()).as(what + ": " + result.status()).isEqualTo(Status.Code.OK);
+            assertThat(result.status().getCode())
+                .as(what + ": " + result.status())
+                .isEqualTo(Status.Code.OK);
             assertThat(result.responses()).as(what).hasSize(items.size());
             for (byte[] answer : result.responses()) {
               String e = ModelStreamInferResponse.parseFrom(answer).getErrorMessage();
-              Status.Code code = e.isEmpty() ? Status.Code.OK : Status.Code.valueOf(e.split(":", 2)[0]);
+              Status.Code code =
+                  e.isEmpty() ? Status.Code.OK : Status.Code.valueOf(e.split(":", 2)[0]);
               seen.merge(code, 1, Integer::sum);
               if (!overflowed(code, e)) {
                 assertThat(code).as(what + ": " + e).isIn(ACCEPTABLE);
@@ -132,7 +136,9 @@ class KServeFuzzTest {
           InferInputTensor.newBuilder()
               .setName(r.nextInt(10) == 0 ? "x" : "input")
               .setDatatype(
-                  r.nextInt(8) == 0 ? List.of("UINT8", "FP16", "BYTES", "", "INT64").get(r.nextInt(5)) : "FP32");
+                  r.nextInt(8) == 0
+                      ? List.of("UINT8", "FP16", "BYTES", "", "INT64").get(r.nextInt(5))
+                      : "FP32");
       for (long d : plausible ? new long[] {n, 1, 28, 28} : randomShape(r)) {
         in.addShape(d);
       }
@@ -179,11 +185,10 @@ class KServeFuzzTest {
     };
   }
 
-
   /**
-   * Finite but huge typed values (e.g. 3e38) can overflow the model itself: the engine answers
-   * that image INTERNAL "non-finite score" instead of a NaN ranking (issue 10 item 3). That is the
-   * one INTERNAL the fuzzer accepts.
+   * Finite but huge typed values (e.g. 3e38) can overflow the model itself: the engine answers that
+   * image INTERNAL "non-finite score" instead of a NaN ranking (issue 10 item 3). That is the one
+   * INTERNAL the fuzzer accepts.
    */
   private static boolean overflowed(Status.Code code, String description) {
     return code == Status.Code.INTERNAL

@@ -24,7 +24,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -58,7 +57,9 @@ class KServeMetricsTest {
   void bothProtocolsAreCountedAndLabelled() throws Exception {
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder().metricsPort(0).build();
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
+            .metricsPort(0)
+            .build();
     try (ClassifierServer server = new ClassifierServer(config).start()) {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -113,8 +114,10 @@ class KServeMetricsTest {
 
         Scrape s = Scrape.of("127.0.0.1", server.metricsPort());
         String kserveInfer = "method=\"GRPCInferenceService/ModelInfer\",protocol=\"kserve\"}";
-        assertThat(s.value("classifier_grpc_requests_total{code=\"OK\"," + kserveInfer)).isEqualTo(2);
-        assertThat(s.value("classifier_grpc_requests_total{code=\"INVALID_ARGUMENT\"," + kserveInfer))
+        assertThat(s.value("classifier_grpc_requests_total{code=\"OK\"," + kserveInfer))
+            .isEqualTo(2);
+        assertThat(
+                s.value("classifier_grpc_requests_total{code=\"INVALID_ARGUMENT\"," + kserveInfer))
             .isEqualTo(1);
         assertThat(
                 s.value(
@@ -133,7 +136,8 @@ class KServeMetricsTest {
 
         // bytes that are no ModelInferRequest: INVALID_ARGUMENT (unary), an error entry (stream)
         byte[] garbage = {(byte) 0xff, (byte) 0xff, 0x01, 0x02};
-        Status unary = RawCalls.unary(channel, "inference.GRPCInferenceService/ModelInfer", garbage);
+        Status unary =
+            RawCalls.unary(channel, "inference.GRPCInferenceService/ModelInfer", garbage);
         assertThat(unary.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         RawCalls.StreamResult streamed =
             RawCalls.bidi(
@@ -146,7 +150,8 @@ class KServeMetricsTest {
         for (byte[] b : streamed.responses()) {
           errors.add(ModelStreamInferResponse.parseFrom(b).getErrorMessage());
         }
-        assertThat(errors).anyMatch(e -> e.startsWith("INVALID_ARGUMENT: the request is not a valid"));
+        assertThat(errors)
+            .anyMatch(e -> e.startsWith("INVALID_ARGUMENT: the request is not a valid"));
         assertThat(errors).contains("");
         // every call received was answered once; nothing left in flight
         Accounting a = Accounting.settled(server);

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client on another gRPC stack: python3-grpcio (C core) calls ServerLive, ServerReady,
- * ServerMetadata, ModelMetadata and ModelInfer (raw and typed, classification extension) as a
- * real process against a real Netty server, with messages built by field name from this proto's
+ * ServerMetadata, ModelMetadata and ModelInfer (raw and typed, classification extension) as a real
+ * process against a real Netty server, with messages built by field name from this proto's
  * descriptors. Skipped, with the reason, where {@code /usr/bin/python3} lacks the grpc module
  * (Debian: {@code apt-get install python3-grpcio}).
  */
@@ -70,7 +70,8 @@ class PythonGrpcClientTest {
     Path script = Path.of(getClass().getResource("/kserve/python_client.py").toURI());
     BatchPolicy policy = BatchPolicy.builder().maxBatchSize(8).build();
     try (ClassifierServer server =
-            new ClassifierServer(ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))).start();
+            new ClassifierServer(ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))))
+                .start();
         ClassifierClient client =
             ClassifierClient.connect("127.0.0.1:" + server.port(), Duration.ofSeconds(30))) {
       Process p =
@@ -116,8 +117,7 @@ class PythonGrpcClientTest {
       JsonNode probs = json.get("probabilities");
       assertThat(probs.size()).isEqualTo(20);
       for (int i = 0; i < 20; i++) {
-        assertThat((float) probs.get(i).asDouble())
-            .isCloseTo(reference[i % 10], within(1e-6f));
+        assertThat((float) probs.get(i).asDouble()).isCloseTo(reference[i % 10], within(1e-6f));
       }
       assertThat(json.get("classification_id").asText()).isEqualTo("py-2");
       assertThat(json.get("classification_shape").toString()).isEqualTo("[1,3]");

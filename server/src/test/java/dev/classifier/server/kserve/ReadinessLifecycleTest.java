@@ -35,20 +35,27 @@ class ReadinessLifecycleTest {
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
-      var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      var stub =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
       ModelReadyRequest model = ModelReadyRequest.newBuilder().setName("fashion-mnist").build();
       assertThat(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
       assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
       assertThat(stub.modelReady(model).getReady()).isFalse();
       assertThatThrownBy(
-              () -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("fashion-mnist").build()))
+              () ->
+                  stub.modelMetadata(
+                      ModelMetadataRequest.newBuilder().setName("fashion-mnist").build()))
           .satisfies(
-              e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+              e ->
+                  assertThat(Status.fromThrowable(e).getCode())
+                      .isEqualTo(Status.Code.UNIMPLEMENTED));
 
       server.loadModels();
       assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
       assertThat(stub.modelReady(model).getReady()).isTrue();
-      assertThat(stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("fashion-mnist").build()).getName())
+      assertThat(
+              stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("fashion-mnist").build())
+                  .getName())
           .isEqualTo("fashion-mnist");
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The schedule_policy parameters reach the batcher (in-process gRPC, a model whose batches wait
- * on a latch): {@code priority} picks the queue level, {@code timeout} fails a request still
- * queued when it passes with DEADLINE_EXCEEDED.
+ * The schedule_policy parameters reach the batcher (in-process gRPC, a model whose batches wait on
+ * a latch): {@code priority} picks the queue level, {@code timeout} fails a request still queued
+ * when it passes with DEADLINE_EXCEEDED.
  */
 class ScheduleParametersTest {
   private final CountDownLatch gate = new CountDownLatch(1);
@@ -57,7 +57,8 @@ class ScheduleParametersTest {
     model = TestModels.loadGated(TestModels.embedded(policy, 1), gate, batchSizes);
     registry = new ModelRegistry(List.of(model), null);
     InferenceCore core =
-        new InferenceCore(registry, ImageDecoding.withDefaultPool(), Ticker.system(), Duration.ZERO);
+        new InferenceCore(
+            registry, ImageDecoding.withDefaultPool(), Ticker.system(), Duration.ZERO);
     InferenceService service =
         new InferenceService(
             core,
@@ -65,7 +66,8 @@ class ScheduleParametersTest {
             new InferenceStatistics(System::currentTimeMillis),
             8);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    server =
+        InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -142,7 +144,10 @@ class ScheduleParametersTest {
     CompletableFuture<Object> running = send(request("running", null, 0));
     await().atMost(Duration.ofSeconds(10)).until(() -> batchSizes.size() == 1);
     List<CompletableFuture<Object>> queued =
-        List.of(send(request("q1", null, 0)), send(request("q2", null, 0)), send(request("q3", null, 0)));
+        List.of(
+            send(request("q1", null, 0)),
+            send(request("q2", null, 0)),
+            send(request("q3", null, 0)));
     assertThat(model.batcher().queuedRequests()).isEqualTo(3);
     try {
       GRPCInferenceServiceGrpc.newBlockingStub(channel)

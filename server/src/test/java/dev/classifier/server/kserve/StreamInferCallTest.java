@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * ModelStreamInfer's flow control and per-item answers, against a recording transport: the server
  * asks for exactly the window up front and one more per response written, writes only while the
- * transport is ready, answers a bad item with an error_message and completes after half-close
- * once everything in flight is answered; cancellation cancels what is queued.
+ * transport is ready, answers a bad item with an error_message and completes after half-close once
+ * everything in flight is answered; cancellation cancels what is queued.
  */
 class StreamInferCallTest {
   private static final int WINDOW = 3;

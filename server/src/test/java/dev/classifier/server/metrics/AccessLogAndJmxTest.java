@@ -10,8 +10,8 @@ import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ListModelsRequest;
 import dev.classifier.server.ClassifierServer;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -60,7 +60,8 @@ class AccessLogAndJmxTest {
           ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
         ClassifierGrpc.ClassifierBlockingStub stub = ClassifierGrpc.newBlockingStub(channel);
-        stub.classify(ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(new Random(1))).build());
+        stub.classify(
+            ClassifyRequest.newBuilder().addImages(Tensors.randomMnist(new Random(1))).build());
         stub.listModels(ListModelsRequest.getDefaultInstance());
         if (config.jmx()) {
           assertThat(jmxBeans())

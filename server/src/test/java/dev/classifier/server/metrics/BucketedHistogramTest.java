@@ -25,11 +25,14 @@ class BucketedHistogramTest {
   void registersInARegistryWithAJmxListener() {
     com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
     try (com.codahale.metrics.jmx.JmxReporter jmx =
-        com.codahale.metrics.jmx.JmxReporter.forRegistry(registry).inDomain("bucketed-test").build()) {
+        com.codahale.metrics.jmx.JmxReporter.forRegistry(registry)
+            .inDomain("bucketed-test")
+            .build()) {
       jmx.start();
       BucketedHistogram h =
           Histograms.register(registry, "a.b_buckets", BucketedHistogram.SIZE_BUCKETS, false);
-      assertThat(Histograms.register(registry, "a.b_buckets", BucketedHistogram.SIZE_BUCKETS, false))
+      assertThat(
+              Histograms.register(registry, "a.b_buckets", BucketedHistogram.SIZE_BUCKETS, false))
           .isSameAs(h);
     }
   }

@@ -2,18 +2,15 @@ package dev.classifier.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.proto.v1.ClassifyResponse;
-import dev.classifier.proto.v1.DataType;
 import dev.classifier.proto.v1.ImageInput;
-import dev.classifier.proto.v1.Tensor;
 import dev.classifier.server.Accounting;
 import dev.classifier.server.ClassifierServer;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.ops.Scrape;
 import io.grpc.ManagedChannel;
@@ -48,7 +45,9 @@ class MetricsEndpointTest {
             .maxQueueSize(64)
             .build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder().metricsPort(0).build();
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
+            .metricsPort(0)
+            .build();
     try (ClassifierServer server = new ClassifierServer(config).start()) {
       assertThat(server.describe())
           .contains("metrics on http://127.0.0.1:" + server.metricsPort() + "/metrics");
@@ -69,10 +68,10 @@ class MetricsEndpointTest {
             during = Scrape.of("127.0.0.1", server.metricsPort());
           }
         }
-        ImageInput wrongShape =
-            Tensors.image(Tensors.float32(new float[3], 3));
+        ImageInput wrongShape = Tensors.image(Tensors.float32(new float[3], 3));
         for (int i = 0; i < INVALID; i++) {
-          stub.classify(ClassifyRequest.newBuilder().addImages(wrongShape).build(), counting(outcomes, done));
+          stub.classify(
+              ClassifyRequest.newBuilder().addImages(wrongShape).build(), counting(outcomes, done));
         }
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         double burstSeconds = (System.nanoTime() - sendNanos) / 1e9;
@@ -96,7 +95,9 @@ class MetricsEndpointTest {
         assertThat(s.value("classifier_images_total{" + m + "}")).isEqualTo(ok);
         assertThat(s.value("classifier_requests_total{" + m + "}")).isEqualTo(REQUESTS + INVALID);
         double closes = 0;
-        for (String reason : List.of("full", "preferred_size", "delay_elapsed", "deadline", "immediate", "draining")) {
+        for (String reason :
+            List.of(
+                "full", "preferred_size", "delay_elapsed", "deadline", "immediate", "draining")) {
           closes += s.value("classifier_batch_close_total{" + m + ",reason=\"" + reason + "\"}");
         }
         assertThat(closes).isEqualTo(s.value("classifier_batch_size_count{" + m + "}"));
@@ -139,15 +140,17 @@ class MetricsEndpointTest {
               .isLessThanOrEqualTo(burstSeconds);
         }
         assertThat(s.value("classifier_compute_seconds{" + m + ",quantile=\"0.99\"}"))
-            .isGreaterThanOrEqualTo(s.value("classifier_compute_seconds{" + m + ",quantile=\"0.5\"}"))
+            .isGreaterThanOrEqualTo(
+                s.value("classifier_compute_seconds{" + m + ",quantile=\"0.5\"}"))
             .isLessThanOrEqualTo(burstSeconds);
         assertThat(
-                s.value(
-                    "classifier_instance_busy_ratio{device=\"cpu\",instance=\"0\"," + m + "}"))
+                s.value("classifier_instance_busy_ratio{device=\"cpu\",instance=\"0\"," + m + "}"))
             .isBetween(0.0, 1.0);
 
         // gRPC per method and code
-        assertThat(s.value("classifier_grpc_requests_total{code=\"OK\",method=\"Classifier/Classify\",protocol=\"classifier\"}"))
+        assertThat(
+                s.value(
+                    "classifier_grpc_requests_total{code=\"OK\",method=\"Classifier/Classify\",protocol=\"classifier\"}"))
             .isEqualTo(ok);
         assertThat(
                 s.value(
@@ -168,7 +171,9 @@ class MetricsEndpointTest {
 
       @Override
       public void onError(Throwable t) {
-        outcomes.computeIfAbsent(Status.fromThrowable(t).getCode(), c -> new AtomicInteger()).incrementAndGet();
+        outcomes
+            .computeIfAbsent(Status.fromThrowable(t).getCode(), c -> new AtomicInteger())
+            .incrementAndGet();
         done.countDown();
       }
 

@@ -6,8 +6,8 @@ import dev.classifier.batching.BatchPolicy;
 import dev.classifier.proto.v1.ClassifierGrpc;
 import dev.classifier.proto.v1.ClassifyRequest;
 import dev.classifier.server.ClassifierServer;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.config.ServerConfig;
 import dev.classifier.server.ops.Scrape;
 import io.grpc.ManagedChannel;
@@ -39,8 +39,7 @@ class PrometheusHistogramsTest {
     BatchPolicy policy =
         BatchPolicy.builder().maxBatchSize(4).maxQueueDelay(Duration.ofMillis(1)).build();
     ServerConfig config =
-        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1)))
-            .toBuilder()
+        ServerConfig.of(0, List.of(TestModels.embedded(policy, 1))).toBuilder()
             .metricsPort(0)
             .build();
     try (ClassifierServer server = new ClassifierServer(config).listen()) {
@@ -59,7 +58,10 @@ class PrometheusHistogramsTest {
           for (int j = 0; j < IMAGES_PER_REQUEST; j++) {
             r.addImages(Tensors.randomMnist(random));
           }
-          assertThat(stub.withDeadlineAfter(30, TimeUnit.SECONDS).classify(r.build()).getResultsCount())
+          assertThat(
+                  stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                      .classify(r.build())
+                      .getResultsCount())
               .isEqualTo(IMAGES_PER_REQUEST);
         }
       } finally {
@@ -122,7 +124,8 @@ class PrometheusHistogramsTest {
       }
       Matcher le = LE.matcher(line);
       assertThat(le.find()).as(line).isTrue();
-      double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+      double bound =
+          le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
       out.put(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
     }
     assertThat(out).as(family).hasSizeGreaterThan(2);
@@ -132,7 +135,9 @@ class PrometheusHistogramsTest {
   private static void assertCumulative(Map<Double, Double> buckets) {
     List<Double> counts = new ArrayList<>(buckets.values());
     for (int i = 1; i < counts.size(); i++) {
-      assertThat(counts.get(i)).as("cumulative buckets " + buckets).isGreaterThanOrEqualTo(counts.get(i - 1));
+      assertThat(counts.get(i))
+          .as("cumulative buckets " + buckets)
+          .isGreaterThanOrEqualTo(counts.get(i - 1));
     }
   }
 }

@@ -47,20 +47,30 @@ class LoadWarmupTest {
             ENV, () -> EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA), (o, step) -> () -> {});
     ModelLoader loader =
         new ModelLoader(
-            ENV, n -> BatcherListener.NO_OP, n -> {}, sessions,
+            ENV,
+            n -> BatcherListener.NO_OP,
+            n -> {},
+            sessions,
             new DetectedGpuFacts(ENV, Map.of()));
     List<BatchSizeWarmup.Run> runs = new CopyOnWriteArrayList<>();
     loader.onWarmupRun(runs::add);
     ModelConfig config =
         new ModelConfig(
-            "m", null, null, null, BatchPolicy.builder().maxBatchSize(6).build(),
-            List.of("gpu:0", "gpu:1"), 2, new EngineOptions(1, List.of("cuda")));
+            "m",
+            null,
+            null,
+            null,
+            BatchPolicy.builder().maxBatchSize(6).build(),
+            List.of("gpu:0", "gpu:1"),
+            2,
+            new EngineOptions(1, List.of("cuda")));
     ServedModel m = loader.load(config);
     List<BatchSizeWarmup.Run> atReturn = new ArrayList<>(runs);
     try {
       Map<Instance, List<Integer>> sizes = sizesByInstance(atReturn);
       assertThat(sizes.keySet()).containsExactlyElementsOf(m.instances());
-      assertThat(m.instances()).extracting(Instance::deviceId)
+      assertThat(m.instances())
+          .extracting(Instance::deviceId)
           .containsExactly("gpu:0", "gpu:0", "gpu:1", "gpu:1");
       for (Instance i : m.instances()) {
         assertThat(i.maxBatchSize()).isEqualTo(6);
@@ -88,22 +98,32 @@ class LoadWarmupTest {
             });
     ModelLoader loader =
         new ModelLoader(
-            ENV, n -> BatcherListener.NO_OP, n -> {}, sessions,
+            ENV,
+            n -> BatcherListener.NO_OP,
+            n -> {},
+            sessions,
             new DetectedGpuFacts(ENV, Map.of()));
     EngineOptions engine =
         new EngineOptions(1, List.of("tensorrt", "cuda"))
             .withProviderOptions(ProviderOptions.defaults().withCacheDir(cache));
     ModelConfig config =
         new ModelConfig(
-            "m", null, null, null, BatchPolicy.builder().maxBatchSize(6).build(),
-            List.of("gpu:0", "gpu:1"), 1, engine);
+            "m",
+            null,
+            null,
+            null,
+            BatchPolicy.builder().maxBatchSize(6).build(),
+            List.of("gpu:0", "gpu:1"),
+            1,
+            engine);
     try (ServedModel m = loader.load(config)) {
       String input = m.signature().inputName();
       String image =
           java.util.Arrays.stream(m.signature().imageShape())
               .mapToObj(Long::toString)
               .collect(Collectors.joining("x"));
-      assertThat(registered).extracting(ProviderPlan.Step::provider)
+      assertThat(registered)
+          .extracting(ProviderPlan.Step::provider)
           .containsExactly("tensorrt", "cuda", "tensorrt", "cuda");
       assertThat(registered.get(0).keys())
           .containsEntry("device_id", "0")
@@ -112,7 +132,8 @@ class LoadWarmupTest {
       assertThat(registered.get(2).keys()).containsEntry("device_id", "1");
       assertThat(registered.get(3).keys()).containsEntry("device_id", "1");
       assertThat(m.instances()).extracting(Instance::maxBatchSize).containsOnly(6);
-      assertThat(Path.of(registered.get(0).keys().get("trt_engine_cache_path"))).isDirectory()
+      assertThat(Path.of(registered.get(0).keys().get("trt_engine_cache_path")))
+          .isDirectory()
           .hasParent(cache);
     }
   }
@@ -124,9 +145,14 @@ class LoadWarmupTest {
     loader.onWarmupRun(runs::add);
     ModelConfig config =
         new ModelConfig(
-            "m", null, null, null,
+            "m",
+            null,
+            null,
+            null,
             BatchPolicy.builder().maxBatchSize(8).preferredBatchSizes(4).build(),
-            List.of("cpu"), 1, new EngineOptions(1, List.of("cpu")));
+            List.of("cpu"),
+            1,
+            new EngineOptions(1, List.of("cpu")));
     try (ServedModel m = loader.load(config)) {
       assertThat(sizesByInstance(runs).get(m.instances().get(0))).containsExactly(1, 4, 8, 8);
     }

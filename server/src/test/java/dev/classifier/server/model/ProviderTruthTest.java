@@ -106,7 +106,9 @@ class ProviderTruthTest {
     try (ServedModel m =
         silentlyFallingBack(registered)
             .load(model(List.of("gpu:0"), engine(List.of("tensorrt", "cuda"), null)))) {
-      assertThat(registered).extracting(ProviderPlan.Step::provider).containsExactly("tensorrt", "cuda");
+      assertThat(registered)
+          .extracting(ProviderPlan.Step::provider)
+          .containsExactly("tensorrt", "cuda");
       assertThat(m.placement("gpu:0").requested()).containsExactly("tensorrt", "cuda", "cpu");
       assertThat(m.placement("gpu:0").provider()).isEqualTo("cpu");
     }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.classifier.batching.BatchPolicy;
 import dev.classifier.batching.BatcherClosedException;
 import dev.classifier.batching.SubmitOptions;
-import dev.classifier.server.TestModels;
 import dev.classifier.server.Tensors;
+import dev.classifier.server.TestModels;
 import dev.classifier.server.engine.InferenceInput;
-import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.engine.InferenceResult;
+import dev.classifier.server.signature.ElementType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -35,7 +35,8 @@ class ServedModelCloseTest {
               .batcher()
               .submit(
                   InferenceInput.of(
-                          Tensors.floatBytes(Tensors.randomFloats(new Random(5), 784)), ElementType.FLOAT32),
+                      Tensors.floatBytes(Tensors.randomFloats(new Random(5), 784)),
+                      ElementType.FLOAT32),
                   SubmitOptions.defaults());
       long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (sizes.isEmpty() && System.nanoTime() < giveUp) {

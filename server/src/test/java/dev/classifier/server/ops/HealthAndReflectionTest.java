@@ -34,27 +34,39 @@ import org.junit.jupiter.api.Test;
  */
 class HealthAndReflectionTest {
   private static final List<String> READINESS =
-      List.of(ServingHealth.OVERALL, ServingHealth.READINESS, ServingHealth.CLASSIFIER_SERVICE, "probs");
+      List.of(
+          ServingHealth.OVERALL,
+          ServingHealth.READINESS,
+          ServingHealth.CLASSIFIER_SERVICE,
+          "probs");
 
   @Test
   void healthFollowsWarmUpAndDrainAndReflectionListsTheServices() throws Exception {
     ModelConfig probs =
-        TestModels.fixtureModel("probabilities.onnx", BatchPolicy.builder().build(), 1).withName("probs");
+        TestModels.fixtureModel("probabilities.onnx", BatchPolicy.builder().build(), 1)
+            .withName("probs");
     ClassifierServer server =
-        new ClassifierServer(ServerConfig.of(0, List.of(probs)).toBuilder().shutdownGrace(Duration.ofSeconds(5)).build());
+        new ClassifierServer(
+            ServerConfig.of(0, List.of(probs)).toBuilder()
+                .shutdownGrace(Duration.ofSeconds(5))
+                .build());
     server.listen();
     ManagedChannel channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       for (String name : READINESS) {
-        assertThat(check(health, name)).as("'%s' before warm-up", name).isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(check(health, name))
+            .as("'%s' before warm-up", name)
+            .isEqualTo(ServingStatus.NOT_SERVING);
       }
       assertThat(check(health, ServingHealth.LIVENESS)).isEqualTo(ServingStatus.SERVING);
 
       server.loadModels();
       for (String name : READINESS) {
-        assertThat(check(health, name)).as("'%s' after warm-up", name).isEqualTo(ServingStatus.SERVING);
+        assertThat(check(health, name))
+            .as("'%s' after warm-up", name)
+            .isEqualTo(ServingStatus.SERVING);
       }
       assertThat(reflectedServices(channel))
           .contains("classifier.v1.Classifier", "grpc.health.v1.Health")

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin plane: Admin only on its own listener, admin permission required, ReloadModel only
- * from inside the model root (no "..", no absolute path outside, no symbolic-link escape), and
- * every action in the audit log with who asked.
+ * The admin plane: Admin only on its own listener, admin permission required, ReloadModel only from
+ * inside the model root (no "..", no absolute path outside, no symbolic-link escape), and every
+ * action in the audit log with who asked.
  */
 class AdminPlaneTest {
   @TempDir static Path tmp;
@@ -52,12 +52,14 @@ class AdminPlaneTest {
     outside = Files.createDirectories(tmp.resolve("elsewhere"));
     Path inside = Files.createDirectories(root.resolve("probs"));
     for (Path d : List.of(inside, outside)) {
-      for (String f : List.of("probabilities.onnx", "probabilities.json", "probabilities.labels.txt")) {
+      for (String f :
+          List.of("probabilities.onnx", "probabilities.json", "probabilities.labels.txt")) {
         Files.copy(TestModels.fixture(f), d.resolve(f));
       }
     }
     Files.createSymbolicLink(root.resolve("escape.onnx"), outside.resolve("probabilities.onnx"));
-    Files.createSymbolicLink(root.resolve("link-inside.onnx"), inside.resolve("probabilities.onnx"));
+    Files.createSymbolicLink(
+        root.resolve("link-inside.onnx"), inside.resolve("probabilities.onnx"));
     Path tokens = tmp.resolve("tokens.txt");
     Files.writeString(
         tokens,
@@ -67,8 +69,14 @@ class AdminPlaneTest {
             + "\n");
     ModelConfig probs =
         new ModelConfig(
-            "probs", inside.resolve("probabilities.onnx"), null, null,
-            BatchPolicy.builder().build(), List.of("cpu"), 1, TestModels.cpu());
+            "probs",
+            inside.resolve("probabilities.onnx"),
+            null,
+            null,
+            BatchPolicy.builder().build(),
+            List.of("cpu"),
+            1,
+            TestModels.cpu());
     ServerConfig config =
         ServerConfig.of(0, List.of(probs)).toBuilder()
             .security(
@@ -135,8 +143,12 @@ class AdminPlaneTest {
     ReloadModelResponse r =
         stub(admin, OPS)
             .reloadModel(
-                ReloadModelRequest.newBuilder().setModel("probs").setPath("probs/probabilities.onnx").build());
-    assertThat(r.getSource()).isEqualTo(root.resolve("probs/probabilities.onnx").toRealPath().toString());
+                ReloadModelRequest.newBuilder()
+                    .setModel("probs")
+                    .setPath("probs/probabilities.onnx")
+                    .build());
+    assertThat(r.getSource())
+        .isEqualTo(root.resolve("probs/probabilities.onnx").toRealPath().toString());
   }
 
   @Test
@@ -146,7 +158,8 @@ class AdminPlaneTest {
     assertThat(dots.getDescription()).startsWith("'..' is not allowed in a model path");
     assertThat(reload("probs/../../elsewhere/probabilities.onnx").getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(reload(root.resolve("probs/../../elsewhere/probabilities.onnx").toString()).getCode())
+    assertThat(
+            reload(root.resolve("probs/../../elsewhere/probabilities.onnx").toString()).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
     Status absolute = reload(outside.resolve("probabilities.onnx").toString());
     assertThat(absolute.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -167,7 +180,10 @@ class AdminPlaneTest {
     assertThat(audit.list)
         .map(ILoggingEvent::getFormattedMessage)
         .anySatisfy(
-            m -> assertThat(m).contains("ReloadModel model='probs' path='/etc/passwd' by ops (token): refused, PERMISSION_DENIED"))
+            m ->
+                assertThat(m)
+                    .contains(
+                        "ReloadModel model='probs' path='/etc/passwd' by ops (token): refused, PERMISSION_DENIED"))
         .anySatisfy(m -> assertThat(m).contains("ReloadModel model='probs' by ops (token): done"));
   }
 

@@ -93,8 +93,7 @@ class ConnectionPolicyEndToEndTest {
     try (ClassifierClient client =
         ClassifierClient.connect("127.0.0.1:" + server.port(), Duration.ofSeconds(30))) {
       ImageInput image = client.encoder("").encode(TestModels.samples().get(0));
-      assertThat(client.classifyAsync(request(image)).get(30, TimeUnit.SECONDS)
-              .getResultsCount())
+      assertThat(client.classifyAsync(request(image)).get(30, TimeUnit.SECONDS).getResultsCount())
           .isEqualTo(1);
       assertThat(client.channel().getState(false)).isEqualTo(ConnectivityState.READY);
       // the server ends the connection with GOAWAY once it is older than the age: the channel
@@ -102,8 +101,7 @@ class ConnectionPolicyEndToEndTest {
       await()
           .atMost(Duration.ofSeconds(15))
           .until(() -> client.channel().getState(false) == ConnectivityState.IDLE);
-      assertThat(client.classifyAsync(request(image)).get(30, TimeUnit.SECONDS)
-              .getResultsCount())
+      assertThat(client.classifyAsync(request(image)).get(30, TimeUnit.SECONDS).getResultsCount())
           .isEqualTo(1);
       assertThat(client.channel().getState(false)).isEqualTo(ConnectivityState.READY);
     } finally {

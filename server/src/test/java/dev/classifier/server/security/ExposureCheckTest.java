@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Safe defaults: no listener off loopback without TLS and authentication unless allowed. (No test
- * here binds a non-loopback address: the refusal comes before any socket is opened, and the
- * allowed case is checked without starting.)
+ * here binds a non-loopback address: the refusal comes before any socket is opened, and the allowed
+ * case is checked without starting.)
  */
 class ExposureCheckTest {
   private static final TlsConfig TLS = TlsConfig.of(Path.of("s.pem"), Path.of("s.key"));
@@ -45,7 +45,9 @@ class ExposureCheckTest {
     assertThatThrownBy(() -> ExposureCheck.check("127.0.0.1", adminExposed))
         .hasMessageStartingWith("refusing to listen for admin on 0.0.0.0");
     // the admin listener turned off is not checked
-    assertThat(ExposureCheck.check("127.0.0.1", adminExposed.withAdmin(new AdminConfig("0.0.0.0", -1, null))))
+    assertThat(
+            ExposureCheck.check(
+                "127.0.0.1", adminExposed.withAdmin(new AdminConfig("0.0.0.0", -1, null))))
         .isEmpty();
   }
 

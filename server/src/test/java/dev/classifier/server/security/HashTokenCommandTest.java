@@ -37,20 +37,33 @@ class HashTokenCommandTest {
   @Test
   void appendsAnEntryTheServerAcceptsAndPrintsTheTokenOnce(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("tokens.txt");
-    Run r = run("hash-token", "--name", "backend-a", "--models", "fashion-mnist,resnet50", "--append", file.toString());
+    Run r =
+        run(
+            "hash-token",
+            "--name",
+            "backend-a",
+            "--models",
+            "fashion-mnist,resnet50",
+            "--append",
+            file.toString());
     assertThat(r.code()).as(r.err()).isZero();
     String token = r.out().strip().replace("token: ", "");
     assertThat(token).startsWith("clf_");
-    assertThat(Files.readString(file)).doesNotContain(token).startsWith("name=backend-a hash=sha256$");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(Files.readString(file))
+        .doesNotContain(token)
+        .startsWith("name=backend-a hash=sha256$");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
 
-    Run admin = run("hash-token", "--name", "ops", "--models", "*", "--admin", "--append", file.toString());
+    Run admin =
+        run("hash-token", "--name", "ops", "--models", "*", "--admin", "--append", file.toString());
     assertThat(admin.code()).isZero();
     String opsToken = admin.out().strip().replace("token: ", "");
 
     try (TokenStore store = TokenStore.load(file)) {
       assertThat(store.authenticate(token))
-          .contains(new Principal("backend-a", Set.of("fashion-mnist", "resnet50"), false, "token"));
+          .contains(
+              new Principal("backend-a", Set.of("fashion-mnist", "resnet50"), false, "token"));
       assertThat(store.authenticate(opsToken))
           .contains(new Principal("ops", Set.of("*"), true, "token"));
       assertThat(store.authenticate("clf_wrong")).isEmpty();

@@ -43,7 +43,8 @@ class MetricsAuthTest {
       HttpResponse<String> none =
           http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(none.statusCode()).isEqualTo(401);
-      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
       HttpResponse<String> wrong =
           http.send(
               HttpRequest.newBuilder(uri).header("Authorization", "Bearer clf_nope").build(),

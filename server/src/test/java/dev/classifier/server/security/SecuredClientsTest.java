@@ -51,7 +51,9 @@ class SecuredClientsTest {
                     .toBuilder()
                     .security(
                         SecurityConfig.none()
-                            .withTls(TlsConfig.of(serverPem.cert(), serverPem.key()).withClientCa(caPem, ClientAuth.REQUIRE))
+                            .withTls(
+                                TlsConfig.of(serverPem.cert(), serverPem.key())
+                                    .withClientCa(caPem, ClientAuth.REQUIRE))
                             .withAuth(AuthConfig.tokens(tokens, Duration.ZERO)))
                     .build())
             .start();
@@ -80,7 +82,8 @@ class SecuredClientsTest {
         ClassifierClient.connect(
             "127.0.0.1:" + server.port(),
             Duration.ofSeconds(20),
-            ConnectionSecurity.tls(caPem).withClientCertificate(clientPem.cert(), clientPem.key()))) {
+            ConnectionSecurity.tls(caPem)
+                .withClientCertificate(clientPem.cert(), clientPem.key()))) {
       StatusRuntimeException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               StatusRuntimeException.class, () -> noToken.listModels());
@@ -111,20 +114,46 @@ class SecuredClientsTest {
     Path sample = TestModels.samples().get(0);
     Run ok =
         cli(
-            "classify", sample.toString(), "--server", "127.0.0.1:" + server.port(),
-            "--ca", caPem.toString(), "--cert", clientPem.cert().toString(),
-            "--key", clientPem.key().toString(), "--token-file", tokenFile.toString(), "--top-k", "1");
+            "classify",
+            sample.toString(),
+            "--server",
+            "127.0.0.1:" + server.port(),
+            "--ca",
+            caPem.toString(),
+            "--cert",
+            clientPem.cert().toString(),
+            "--key",
+            clientPem.key().toString(),
+            "--token-file",
+            tokenFile.toString(),
+            "--top-k",
+            "1");
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("Ankle boot");
     Run streamed =
         cli(
-            "classify", sample.toString(), "--stream", "--server", "127.0.0.1:" + server.port(),
-            "--ca", caPem.toString(), "--cert", clientPem.cert().toString(),
-            "--key", clientPem.key().toString(), "--token", TOKEN);
+            "classify",
+            sample.toString(),
+            "--stream",
+            "--server",
+            "127.0.0.1:" + server.port(),
+            "--ca",
+            caPem.toString(),
+            "--cert",
+            clientPem.cert().toString(),
+            "--key",
+            clientPem.key().toString(),
+            "--token",
+            TOKEN);
     assertThat(streamed.code()).as(streamed.err()).isZero();
     assertThat(streamed.out()).contains("Ankle boot");
     Run badFlags =
-        cli("models", "--server", "127.0.0.1:" + server.port(), "--cert", clientPem.cert().toString());
+        cli(
+            "models",
+            "--server",
+            "127.0.0.1:" + server.port(),
+            "--cert",
+            clientPem.cert().toString());
     assertThat(badFlags.code()).isEqualTo(2);
     assertThat(badFlags.err()).contains("a client certificate needs both --cert and --key");
   }

@@ -66,11 +66,14 @@ final class TestPki {
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b =
         new JcaX509v3CertificateBuilder(
-            subject, serial(), from(Duration.ofDays(-1)), from(Duration.ofDays(30)), subject,
+            subject,
+            serial(),
+            from(Duration.ofDays(-1)),
+            from(Duration.ofDays(30)),
+            subject,
             kp.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    b.addExtension(
-        Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     return new Issued(sign(b, kp.getPrivate()), kp.getPrivate());
   }
 
@@ -94,7 +97,11 @@ final class TestPki {
     KeyPair kp = keyPair();
     X509v3CertificateBuilder b =
         new JcaX509v3CertificateBuilder(
-            ca.cert(), serial(), from(notBefore), from(notAfter), new X500Name("CN=" + cn + ",O=test"),
+            ca.cert(),
+            serial(),
+            from(notBefore),
+            from(notAfter),
+            new X500Name("CN=" + cn + ",O=test"),
             kp.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     b.addExtension(

@@ -142,14 +142,21 @@ class TlsEndToEndTest {
             .toBuilder()
             .security(
                 SecurityConfig.none()
-                    .withTls(TlsConfig.of(server.cert(), server.key()).withClientCa(caPem, ClientAuth.REQUIRE))
+                    .withTls(
+                        TlsConfig.of(server.cert(), server.key())
+                            .withClientCa(caPem, ClientAuth.REQUIRE))
                     .withAuth(
                         AuthConfig.off()
                             .withCertificateIdentities(
                                 List.of(
                                     new CertificateIdentity(
-                                        "o=test, cn=backend-a", // order and case as written by a person
-                                        new Principal("backend-a", java.util.Set.of("*"), false, "certificate"))))))
+                                        "o=test, cn=backend-a", // order and case as written by a
+                                        // person
+                                        new Principal(
+                                            "backend-a",
+                                            java.util.Set.of("*"),
+                                            false,
+                                            "certificate"))))))
             .build();
     ClassifierServer s = new ClassifierServer(config).start();
     try {
@@ -264,7 +271,8 @@ class TlsEndToEndTest {
         "ca",
         java.security.cert.CertificateFactory.getInstance("X.509")
             .generateCertificate(Files.newInputStream(caPem)));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);

@@ -1,7 +1,6 @@
 package dev.classifier.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.classifier.batching.BatchPolicy;
@@ -42,9 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bearer-token authentication on a real Netty server: who is refused with which status (and that
- * no description echoes a token), per-model permissions for unary calls and each stream
- * item, open health, closed reflection, and a token removed from the file stops working.
+ * Bearer-token authentication on a real Netty server: who is refused with which status (and that no
+ * description echoes a token), per-model permissions for unary calls and each stream item, open
+ * health, closed reflection, and a token removed from the file stops working.
  */
 class TokenAuthEndToEndTest {
   @TempDir static Path dir;
@@ -76,8 +75,7 @@ class TokenAuthEndToEndTest {
         ServerConfig.of(0, List.of(TestModels.embedded(BatchPolicy.builder().build(), 1)))
             .toBuilder()
             .security(
-                SecurityConfig.none()
-                    .withAuth(AuthConfig.tokens(tokens, Duration.ofMillis(100))))
+                SecurityConfig.none().withAuth(AuthConfig.tokens(tokens, Duration.ofMillis(100))))
             .build();
     server = new ClassifierServer(config).start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -104,7 +102,9 @@ class TokenAuthEndToEndTest {
         .line();
   }
 
-  /** A stub sending {@code authorization: Bearer <token>} (raw header value when token has a space). */
+  /**
+   * A stub sending {@code authorization: Bearer <token>} (raw header value when token has a space).
+   */
   static <S extends AbstractStub<S>> S with(S stub, String token) {
     return stub.withCallCredentials(
         new CallCredentials() {
@@ -146,14 +146,18 @@ class TokenAuthEndToEndTest {
     String guess = "clf_thisIsNotAValidTokenButLooksLikeOne1234567";
     Status unknown = statusOf(() -> classifier(guess).classify(classify("")));
     assertThat(unknown.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(unknown.getDescription()).isEqualTo("unknown or revoked token").doesNotContain(guess);
+    assertThat(unknown.getDescription())
+        .isEqualTo("unknown or revoked token")
+        .doesNotContain(guess);
 
     Status basic = statusOf(() -> classifier("Basic " + ALL).classify(classify("")));
     assertThat(basic.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(basic.getDescription()).doesNotContain(ALL);
 
     // ListModels (no model in the message) still needs a token
-    assertThat(statusOf(() -> classifier(null).listModels(ListModelsRequest.getDefaultInstance())).getCode())
+    assertThat(
+            statusOf(() -> classifier(null).listModels(ListModelsRequest.getDefaultInstance()))
+                .getCode())
         .isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
@@ -172,7 +176,10 @@ class TokenAuthEndToEndTest {
     assertThat(statusOf(() -> classifier(ONLY_OTHER).classify(classify("resnet50"))).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
     // the identity may still list models (no model in that message)
-    assertThat(classifier(ONLY_OTHER).listModels(ListModelsRequest.getDefaultInstance()).getModelsCount())
+    assertThat(
+            classifier(ONLY_OTHER)
+                .listModels(ListModelsRequest.getDefaultInstance())
+                .getModelsCount())
         .isEqualTo(1);
   }
 
@@ -182,7 +189,8 @@ class TokenAuthEndToEndTest {
     assertThat(streamOne(ALL, "fashion-mnist").get(30, TimeUnit.SECONDS)).isEqualTo("served");
     // restricted token: the item is refused before it reaches the service
     String outcome = streamOne(ONLY_OTHER, "fashion-mnist").get(30, TimeUnit.SECONDS);
-    assertThat(outcome).isEqualTo("PERMISSION_DENIED identity 'other-only' may not use model 'fashion-mnist'");
+    assertThat(outcome)
+        .isEqualTo("PERMISSION_DENIED identity 'other-only' may not use model 'fashion-mnist'");
   }
 
   private static CompletableFuture<String> streamOne(String token, String model) {
@@ -246,7 +254,8 @@ class TokenAuthEndToEndTest {
                   public void onCompleted() {}
                 });
     r.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(reflection.get(10, TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
     r.onCompleted();
   }
 

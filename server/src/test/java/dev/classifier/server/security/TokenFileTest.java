@@ -57,12 +57,21 @@ class TokenFileTest {
             new String[] {"name=a models=*", "token file line 1: name and hash are required"},
             new String[] {"\nname=a hash=" + h, "token file line 2: models is required"},
             new String[] {"name=a hash=md5$x$y models=*", "token file line 1: hash must look like"},
-            new String[] {"name=a hash=" + h + " models=* admin=yes", "token file line 1: admin must be"},
-            new String[] {"name=a hash=" + h + " models=* colour=red", "token file line 1: unknown field 'colour'"},
-            new String[] {"name=a hash=" + h + " models=\nname=a hash=" + h + " models=*",
-              "token file line 1: identity 'a' names no models"},
-            new String[] {"name=a hash=" + h + " models=*\nname=a hash=" + h + " models=*",
-              "token file line 2: name 'a' appears twice"});
+            new String[] {
+              "name=a hash=" + h + " models=* admin=yes", "token file line 1: admin must be"
+            },
+            new String[] {
+              "name=a hash=" + h + " models=* colour=red",
+              "token file line 1: unknown field 'colour'"
+            },
+            new String[] {
+              "name=a hash=" + h + " models=\nname=a hash=" + h + " models=*",
+              "token file line 1: identity 'a' names no models"
+            },
+            new String[] {
+              "name=a hash=" + h + " models=*\nname=a hash=" + h + " models=*",
+              "token file line 2: name 'a' appears twice"
+            });
     for (String[] c : cases) {
       assertThatThrownBy(() -> TokenFile.parse(c[0].getBytes(StandardCharsets.UTF_8)))
           .as(c[0])

@@ -133,14 +133,21 @@ class ServerWarmupTest {
       // ... but client metrics hold only the one shed call
       assertThat(metrics.meter(MetricNames.model(model, "requests")).getCount()).isZero();
       assertThat(
-              metrics.counter(MetricNames.grpcRequests("classifier", "Classifier/Classify", "OK")).getCount())
-          .isZero();
-      assertThat(
-              metrics.counter(MetricNames.grpcRequests("classifier", "Classifier/ClassifyStream", "OK")).getCount())
+              metrics
+                  .counter(MetricNames.grpcRequests("classifier", "Classifier/Classify", "OK"))
+                  .getCount())
           .isZero();
       assertThat(
               metrics
-                  .counter(MetricNames.grpcRequests("classifier", "Classifier/Classify", "RESOURCE_EXHAUSTED"))
+                  .counter(
+                      MetricNames.grpcRequests("classifier", "Classifier/ClassifyStream", "OK"))
+                  .getCount())
+          .isZero();
+      assertThat(
+              metrics
+                  .counter(
+                      MetricNames.grpcRequests(
+                          "classifier", "Classifier/Classify", "RESOURCE_EXHAUSTED"))
                   .getCount())
           .isEqualTo(1);
 
@@ -151,9 +158,10 @@ class ServerWarmupTest {
           .until(
               () ->
                   metrics
-                      .counter(MetricNames.grpcRequests("classifier", "Classifier/Classify", "OK"))
-                      .getCount()
-                  == 1);
+                          .counter(
+                              MetricNames.grpcRequests("classifier", "Classifier/Classify", "OK"))
+                          .getCount()
+                      == 1);
     } finally {
       release.complete(null);
       channel.shutdownNow();

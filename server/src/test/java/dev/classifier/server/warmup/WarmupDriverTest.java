@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The driver with scripted warmers on a fake clock: each send advances the clock by the latency
- * the script gives for that request, so convergence and the time cap are exact.
+ * The driver with scripted warmers on a fake clock: each send advances the clock by the latency the
+ * script gives for that request, so convergence and the time cap are exact.
  */
 class WarmupDriverTest {
   private static ServedModel model;
@@ -35,7 +35,13 @@ class WarmupDriverTest {
 
   private static WarmupConfig config(int minRequests, long maxMillis, int concurrency) {
     return new WarmupConfig(
-        true, minRequests, Duration.ZERO, Duration.ofMillis(maxMillis), 10, 10, concurrency,
+        true,
+        minRequests,
+        Duration.ZERO,
+        Duration.ofMillis(maxMillis),
+        10,
+        10,
+        concurrency,
         Duration.ofMillis(100));
   }
 

@@ -13,7 +13,13 @@ class WarmupProgressTest {
 
   private static WarmupConfig config(int minRequests, long minMillis, long maxMillis) {
     return new WarmupConfig(
-        true, minRequests, Duration.ofMillis(minMillis), Duration.ofMillis(maxMillis), 2, 10, 1,
+        true,
+        minRequests,
+        Duration.ofMillis(minMillis),
+        Duration.ofMillis(maxMillis),
+        2,
+        10,
+        1,
         Duration.ofMillis(100));
   }
 

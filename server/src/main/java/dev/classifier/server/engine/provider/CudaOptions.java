@@ -18,15 +18,17 @@ import java.util.Set;
  *     CudaGraphs}). Default off
  */
 public record CudaOptions(
-    long gpuMemLimitBytes, String arenaExtendStrategy, String cudnnConvAlgoSearch, boolean cudaGraph) {
+    long gpuMemLimitBytes,
+    String arenaExtendStrategy,
+    String cudnnConvAlgoSearch,
+    boolean cudaGraph) {
 
   private static final Set<String> ARENA = Set.of("kNextPowerOfTwo", "kSameAsRequested");
   private static final Set<String> CONV = Set.of("EXHAUSTIVE", "HEURISTIC", "DEFAULT");
 
   public CudaOptions {
     if (gpuMemLimitBytes < 0) {
-      throw new IllegalArgumentException(
-          "gpuMemLimitBytes must be >= 0, got " + gpuMemLimitBytes);
+      throw new IllegalArgumentException("gpuMemLimitBytes must be >= 0, got " + gpuMemLimitBytes);
     }
     arenaExtendStrategy = Objects.requireNonNullElse(arenaExtendStrategy, "kNextPowerOfTwo");
     if (!ARENA.contains(arenaExtendStrategy)) {

@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 /**
  * {@link GpuFacts} from the running host: the GPU's name from ONNX Runtime's device discovery
  * ({@link OrtEnvironment#getEpDevices()}: vendor, PCI device id and description) or else from
- * {@code nvidia-smi --query-gpu=name} (bounded by {@link #SMI_TIMEOUT}), the TensorRT
- * version from the {@code CLASSIFIER_TENSORRT_VERSION} environment variable or else from the file
- * name of {@code libnvinfer.so.X.Y.Z} on the library path (ONNX Runtime Java does not expose it).
+ * {@code nvidia-smi --query-gpu=name} (bounded by {@link #SMI_TIMEOUT}), the TensorRT version from
+ * the {@code CLASSIFIER_TENSORRT_VERSION} environment variable or else from the file name of {@code
+ * libnvinfer.so.X.Y.Z} on the library path (ONNX Runtime Java does not expose it).
  */
 public final class DetectedGpuFacts implements GpuFacts {
   private static final Pattern NVINFER = Pattern.compile("libnvinfer\\.so\\.(\\d+\\.\\d+\\.\\d+)");
@@ -66,7 +66,11 @@ public final class DetectedGpuFacts implements GpuFacts {
     }
     return commandOutput(
         List.of(
-            "nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", Integer.toString(index)),
+            "nvidia-smi",
+            "--query-gpu=name",
+            "--format=csv,noheader",
+            "-i",
+            Integer.toString(index)),
         SMI_TIMEOUT);
   }
 
@@ -85,7 +89,8 @@ public final class DetectedGpuFacts implements GpuFacts {
       if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         return UNKNOWN;
       }
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       String line = out.lines().findFirst().orElse("").trim();
       return p.exitValue() == 0 && !line.isEmpty() ? line : UNKNOWN;
     } catch (IOException e) {

@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * What a serialized TensorRT engine depends on, and the cache directory it gets: a change of the
  * model's bytes, the GPU model, the ONNX Runtime version or the TensorRT version gives a new
- * directory, so a stale engine is never loaded (TensorRT engines are specific to all four).
- * Unknown values take part literally (e.g. "unknown"), so they never collide with known ones.
+ * directory, so a stale engine is never loaded (TensorRT engines are specific to all four). Unknown
+ * values take part literally (e.g. "unknown"), so they never collide with known ones.
  *
  * @param modelSha256 hex SHA-256 of the model file's bytes
  * @param deviceName the GPU's name (e.g. "NVIDIA A10G")
@@ -37,12 +37,14 @@ public record EngineCacheKey(
   /** {@code root/engine-<hash of all four>}: where this model's engines are cached. */
   public Path engineDirectory(Path root) {
     return root.resolve(
-        "engine-" + sha256(String.join("\n", modelSha256, deviceName, ortVersion, tensorRtVersion)));
+        "engine-"
+            + sha256(String.join("\n", modelSha256, deviceName, ortVersion, tensorRtVersion)));
   }
 
   /** {@code root/timing-<hash of GPU and versions>}: layer timings, shared by models. */
   public Path timingDirectory(Path root) {
-    return root.resolve("timing-" + sha256(String.join("\n", deviceName, ortVersion, tensorRtVersion)));
+    return root.resolve(
+        "timing-" + sha256(String.join("\n", deviceName, ortVersion, tensorRtVersion)));
   }
 
   static String sha256(String s) {

@@ -15,10 +15,10 @@ import java.util.TreeSet;
 /**
  * Which provider ran each node of a session, read from ONNX Runtime's profile of a real run (each
  * node event names its {@code provider}). This is the provider truth ONNX Runtime Java allows: it
- * has no API for node assignment, but the profile records where every kernel actually ran, including
- * the nodes TensorRT or CUDA left to the CPU. A TensorRT subgraph counts as one node (one fused
- * kernel). The copies ONNX Runtime inserts between host and device (MemcpyFromHost/ToHost) are
- * not counted: they are transfers, not a fallback.
+ * has no API for node assignment, but the profile records where every kernel actually ran,
+ * including the nodes TensorRT or CUDA left to the CPU. A TensorRT subgraph counts as one node (one
+ * fused kernel). The copies ONNX Runtime inserts between host and device (MemcpyFromHost/ToHost)
+ * are not counted: they are transfers, not a fallback.
  *
  * @param nodesByProvider short provider name (tensorrt, cuda, cpu, or ONNX Runtime's own name for
  *     others) to the number of distinct nodes it ran; insertion order = most nodes first
@@ -120,7 +120,10 @@ public record NodePlacement(
       if (sb.length() > 0) {
         sb.append(", ");
       }
-      sb.append(e.getKey()).append(' ').append(e.getValue()).append(e.getValue() == 1 ? " node" : " nodes");
+      sb.append(e.getKey())
+          .append(' ')
+          .append(e.getValue())
+          .append(e.getValue() == 1 ? " node" : " nodes");
       Set<String> o = opsByProvider.get(e.getKey());
       if (o != null && !o.isEmpty() && o.size() <= 8) {
         sb.append(" (").append(String.join(", ", o)).append(')');

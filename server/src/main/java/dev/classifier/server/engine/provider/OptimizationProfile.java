@@ -5,15 +5,15 @@ import java.util.StringJoiner;
 
 /**
  * A TensorRT optimization profile for the model's input, as ONNX Runtime takes it ({@code
- * trt_profile_min_shapes} etc., {@code name:1x3x224x224}). The three are always set together
- * (ONNX Runtime ignores a partial set), and max is the instance's batch bound, so no batch the
- * batcher forms falls outside the engine and no engine is built for batches it never forms.
+ * trt_profile_min_shapes} etc., {@code name:1x3x224x224}). The three are always set together (ONNX
+ * Runtime ignores a partial set), and max is the instance's batch bound, so no batch the batcher
+ * forms falls outside the engine and no engine is built for batches it never forms.
  */
 public record OptimizationProfile(String min, String opt, String max) {
 
   /**
-   * The profile of a dynamically batched input; empty for a fixed-batch graph (its shape is
-   * static, TensorRT needs no profile).
+   * The profile of a dynamically batched input; empty for a fixed-batch graph (its shape is static,
+   * TensorRT needs no profile).
    *
    * @param imageShape one image's shape (no batch dimension), every dimension concrete
    * @param optBatch 0 = {@code maxBatch}

@@ -7,9 +7,9 @@ import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import java.util.Map;
 
 /**
- * Registers providers through {@link OrtTensorRTProviderOptions} and {@link
- * OrtCUDAProviderOptions} ({@code SessionOptions.addTensorrt} / {@code addCUDA}). Needs the GPU
- * build of ONNX Runtime (Maven profile {@code gpu}).
+ * Registers providers through {@link OrtTensorRTProviderOptions} and {@link OrtCUDAProviderOptions}
+ * ({@code SessionOptions.addTensorrt} / {@code addCUDA}). Needs the GPU build of ONNX Runtime
+ * (Maven profile {@code gpu}).
  */
 final class OrtProviderAppender implements ProviderAppender {
 

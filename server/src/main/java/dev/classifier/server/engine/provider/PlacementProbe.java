@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads where a session's nodes ran from the profile of its runs so far (the session must have
- * been created with profiling on), ends the profiling, deletes the file, and enforces {@code
+ * Reads where a session's nodes ran from the profile of its runs so far (the session must have been
+ * created with profiling on), ends the profiling, deletes the file, and enforces {@code
  * requireProvider}.
  */
 public final class PlacementProbe {

@@ -28,9 +28,7 @@ public record ProviderOptions(
           && !requireProvider.equals("cuda")
           && !requireProvider.equals("tensorrt")) {
         throw new IllegalArgumentException(
-            "requireProvider must be cpu, cuda or tensorrt, got '"
-                + requireProvider
-                + "'");
+            "requireProvider must be cpu, cuda or tensorrt, got '" + requireProvider + "'");
       }
     }
     if (tensorrt.fp16() == TensorRtOptions.Fp16.ON && !allowReducedPrecision) {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param builderOptimizationLevel {@code trt_builder_optimization_level}, 0..5 (higher: longer
  *     build, faster engine). Default 3 (ONNX Runtime's and TensorRT's default)
  * @param engineCache {@code trt_engine_cache_enable}: serialized engines are kept under {@code
- *     cacheDir} in a directory keyed by model, GPU and versions ({@link EngineCacheKey}). Default on
+ *     cacheDir} in a directory keyed by model, GPU and versions ({@link EngineCacheKey}). Default
+ *     on
  * @param timingCache {@code trt_timing_cache_enable}: layer timings shared by later builds on the
  *     same GPU. Default on
  * @param cacheDir root of the engine and timing caches; a configured path is resolved against the
@@ -49,8 +50,7 @@ public record TensorRtOptions(
         case "on", "true" -> ON;
         case "off", "false" -> OFF;
         default ->
-            throw new IllegalArgumentException(
-                "fp16 must be auto, on or off, got '" + s + "'");
+            throw new IllegalArgumentException("fp16 must be auto, on or off, got '" + s + "'");
       };
     }
   }
@@ -61,23 +61,21 @@ public record TensorRtOptions(
    */
   public static final Path DEFAULT_CACHE_DIR =
       Path.of(System.getProperty("java.io.tmpdir"), "classifier-trt-cache");
+
   public static final int DEFAULT_BUILDER_OPTIMIZATION_LEVEL = 3;
 
   public TensorRtOptions {
     Objects.requireNonNull(fp16, "fp16");
     cacheDir = cacheDir == null ? DEFAULT_CACHE_DIR : cacheDir;
     if (workspaceBytes < 0) {
-      throw new IllegalArgumentException(
-          "workspaceBytes must be >= 0, got " + workspaceBytes);
+      throw new IllegalArgumentException("workspaceBytes must be >= 0, got " + workspaceBytes);
     }
     if (builderOptimizationLevel < 0 || builderOptimizationLevel > 5) {
       throw new IllegalArgumentException(
-          "builderOptimizationLevel must be in [0, 5], got "
-              + builderOptimizationLevel);
+          "builderOptimizationLevel must be in [0, 5], got " + builderOptimizationLevel);
     }
     if (profileMinBatch < 1) {
-      throw new IllegalArgumentException(
-          "profileMinBatch must be >= 1, got " + profileMinBatch);
+      throw new IllegalArgumentException("profileMinBatch must be >= 1, got " + profileMinBatch);
     }
     if (profileOptBatch < 0 || (profileOptBatch > 0 && profileOptBatch < profileMinBatch)) {
       throw new IllegalArgumentException(
@@ -91,13 +89,27 @@ public record TensorRtOptions(
   /** The documented defaults. */
   public static TensorRtOptions defaults() {
     return new TensorRtOptions(
-        Fp16.AUTO, 0, DEFAULT_BUILDER_OPTIMIZATION_LEVEL, true, true, DEFAULT_CACHE_DIR, 1, 0,
+        Fp16.AUTO,
+        0,
+        DEFAULT_BUILDER_OPTIMIZATION_LEVEL,
+        true,
+        true,
+        DEFAULT_CACHE_DIR,
+        1,
+        0,
         false);
   }
 
   public TensorRtOptions withCacheDir(Path dir) {
     return new TensorRtOptions(
-        fp16, workspaceBytes, builderOptimizationLevel, engineCache, timingCache, dir,
-        profileMinBatch, profileOptBatch, cudaGraph);
+        fp16,
+        workspaceBytes,
+        builderOptimizationLevel,
+        engineCache,
+        timingCache,
+        dir,
+        profileMinBatch,
+        profileOptBatch,
+        cudaGraph);
   }
 }

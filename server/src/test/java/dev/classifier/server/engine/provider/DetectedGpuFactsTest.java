@@ -30,10 +30,10 @@ class DetectedGpuFactsTest {
             DetectedGpuFacts.commandOutput(
                 List.of("sh", "-c", "printf 'NVIDIA L4\\nsecond line\\n'"), Duration.ofSeconds(10)))
         .isEqualTo("NVIDIA L4");
-    assertThat(DetectedGpuFacts.commandOutput(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10)))
-        .isEqualTo("unknown");
     assertThat(
-            DetectedGpuFacts.commandOutput(List.of("no-such-tool-here"), Duration.ofSeconds(10)))
+            DetectedGpuFacts.commandOutput(List.of("sh", "-c", "exit 3"), Duration.ofSeconds(10)))
+        .isEqualTo("unknown");
+    assertThat(DetectedGpuFacts.commandOutput(List.of("no-such-tool-here"), Duration.ofSeconds(10)))
         .isEqualTo("unknown");
     long start = System.nanoTime();
     assertThat(DetectedGpuFacts.commandOutput(List.of("sleep", "30"), Duration.ofMillis(200)))

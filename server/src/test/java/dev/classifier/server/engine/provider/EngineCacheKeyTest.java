@@ -18,9 +18,9 @@ class EngineCacheKeyTest {
 
   @Test
   void theModelHashIsSha256OfTheBytes() throws Exception {
-    String expected =
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MODEL));
-    assertThat(EngineCacheKey.of(MODEL, "gpu", "1.29.0", "10.9.0").modelSha256()).isEqualTo(expected);
+    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MODEL));
+    assertThat(EngineCacheKey.of(MODEL, "gpu", "1.29.0", "10.9.0").modelSha256())
+        .isEqualTo(expected);
   }
 
   @Test
@@ -29,13 +29,15 @@ class EngineCacheKeyTest {
     List<EngineCacheKey> variants =
         List.of(
             base,
-            EngineCacheKey.of("model-v2".getBytes(StandardCharsets.UTF_8), "NVIDIA L4", "1.29.0", "10.9.0"),
+            EngineCacheKey.of(
+                "model-v2".getBytes(StandardCharsets.UTF_8), "NVIDIA L4", "1.29.0", "10.9.0"),
             EngineCacheKey.of(MODEL, "NVIDIA A10G", "1.29.0", "10.9.0"),
             EngineCacheKey.of(MODEL, "NVIDIA L4", "1.30.0", "10.9.0"),
             EngineCacheKey.of(MODEL, "NVIDIA L4", "1.29.0", "10.11.0"),
             EngineCacheKey.of(MODEL, "NVIDIA L4", "1.29.0", GpuFacts.UNKNOWN),
             EngineCacheKey.of(MODEL, GpuFacts.UNKNOWN, "1.29.0", "10.9.0"));
-    Set<Path> dirs = variants.stream().map(k -> k.engineDirectory(ROOT)).collect(Collectors.toSet());
+    Set<Path> dirs =
+        variants.stream().map(k -> k.engineDirectory(ROOT)).collect(Collectors.toSet());
     assertThat(dirs).hasSize(variants.size());
     assertThat(EngineCacheKey.of(MODEL, "NVIDIA L4", "1.29.0", "10.9.0").engineDirectory(ROOT))
         .isEqualTo(base.engineDirectory(ROOT));
@@ -46,7 +48,8 @@ class EngineCacheKeyTest {
   void theTimingCacheIsSharedByModelsButNotByGpusOrVersions() {
     EngineCacheKey a = EngineCacheKey.of(MODEL, "NVIDIA L4", "1.29.0", "10.9.0");
     EngineCacheKey otherModel =
-        EngineCacheKey.of("other".getBytes(StandardCharsets.UTF_8), "NVIDIA L4", "1.29.0", "10.9.0");
+        EngineCacheKey.of(
+            "other".getBytes(StandardCharsets.UTF_8), "NVIDIA L4", "1.29.0", "10.9.0");
     assertThat(otherModel.timingDirectory(ROOT)).isEqualTo(a.timingDirectory(ROOT));
     assertThat(EngineCacheKey.of(MODEL, "NVIDIA T4", "1.29.0", "10.9.0").timingDirectory(ROOT))
         .isNotEqualTo(a.timingDirectory(ROOT));

@@ -31,7 +31,8 @@ class NodePlacementTest {
     NodePlacement p =
         parse(
             "[{\"cat\":\"Session\",\"name\":\"model_run\",\"args\":{}},"
-                + node("TRTKernel_graph_main_0", "TRTKernel_graph_main_0", "TensorrtExecutionProvider")
+                + node(
+                    "TRTKernel_graph_main_0", "TRTKernel_graph_main_0", "TensorrtExecutionProvider")
                 + ","
                 + node("shape_1", "Shape", "CPUExecutionProvider")
                 + ","
@@ -41,12 +42,15 @@ class NodePlacementTest {
                 + ","
                 + node("shape_1", "Shape", "CPUExecutionProvider")
                 + "]");
-    assertThat(p.nodesByProvider()).containsExactly(
-        java.util.Map.entry("cpu", 2), java.util.Map.entry("tensorrt", 1));
+    assertThat(p.nodesByProvider())
+        .containsExactly(java.util.Map.entry("cpu", 2), java.util.Map.entry("tensorrt", 1));
     assertThat(p.primary(List.of("tensorrt", "cuda", "cpu"))).isEqualTo("tensorrt");
     assertThat(p.nodesNotOn("tensorrt")).isEqualTo(2);
-    assertThat(p.describe()).isEqualTo("cpu 2 nodes (Gather, Shape), tensorrt 1 node (TRTKernel_graph_main_0)");
-    assertThat(new DevicePlacement("gpu:0", List.of("tensorrt", "cuda", "cpu"), p).runsOnlyOn("tensorrt"))
+    assertThat(p.describe())
+        .isEqualTo("cpu 2 nodes (Gather, Shape), tensorrt 1 node (TRTKernel_graph_main_0)");
+    assertThat(
+            new DevicePlacement("gpu:0", List.of("tensorrt", "cuda", "cpu"), p)
+                .runsOnlyOn("tensorrt"))
         .isFalse();
   }
 

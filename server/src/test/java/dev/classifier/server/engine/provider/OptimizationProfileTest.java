@@ -11,7 +11,8 @@ class OptimizationProfileTest {
 
   @Test
   void minOptMaxComeFromTheBatchBoundsAndTheImageShape() {
-    OptimizationProfile p = OptimizationProfile.derive("input", IMAGE, true, 1, 8, 32).orElseThrow();
+    OptimizationProfile p =
+        OptimizationProfile.derive("input", IMAGE, true, 1, 8, 32).orElseThrow();
     assertThat(p.min()).isEqualTo("input:1x3x224x224");
     assertThat(p.opt()).isEqualTo("input:8x3x224x224");
     assertThat(p.max()).isEqualTo("input:32x3x224x224");
@@ -20,7 +21,8 @@ class OptimizationProfileTest {
   @Test
   void optDefaultsToTheMaxBatch() {
     OptimizationProfile p =
-        OptimizationProfile.derive("pixels", new long[] {224, 224, 3}, true, 1, 0, 16).orElseThrow();
+        OptimizationProfile.derive("pixels", new long[] {224, 224, 3}, true, 1, 0, 16)
+            .orElseThrow();
     assertThat(p.opt()).isEqualTo("pixels:16x224x224x3").isEqualTo(p.max());
     assertThat(OptimizationProfile.batches(1, 0, 16)).containsExactly(1, 16);
     assertThat(OptimizationProfile.batches(2, 4, 8)).containsExactly(2, 4, 8);

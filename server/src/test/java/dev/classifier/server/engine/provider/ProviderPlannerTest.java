@@ -35,7 +35,8 @@ class ProviderPlannerTest {
           "y",
           new long[] {1, 10},
           10);
-  private static final EngineCacheKey KEY = new EngineCacheKey("ab", "NVIDIA L4", "1.29.0", "10.9.0");
+  private static final EngineCacheKey KEY =
+      new EngineCacheKey("ab", "NVIDIA L4", "1.29.0", "10.9.0");
   private static final Path CACHE = Path.of("/var/cache/trt");
 
   private static ProviderOptions options(TensorRtOptions trt, CudaOptions cuda, boolean reduced) {
@@ -54,7 +55,9 @@ class ProviderPlannerTest {
             ProviderOptions.defaults().withCacheDir(CACHE),
             RESNET,
             new ProviderPlanner.Target(1, 16, KEY));
-    assertThat(plan.steps()).extracting(ProviderPlan.Step::provider).containsExactly("tensorrt", "cuda");
+    assertThat(plan.steps())
+        .extracting(ProviderPlan.Step::provider)
+        .containsExactly("tensorrt", "cuda");
     assertThat(plan.requested()).containsExactly("tensorrt", "cuda", "cpu");
   }
 
@@ -88,7 +91,8 @@ class ProviderPlannerTest {
     TensorRtOptions auto = trt(TensorRtOptions.Fp16.AUTO, false);
     assertThat(ProviderPlanner.fp16(options(auto, null, false), RESNET)).isFalse();
     assertThat(ProviderPlanner.fp16(options(auto, null, true), RESNET)).isTrue();
-    assertThat(ProviderPlanner.fp16(options(trt(TensorRtOptions.Fp16.OFF, false), null, true), RESNET))
+    assertThat(
+            ProviderPlanner.fp16(options(trt(TensorRtOptions.Fp16.OFF, false), null, true), RESNET))
         .isFalse();
     assertThatThrownBy(() -> options(trt(TensorRtOptions.Fp16.ON, false), null, false))
         .isInstanceOf(IllegalArgumentException.class)
@@ -106,7 +110,8 @@ class ProviderPlannerTest {
   @Test
   void explicitWorkspaceAndCudaSettingsBecomeOrtKeys() {
     TensorRtOptions t =
-        new TensorRtOptions(TensorRtOptions.Fp16.OFF, 1L << 30, 5, false, false, CACHE, 2, 4, false);
+        new TensorRtOptions(
+            TensorRtOptions.Fp16.OFF, 1L << 30, 5, false, false, CACHE, 2, 4, false);
     CudaOptions c = new CudaOptions(2_000_000_000L, "kSameAsRequested", "HEURISTIC", false);
     ProviderPlan plan =
         ProviderPlanner.plan(
@@ -137,7 +142,10 @@ class ProviderPlannerTest {
   void cudaDefaultsLeaveTheMemoryLimitToOnnxRuntime() {
     ProviderPlan plan =
         ProviderPlanner.plan(
-            List.of("cuda"), ProviderOptions.defaults(), RESNET, new ProviderPlanner.Target(0, 8, null));
+            List.of("cuda"),
+            ProviderOptions.defaults(),
+            RESNET,
+            new ProviderPlanner.Target(0, 8, null));
     assertThat(plan.steps().get(0).keys())
         .containsEntry("arena_extend_strategy", "kNextPowerOfTwo")
         .containsEntry("cudnn_conv_algo_search", "EXHAUSTIVE")
@@ -169,7 +177,9 @@ class ProviderPlannerTest {
   void aFixedBatchGraphGetsNoProfile() {
     ProviderPlan plan =
         ProviderPlanner.plan(
-            List.of("tensorrt"), ProviderOptions.defaults().withCacheDir(CACHE), FIXED,
+            List.of("tensorrt"),
+            ProviderOptions.defaults().withCacheDir(CACHE),
+            FIXED,
             new ProviderPlanner.Target(0, 1, KEY));
     assertThat(plan.steps().get(0).keys())
         .doesNotContainKeys(
@@ -180,7 +190,9 @@ class ProviderPlannerTest {
   void theCpuDeviceGetsNoGpuProviderAndSaysSo() {
     ProviderPlan plan =
         ProviderPlanner.plan(
-            List.of("tensorrt", "cuda"), ProviderOptions.defaults(), RESNET,
+            List.of("tensorrt", "cuda"),
+            ProviderOptions.defaults(),
+            RESNET,
             new ProviderPlanner.Target(-1, 8, null));
     assertThat(plan.steps()).isEmpty();
     assertThat(plan.requested()).containsExactly("cpu");
