@@ -37,7 +37,7 @@ class ProviderMetricTest {
             .isEqualTo(1.0);
       }
       assertThat(s.family("classifier_instance_provider")).doesNotContain("provider=\"cuda\"");
-      assertThat(server.describe()).contains("2 instance(s) on cpu=cpu)");
+      assertThat(server.describe()).contains("2 instance(s) on cpu=cpu, ONNX Runtime intra-op");
     }
   }
 }
