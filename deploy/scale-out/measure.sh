@@ -23,6 +23,7 @@ metrics_port="${METRICS_PORT:-9191}"
 concurrency="${CONCURRENCY:-32}"
 out="${OUT:-deploy/scale-out/results}"
 # GIT_COMMIT, publish_summary: each run's summary goes to docs/results/<date>-scale-out-NAME.json
+# shellcheck source=loadtest/bench/results.sh disable=SC1091
 source loadtest/bench/results.sh
 hosts=(127.0.0.1 127.0.0.2 127.0.0.3)
 pids=("" "" "")

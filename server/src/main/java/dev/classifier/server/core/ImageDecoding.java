@@ -255,19 +255,28 @@ public final class ImageDecoding implements AutoCloseable {
     CompletableFuture<InferenceInput> result = new CompletableFuture<>();
     Runnable task =
         () -> {
+          // the stage's capacity is given back before the future completes, so a caller that has
+          // its answer never finds this image still counted (or the stage still full)
+          InferenceInput input = null;
+          Throwable failure = null;
           try {
             if (result.isDone()) {
               skipped.increment(); // cancelled while queued: no decode
             } else {
               decoded.increment();
-              result.complete(run(field, encoded, spec, model));
+              input = run(field, encoded, spec, model);
             }
           } catch (Throwable t) { // an Error too: the request is answered, never left pending
-            result.completeExceptionally(
-                t instanceof RuntimeException ? t : new InternalFailure("image decode failed", t));
+            failure =
+                t instanceof RuntimeException ? t : new InternalFailure("image decode failed", t);
           } finally {
             budgetUsed.addAndGet(-cost);
             pending.release();
+          }
+          if (failure != null) {
+            result.completeExceptionally(failure);
+          } else if (input != null) {
+            result.complete(input);
           }
         };
     try {
