@@ -36,14 +36,14 @@ public record OrtThreading(int intraOpThreads, boolean intraOpSpinning) {
   }
 
   /**
-   * The server's rule for an explicit count of {@code threads} on {@code processors}: spinning only
-   * while the pool leaves a processor free for gRPC.
+   * The server's rule for an explicit count of {@code threads} on {@code processors}: spinning
+   * (stopped after each run) while the pool has workers and is not oversubscribed.
    */
   public static OrtThreading serverRule(int threads, int processors) {
     if (threads < 1) {
       throw new IllegalArgumentException("the server rule needs threads >= 1, got " + threads);
     }
-    return new OrtThreading(threads, threads > 1 && threads < processors);
+    return new OrtThreading(threads, threads > 1 && threads <= processors);
   }
 
   /** Sets the thread count and the spinning keys on {@code options}. */

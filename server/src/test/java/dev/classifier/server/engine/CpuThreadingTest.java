@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class CpuThreadingTest {
   // Expected values worked out by hand from the rule in docs/OPERATIONS.md ("CPU threads"):
-  // every processor up to 3, all but one from 4 on; spinning only when the pool leaves a core free
-  // and has a worker at all.
+  // every processor up to 3, all but one from 4 on; spinning (stopped after each run) only when the
+  // pool has a worker at all and is not oversubscribed (threads <= processors).
 
   @Test
   void oneProcessorGetsOneThreadWithoutSpinning() {
@@ -23,10 +23,10 @@ class CpuThreadingTest {
   }
 
   @Test
-  void twoProcessorsGiveThePoolBothCoresAndNoSpinning() {
+  void twoProcessorsGiveThePoolBothCoresSpinningWithinARun() {
     CpuThreading t = CpuThreading.choose(0, 2);
     assertThat(t.intraOpThreads()).isEqualTo(2);
-    assertThat(t.intraOpSpinning()).isFalse();
+    assertThat(t.intraOpSpinning()).isTrue();
   }
 
   @Test
@@ -39,7 +39,7 @@ class CpuThreadingTest {
   @Test
   void theReservedCoreStartsAtFourProcessors() {
     assertThat(CpuThreading.choose(0, 3).intraOpThreads()).isEqualTo(3);
-    assertThat(CpuThreading.choose(0, 3).intraOpSpinning()).isFalse();
+    assertThat(CpuThreading.choose(0, 3).intraOpSpinning()).isTrue();
     assertThat(CpuThreading.choose(0, 4).intraOpThreads()).isEqualTo(3);
     assertThat(CpuThreading.choose(0, 4).intraOpSpinning()).isTrue();
   }
@@ -78,8 +78,8 @@ class CpuThreadingTest {
   void appliesTheSpinningKeysOfOnnxRuntime() throws Exception {
     try (OrtSession.SessionOptions off = new OrtSession.SessionOptions();
         OrtSession.SessionOptions on = new OrtSession.SessionOptions()) {
-      CpuThreading.choose(0, 2).applyTo(off);
-      CpuThreading.choose(0, 8).applyTo(on);
+      CpuThreading.choose(1, 2).applyTo(off);
+      CpuThreading.choose(0, 2).applyTo(on);
       // key names as in ONNX Runtime's onnxruntime_session_options_config_keys.h
       assertThat(off.getConfigEntries())
           .containsEntry("session.intra_op.allow_spinning", "0")
@@ -109,7 +109,9 @@ class CpuThreadingTest {
   @Test
   void describesTheChoiceForTheStartUpLine() {
     assertThat(CpuThreading.choose(0, 2).describe())
-        .isEqualTo("intra-op 2 threads (chosen, 2 processors), spinning off");
+        .isEqualTo("intra-op 2 threads (chosen, 2 processors), spinning on until each run returns");
+    assertThat(CpuThreading.choose(4, 2).describe())
+        .isEqualTo("intra-op 4 threads (configured, 2 processors), spinning off");
     assertThat(CpuThreading.choose(1, 8).describe())
         .isEqualTo("intra-op 1 thread (configured, 8 processors), spinning off");
     assertThat(CpuThreading.choose(0, 8).describe())
