@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "CPU ceiling" figures of docs/BENCHMARKS.md (issue 13), measured in ONE run on this machine:
+# The "CPU ceiling" figures of docs/BENCHMARKS.md, measured in ONE run on this machine:
 # for each model, first the best in-process ONNX Runtime figure (threads 1 and 2, batch 1 and 8,
 # spinning as the server would set it and as ONNX Runtime's default), then the server with DEFAULT
 # settings (no thread flags) in a closed loop at concurrency 16 (saturation) and 1 (low load),

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A freshly started server process takes a warm client's open loop from the moment it says it is
- * ready (issue 16): no request rejected and p99 (from scheduled send times) within 2x the warm p99
- * in its first 30 s.
+ * ready: no request rejected and p99 (from scheduled send times) within 2x the warm p99 in its
+ * first 30 s.
  *
  * <p>Steps, all on this machine in this test: start server A and warm the test's own client against
  * it with a closed loop, which also measures the steady-state maximum M (requests/s) of this

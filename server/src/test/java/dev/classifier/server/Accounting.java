@@ -12,10 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The accounting invariant of issue 10, read from {@code /metrics} over real HTTP: for every
- * method, calls received = calls answered (summed over status codes), and every gauge of work in
- * progress (open streams, stream items in flight, queue depth and bytes, images decoding) is back
- * at zero. Call {@link #settled} at the end of a server-level test.
+ * The server's accounting invariant, read from {@code /metrics} over real HTTP: for every method,
+ * calls received = calls answered (summed over status codes), and every gauge of work in progress
+ * (open streams, stream items in flight, queue depth and bytes, images decoding) is back at zero.
+ * Call {@link #settled} at the end of a server-level test.
  */
 public final class Accounting {
   private static final Pattern RECEIVED =

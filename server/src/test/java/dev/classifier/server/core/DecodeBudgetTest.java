@@ -22,10 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 item 10: the decode stage is bounded by decoded bytes, estimated from the image header
- * before anything is decoded. A 309 KB PNG of 6300x6300 16-bit RGBA would decode to ~300 MB: it
- * waits for budget (RESOURCE_EXHAUSTED when none is left) or, alone above the budget, is
- * INVALID_ARGUMENT.
+ * The decode stage is bounded by decoded bytes, estimated from the image header before anything is
+ * decoded. A 309 KB PNG of 6300x6300 16-bit RGBA would decode to ~300 MB: it waits for budget
+ * (RESOURCE_EXHAUSTED when none is left) or, alone above the budget, is INVALID_ARGUMENT.
  */
 class DecodeBudgetTest {
   private static ServedModel model;

@@ -41,9 +41,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Item 7 of issue 10: whatever throws on the way (an {@link Error} in decode, an exception while
- * rendering the answer), a unary call gets exactly one INTERNAL and a stream item one ItemError,
- * after which the stream goes on and its window credit is returned.
+ * Whatever throws on the way (an {@link Error} in decode, an exception while rendering the answer),
+ * a unary call gets exactly one INTERNAL and a stream item one ItemError, after which the stream
+ * goes on and its window credit is returned.
  */
 class AnsweredOnceTest {
   private static final BatchPolicy POLICY =

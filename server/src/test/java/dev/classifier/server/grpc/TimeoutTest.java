@@ -33,9 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 item 11b: a stream item's own {@code timeout_micros} and the server's default timeout
- * for calls without a deadline. The only instance is held by a gate, so queued work can only end by
- * its deadline.
+ * A stream item's own {@code timeout_micros} and the server's default timeout for calls without a
+ * deadline. The only instance is held by a gate, so queued work can only end by its deadline.
  */
 class TimeoutTest {
   private static final BatchPolicy POLICY =

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 item 6 and real HTTP/2 flow control over Netty: calls ended by the client (cancel,
- * GOAWAY), by their deadline, by a dropped TCP connection or by the transport (an over-size
- * message) are counted once by code; a never-reading client holds the server to its window; the
- * stream gauges return to zero however the stream ended.
+ * Calls ended every way, over real HTTP/2 flow control over Netty: calls ended by the client
+ * (cancel, GOAWAY), by their deadline, by a dropped TCP connection or by the transport (an
+ * over-size message) are counted once by code; a never-reading client holds the server to its
+ * window; the stream gauges return to zero however the stream ended.
  */
 class CallEndsTest {
   private static final int MAX_MESSAGE = 64 * 1024;

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile input over real Netty (issue 10 items 2, 4, 5): malformed protobuf is INVALID_ARGUMENT
- * (never UNKNOWN) and counted; a request larger than a stage's total capacity is INVALID_ARGUMENT
- * "can never fit", not a retryable RESOURCE_EXHAUSTED; echoed client strings are capped.
+ * Hostile input over real Netty: malformed protobuf is INVALID_ARGUMENT (never UNKNOWN) and
+ * counted; a request larger than a stage's total capacity is INVALID_ARGUMENT "can never fit", not
+ * a retryable RESOURCE_EXHAUSTED; echoed client strings are capped.
  */
 class HostileInputTest {
   private static final String CLASSIFY = "classifier.v1.Classifier/Classify";

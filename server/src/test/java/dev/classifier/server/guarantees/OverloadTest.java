@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Overload (issue 10): 20x the queue capacity at once, unary and streamed. The only instance is
- * held by a gate, so the queue is full for certain: the excess is answered RESOURCE_EXHAUSTED while
- * the gate is still closed (rejection never waits for service), every accepted request is served
- * once the gate opens, and afterwards the server serves a full queue's worth again.
+ * Overload: 20x the queue capacity at once, unary and streamed. The only instance is held by a
+ * gate, so the queue is full for certain: the excess is answered RESOURCE_EXHAUSTED while the gate
+ * is still closed (rejection never waits for service), every accepted request is served once the
+ * gate opens, and afterwards the server serves a full queue's worth again.
  */
 class OverloadTest {
   private static final int QUEUE = 32;

@@ -187,8 +187,8 @@ class KServeFuzzTest {
 
   /**
    * Finite but huge typed values (e.g. 3e38) can overflow the model itself: the engine answers that
-   * image INTERNAL "non-finite score" instead of a NaN ranking (issue 10 item 3). That is the one
-   * INTERNAL the fuzzer accepts.
+   * image INTERNAL "non-finite score" instead of a NaN ranking. That is the one INTERNAL the fuzzer
+   * accepts.
    */
   private static boolean overflowed(Status.Code code, String description) {
     return code == Status.Code.INTERNAL
