@@ -109,17 +109,6 @@ public final class TestModels {
                         })
                 .instances(base.instances())
                 .build();
-    return new ServedModel(
-        base.name(),
-        base.version(),
-        base.source(),
-        base.signature(),
-        base.labels(),
-        base.labelSource(),
-        base.outputKind(),
-        base.preprocessing(),
-        base.instances(),
-        base.engine(),
-        gated);
+    return base.withBatcher(gated);
   }
 }

@@ -30,7 +30,12 @@ public record OrtThreading(int intraOpThreads, boolean intraOpSpinning) {
     intraOpSpinning = intraOpSpinning && intraOpThreads > 1; // one thread has no workers to spin
   }
 
-  /** ONNX Runtime's own defaults for {@code threads} (0 = its default count), spinning on. */
+  /**
+   * Spinning on, as ONNX Runtime's default is, for {@code threads} (0 = leave threads and spinning
+   * entirely to ONNX Runtime). With a count above 1 the session also stops spinning after each run
+   * ({@value #FORCE_SPINNING_STOP}) and has 1 non-spinning inter-op thread, as the server's
+   * sessions do, so the sweep's two modes differ in intra-op spinning only.
+   */
   public static OrtThreading onnxRuntimeDefault(int threads) {
     return new OrtThreading(threads, true);
   }

@@ -46,66 +46,8 @@ public final class ServedModel implements AutoCloseable {
   private final ExecutorService completions;
   private final Map<String, DevicePlacement> placements;
 
-  public ServedModel(
-      String name,
-      String version,
-      String source,
-      ModelSignature signature,
-      List<String> labels,
-      String labelSource,
-      OutputKind outputKind,
-      PreprocessSpec preprocessing,
-      List<Instance> instances,
-      OnnxEngine engine,
-      Batcher<InferenceInput, InferenceResult> batcher) {
-    this(
-        name,
-        version,
-        source,
-        signature,
-        labels,
-        labelSource,
-        outputKind,
-        preprocessing,
-        instances,
-        engine,
-        batcher,
-        null);
-  }
-
   /**
    * @param completions the batcher's completion executor, shut down with the model; null if none
-   */
-  public ServedModel(
-      String name,
-      String version,
-      String source,
-      ModelSignature signature,
-      List<String> labels,
-      String labelSource,
-      OutputKind outputKind,
-      PreprocessSpec preprocessing,
-      List<Instance> instances,
-      OnnxEngine engine,
-      Batcher<InferenceInput, InferenceResult> batcher,
-      ExecutorService completions) {
-    this(
-        name,
-        version,
-        source,
-        signature,
-        labels,
-        labelSource,
-        outputKind,
-        preprocessing,
-        instances,
-        engine,
-        batcher,
-        completions,
-        Map.of());
-  }
-
-  /**
    * @param placements where each device's session runs (device id to placement); a device missing
    *     here is reported as {@link DevicePlacement#assumedCpu}
    */
@@ -136,6 +78,27 @@ public final class ServedModel implements AutoCloseable {
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.completions = completions;
     this.placements = Map.copyOf(placements);
+  }
+
+  /**
+   * This model with {@code other} in place of its batcher (tests wrap a model's batcher to gate or
+   * fault it). The copy owns no completion executor: the original's stays with the original.
+   */
+  public ServedModel withBatcher(Batcher<InferenceInput, InferenceResult> other) {
+    return new ServedModel(
+        name,
+        version,
+        source,
+        signature,
+        labels,
+        labelSource,
+        outputKind,
+        preprocessing,
+        instances,
+        engine,
+        other,
+        null,
+        placements);
   }
 
   public String name() {

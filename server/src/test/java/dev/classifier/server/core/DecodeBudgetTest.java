@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,30 @@ class DecodeBudgetTest {
     assertThat(DecodeCost.estimate(ByteString.copyFrom(gray.toByteArray())).bytes())
         .isEqualTo(2L * 40 * 30);
     assertThat(DecodeCost.estimate(ByteString.copyFromUtf8("garbage")).bytes()).isNegative();
+  }
+
+  @Test
+  void whoeverReceivesTheAnswerFindsTheStageAlreadyReleased() throws Exception {
+    // the answer's callback runs on the decode thread as the future completes; the image's slot
+    // and bytes must be given back before that, or a caller with its answer still sees them held
+    HeldExecutor executor = new HeldExecutor();
+    ImageDecoding decoding = new ImageDecoding(executor, 16, 40_000_000L, 1L << 30, null);
+    ByteString huge = hugePngHeader(6300, 6300); // fails to decode: the error path
+    AtomicLong seenImages = new AtomicLong(-1);
+    AtomicLong seenBytes = new AtomicLong(-1);
+    CompletableFuture<InferenceInput> answer =
+        decoding
+            .decode("images[0].encoded", huge, model)
+            .whenComplete(
+                (input, error) -> {
+                  seenImages.set(decoding.pendingImages());
+                  seenBytes.set(decoding.pendingBytes());
+                });
+    assertThat(decoding.pendingImages()).isEqualTo(1);
+    executor.runAll();
+    assertThat(status(answer).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(seenImages.get()).isZero();
+    assertThat(seenBytes.get()).isZero();
   }
 
   @Test

@@ -86,18 +86,7 @@ class FaultInjectionTest {
             .instances(base.instances())
             .watchdog(Duration.ofMillis(200))
             .build();
-    return new ServedModel(
-        base.name(),
-        base.version(),
-        base.source(),
-        base.signature(),
-        base.labels(),
-        base.labelSource(),
-        base.outputKind(),
-        base.preprocessing(),
-        base.instances(),
-        base.engine(),
-        faulty);
+    return base.withBatcher(faulty);
   }
 
   private static ClassifyRequest image(float firstPixel, Random random) {
