@@ -76,8 +76,13 @@ public record RunResult(
    *     classifier_images_total per batch counted; NaN if neither is exposed
    * @param batchSizeBuckets cumulative histogram le -> batches, if it is a histogram
    * @param batchSizeQuantiles summary quantiles at the end of the run (quantile -> images)
-   * @param meanQueueWaitMillis mean queue wait (classifier_queue_wait_seconds), or NaN
+   * @param meanQueueWaitMillis mean queue wait per image (classifier_queue_wait_duration_seconds),
+   *     or NaN
    * @param queueWaitQuantilesMillis summary quantiles at the end of the run (quantile -> ms)
+   * @param meanComputeMillisPerBatch mean engine time per batch, input copy and ONNX Runtime run
+   *     (classifier_compute_duration_seconds), or NaN
+   * @param meanRequestMillis mean server-side time per answered request, from the call's arrival to
+   *     its answer (classifier_request_duration_seconds), or NaN
    * @param serverImagesPerSecond classifier_images_total increase per second, or NaN
    */
   public record ServerSide(
@@ -86,5 +91,7 @@ public record RunResult(
       Map<String, Double> batchSizeQuantiles,
       double meanQueueWaitMillis,
       Map<String, Double> queueWaitQuantilesMillis,
+      double meanComputeMillisPerBatch,
+      double meanRequestMillis,
       double serverImagesPerSecond) {}
 }

@@ -13,7 +13,8 @@ public final class CsvReport {
   static final String HEADER =
       "label,scenario,target,transport,concurrency,offered_rate_per_s,images_per_request,"
           + "measured_s,requests,images_per_s,p50_ms,p90_ms,p95_ms,p99_ms,p999_ms,max_ms,errors,"
-          + "error_codes,stable,server_mean_batch_size,server_mean_queue_wait_ms,server_queue_wait_p50_ms,server_queue_wait_p99_ms,server_images_per_s";
+          + "error_codes,stable,server_mean_batch_size,server_mean_queue_wait_ms,server_queue_wait_p50_ms,server_queue_wait_p99_ms,server_mean_compute_ms_per_batch,"
+          + "server_mean_request_ms,server_images_per_s";
 
   private CsvReport() {}
 
@@ -58,6 +59,8 @@ public final class CsvReport {
                   s == null
                       ? ""
                       : num(s.queueWaitQuantilesMillis().getOrDefault("0.99", Double.NaN)),
+                  s == null ? "" : num(s.meanComputeMillisPerBatch()),
+                  s == null ? "" : num(s.meanRequestMillis()),
                   s == null ? "" : num(s.serverImagesPerSecond())))
           .append('\n');
     }

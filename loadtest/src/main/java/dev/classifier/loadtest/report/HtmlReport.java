@@ -105,7 +105,8 @@ public final class HtmlReport {
         "<table><tr><th class=\"l\">run</th><th>conc.</th><th>offered/s</th><th>images/s</th>"
             + "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th>"
             + "<th class=\"l\">errors</th><th class=\"l\">stable</th><th>srv batch</th>"
-            + "<th>srv queue ms (mean or p50/p99)</th><th>srv img/s</th></tr>\n");
+            + "<th>srv queue ms (mean or p50/p99)</th><th>srv compute ms/batch</th>"
+            + "<th>srv request ms</th><th>srv img/s</th></tr>\n");
     for (RunResult r : runs) {
       RunResult.ServerSide s = r.server();
       sb.append("<tr><td class=\"l\">")
@@ -140,6 +141,10 @@ public final class HtmlReport {
           .append(s == null ? "" : n(s.meanBatchSize()))
           .append("</td><td>")
           .append(s == null ? "" : queue(s))
+          .append("</td><td>")
+          .append(s == null ? "" : n(s.meanComputeMillisPerBatch()))
+          .append("</td><td>")
+          .append(s == null ? "" : n(s.meanRequestMillis()))
           .append("</td><td>")
           .append(s == null ? "" : n(s.serverImagesPerSecond()))
           .append("</td></tr>\n");

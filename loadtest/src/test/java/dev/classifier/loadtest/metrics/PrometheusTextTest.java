@@ -88,6 +88,43 @@ class PrometheusTextTest {
   }
 
   @Test
+  void meansFromTheServersHistogramsBeforeAnySummary() {
+    // the server's shape: summaries without _sum, histograms (seconds) with _sum and _count
+    String before =
+        """
+        classifier_queue_wait_seconds_count{model="m"} 10
+        classifier_queue_wait_duration_seconds_sum{model="m"} 0.5
+        classifier_queue_wait_duration_seconds_count{model="m"} 10
+        classifier_compute_duration_seconds_sum{model="m"} 1.0
+        classifier_compute_duration_seconds_count{model="m"} 4
+        classifier_request_duration_seconds_sum{model="m"} 2.0
+        classifier_request_duration_seconds_count{model="m"} 10
+        classifier_compute_duration_seconds_sum{model="other"} 99.0
+        classifier_compute_duration_seconds_count{model="other"} 1
+        """;
+    String after =
+        """
+        classifier_queue_wait_seconds_count{model="m"} 50
+        classifier_queue_wait_duration_seconds_sum{model="m"} 0.7
+        classifier_queue_wait_duration_seconds_count{model="m"} 50
+        classifier_compute_duration_seconds_sum{model="m"} 1.3
+        classifier_compute_duration_seconds_count{model="m"} 14
+        classifier_request_duration_seconds_sum{model="m"} 2.2
+        classifier_request_duration_seconds_count{model="m"} 50
+        classifier_compute_duration_seconds_sum{model="other"} 199.0
+        classifier_compute_duration_seconds_count{model="other"} 2
+        """;
+    ServerSide s =
+        ServerSideDelta.between(PrometheusText.parse(before), PrometheusText.parse(after), "m", 1);
+    assertThat(s.meanQueueWaitMillis()).isCloseTo(5.0, within(1e-9)); // 0.2 s / 40
+    assertThat(s.meanComputeMillisPerBatch()).isCloseTo(30.0, within(1e-9)); // 0.3 s / 10
+    assertThat(s.meanRequestMillis()).isCloseTo(5.0, within(1e-9)); // 0.2 s / 40
+    ServerSide none =
+        ServerSideDelta.between(PrometheusText.parse(after), PrometheusText.parse(after), "m", 1);
+    assertThat(none.meanComputeMillisPerBatch()).isNaN(); // nothing observed in between
+  }
+
+  @Test
   void dropwizardStyleSummaryWithoutSumFallsBackToImagesPerBatch() {
     String before =
         """
@@ -125,6 +162,8 @@ class PrometheusTextTest {
         ServerSideDelta.between(PrometheusText.parse(""), PrometheusText.parse("x 1\n"), "", 1);
     assertThat(s.meanBatchSize()).isNaN();
     assertThat(s.meanQueueWaitMillis()).isNaN();
+    assertThat(s.meanComputeMillisPerBatch()).isNaN();
+    assertThat(s.meanRequestMillis()).isNaN();
     assertThat(s.serverImagesPerSecond()).isNaN();
   }
 }

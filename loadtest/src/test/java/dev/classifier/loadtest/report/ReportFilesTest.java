@@ -38,7 +38,8 @@ class ReportFilesTest {
         List.of(new Window(2, imgs, p50 * 4, 0)),
         List.of(new HistogramBucket(0.5, 1, 10), new HistogramBucket(1, 2, 990)),
         target.equals("server")
-            ? new RunResult.ServerSide(7.5, Map.of("8", 100.0), Map.of(), 0.25, Map.of(), imgs)
+            ? new RunResult.ServerSide(
+                7.5, Map.of("8", 100.0), Map.of(), 0.25, Map.of(), 12.5, 1.75, imgs)
             : null);
   }
 
@@ -101,11 +102,19 @@ class ReportFilesTest {
     assertThat(json.get("runs").get(2).get("errors").get("UNAVAILABLE").asLong()).isEqualTo(3);
     assertThat(json.get("runs").get(0).get("server").get("meanBatchSize").asDouble())
         .isEqualTo(7.5);
+    assertThat(json.get("runs").get(0).get("server").get("meanComputeMillisPerBatch").asDouble())
+        .isEqualTo(12.5);
+    assertThat(json.get("runs").get(0).get("server").get("meanRequestMillis").asDouble())
+        .isEqualTo(1.75);
     assertThat(json.get("findings").toString()).contains("serving_overhead");
 
     List<String> csv = Files.readAllLines(dir.resolve("r.csv"));
     assertThat(csv).hasSize(5);
-    assertThat(csv.get(0)).startsWith("label,scenario,").contains("p99_ms");
+    assertThat(csv.get(0))
+        .startsWith("label,scenario,")
+        .contains("p99_ms")
+        .endsWith("server_mean_compute_ms_per_batch,server_mean_request_ms,server_images_per_s");
+    assertThat(csv.get(1)).endsWith(",12.5000,1.7500,1234.5000");
     assertThat(csv.get(2))
         .startsWith("closed c=32 unary,closed,server,unary,32,")
         .contains("9876.5000")
