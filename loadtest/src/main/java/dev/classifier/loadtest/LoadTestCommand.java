@@ -3,6 +3,7 @@ package dev.classifier.loadtest;
 import dev.classifier.client.ChannelOptions;
 import dev.classifier.client.ClassifierClient;
 import dev.classifier.client.InputDtype;
+import dev.classifier.client.cli.SecurityOptions;
 import dev.classifier.loadtest.baseline.InProcessOnnx;
 import dev.classifier.loadtest.measure.MeasurementPlan;
 import dev.classifier.loadtest.measure.RunResult;
@@ -252,7 +253,7 @@ public final class LoadTestCommand implements Callable<Integer> {
       description = "Allowed deviation from their mean, fraction (default: ${DEFAULT-VALUE}).")
   double stabilityTolerance = 0.10;
 
-  @Mixin SecurityFlags security = new SecurityFlags();
+  @Mixin SecurityOptions security = new SecurityOptions();
 
   @Option(
       names = "--git-commit",

@@ -6,9 +6,8 @@ import picocli.CommandLine.Option;
 
 /**
  * TLS, client-certificate and token flags, shared (as a picocli mixin) by every command that talks
- * to a server: classify, models and evaluate. The load tester declares the same flags in its own
- * mixin ({@code dev.classifier.loadtest.SecurityFlags}); both turn them into a {@link
- * ConnectionSecurity} with {@link ConnectionSecurity#fromFlags}.
+ * to a server: classify, models and evaluate, and the load tester. They become a {@link
+ * ConnectionSecurity} through {@link ConnectionSecurity#fromFlags}.
  */
 public final class SecurityOptions {
   @Option(names = "--tls", description = "Use TLS (trusting the system CAs unless --ca).")

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtSession;
 
 /**
  * The CPU threading of an in-process baseline session: intra-op thread count and whether idle
- * intra-op workers spin. The load tester depends on the client library only, so it cannot call the
+ * intra-op workers spin. The load tester does not depend on the server, so it cannot call the
  * server's {@code CpuThreading}; {@link #serverRule} mirrors that class's rule for an explicit
  * thread count, and {@code OrtThreadingContractTest} checks the two agree.
  *

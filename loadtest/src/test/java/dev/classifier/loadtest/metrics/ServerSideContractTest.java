@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.classifier.batching.BatchPolicy;
 import dev.classifier.loadtest.LoadTestMain;
+import dev.classifier.loadtest.TestServers;
 import dev.classifier.server.ClassifierServer;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.ServerConfig;
-import dev.classifier.server.engine.EngineOptions;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +25,7 @@ class ServerSideContractTest {
 
   @Test
   void meansComeFromTheFamiliesARealServerExports() throws Exception {
-    BatchPolicy policy =
-        BatchPolicy.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build();
-    ModelConfig model =
-        new ModelConfig(
-            null,
-            null,
-            null,
-            null,
-            policy,
-            List.of("cpu"),
-            1,
-            new EngineOptions(1, List.of("cpu")));
+    ModelConfig model = TestServers.embeddedModel();
     try (ClassifierServer server =
         new ClassifierServer(ServerConfig.of(0, List.of(model)).toBuilder().metricsPort(0).build())
             .start()) {
