@@ -93,61 +93,6 @@ public record ServerConfig(
     warmup = warmup == null ? WarmupConfig.disabled() : warmup;
   }
 
-  /** The settings without warm-up (tests). */
-  public ServerConfig(
-      String host,
-      int port,
-      List<ModelConfig> models,
-      String defaultModel,
-      int streamWindow,
-      int maxMessageBytes,
-      Duration shutdownGrace,
-      String transport,
-      int metricsPort,
-      boolean jmx,
-      boolean accessLog) {
-    this(
-        host,
-        port,
-        models,
-        defaultModel,
-        streamWindow,
-        maxMessageBytes,
-        shutdownGrace,
-        transport,
-        metricsPort,
-        jmx,
-        accessLog,
-        null,
-        null,
-        null,
-        WarmupConfig.disabled());
-  }
-
-  /** The settings without metrics export (no HTTP endpoint, no JMX, no access log). */
-  public ServerConfig(
-      String host,
-      int port,
-      List<ModelConfig> models,
-      String defaultModel,
-      int streamWindow,
-      int maxMessageBytes,
-      Duration shutdownGrace,
-      String transport) {
-    this(
-        host,
-        port,
-        models,
-        defaultModel,
-        streamWindow,
-        maxMessageBytes,
-        shutdownGrace,
-        transport,
-        -1,
-        false,
-        false);
-  }
-
   /**
    * Defaults: loopback, the given port, stream window 64, 64 MiB messages, 10 s grace, no metrics
    * endpoint, no warm-up (tests); {@code toBuilder().metricsPort(...)} turns it on.
@@ -161,7 +106,14 @@ public record ServerConfig(
         DEFAULT_STREAM_WINDOW,
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_SHUTDOWN_GRACE,
-        DEFAULT_TRANSPORT);
+        DEFAULT_TRANSPORT,
+        -1,
+        false,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Whether the Prometheus endpoint is on. */
