@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The "CPU ceiling" figures of docs/BENCHMARKS.md, measured in ONE run on this machine:
-# for each model, the best in-process ONNX Runtime figure (threads 1 and 2, batch 1 and 8,
-# spinning as the server would set it and as ONNX Runtime's default) measured BEFORE and AFTER the
+# for each model, the best in-process ONNX Runtime figure (threads 1 and 2, batch 1, 2, 4 and 8,
+# spinning as the server would set it and as ONNX Runtime's default, and two one-thread sessions
+# side by side as the server's adaptive width runs under load) measured BEFORE and AFTER the
 # server, then the server with DEFAULT settings (no thread flags) in a closed loop at concurrency 1
 # (low load) and 16 (saturation), and the ratios the issue asks for, against the better of the two
 # in-process measurements (the machine's speed drifts by several per cent within minutes):
@@ -17,7 +18,7 @@
 # Both JVMs warm up long enough for the JIT to settle (CLIENT_WARMUP_MS of the load generator's
 # own path, WARMUP_MS per concurrency point): with 1.5 s and 3 s the compilers still used 8-15 %
 # of a core during the measurement, which ONNX Runtime's two threads pay for twice.
-# Bounded: about 3 minutes per model, about 9 minutes for all three (SECONDS_PER_POINT,
+# Bounded: about 5 minutes per model, about 15 minutes for all three (SECONDS_PER_POINT,
 # WINDOW_MS, the warm-ups shorten or lengthen it). Servers listen on 127.0.0.1 only, ports chosen
 # by the OS; each server is stopped by its own PID. Extra server flags go in SERVER_ARGS, extra
 # load-generator flags in LOADGEN_ARGS; both are printed with the results.
@@ -45,8 +46,9 @@ cleanup() {
 trap cleanup EXIT
 
 inprocess() { # name model-file when(before|after)
-  timeout 180 java -cp "$LT_JAR" dev.classifier.loadtest.baseline.InProcessSweep \
-    --model-file "$2" --threads 1,2 --batch-sizes 1,8 --spinning server,onnxruntime \
+  timeout 400 java -cp "$LT_JAR" dev.classifier.loadtest.baseline.InProcessSweep \
+    --model-file "$2" --threads 1,2 --batch-sizes 1,2,4,8 --spinning server,onnxruntime \
+    --side-by-side 2 \
     --warmup-seconds 1 --seconds "$SECONDS_PER_POINT" --out "$OUT/$1.inprocess-$3.json" \
     | tee "$OUT/$1.inprocess-$3.txt"
 }
@@ -183,7 +185,7 @@ stable = sat["stable"] and low["stable"]
 srv_low = low.get("server") or {}
 fmt = lambda v: "n/a" if v is None or v != v else f"{v:.3f}"
 print(f"| {name} | {before['best']['imagesPerSecond']:.1f} / {after['best']['imagesPerSecond']:.1f} "
-      f"(best t{best['threads']} b{best['batchSize']} spin {best['spinning']}) | "
+      f"(best {best.get('sessions', 1)}x t{best['threads']} b{best['batchSize']} spin {best['spinning']}) | "
       f"{sat['imagesPerSecond']:.1f} | **{ratio:.2f}** | "
       f"{before['fastestSingleImage']['batchP50Millis']:.3f} / "
       f"{after['fastestSingleImage']['batchP50Millis']:.3f} | {low['latency']['p50Millis']:.3f} | "

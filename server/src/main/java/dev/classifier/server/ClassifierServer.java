@@ -312,8 +312,16 @@ public final class ClassifierServer implements AutoCloseable {
         ServedModel m = loader.load(mc);
         loaded.add(m);
         configs.put(m.name(), mc);
+        CpuThreading threading = CpuThreading.forThisMachine(mc.engine().intraOpThreads());
         cpuThreading.put(
-            m.name(), CpuThreading.forThisMachine(mc.engine().intraOpThreads()).describe());
+            m.name(),
+            threading.describe()
+                + (m.engine().arbiters().isEmpty()
+                    ? ""
+                    : ", adaptive width: one run alone on all of them, under load "
+                        + threading.narrowThreads().size()
+                        + " side by side on "
+                        + threading.narrowThreads()));
         m.instances().forEach(batcherMetrics(m.name())::register);
       }
       registry = new ModelRegistry(loaded, config.defaultModel());

@@ -126,6 +126,15 @@ public final class ServerMain implements Callable<Integer> {
   Integer intraOpThreads;
 
   @Option(
+      names = "--adaptive-width",
+      negatable = true,
+      description =
+          "On the CPU with 2+ intra-op threads and 1 instance: two instances whose runs use every"
+              + " thread when alone and half each side by side under load (default on; see"
+              + " docs/OPERATIONS.md).")
+  Boolean adaptiveWidth;
+
+  @Option(
       names = "--stream-window",
       description = "Images a stream may have in flight (default 64).")
   Integer streamWindow;
@@ -270,7 +279,10 @@ public final class ServerMain implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--intra-op-threads must be >= 0, got " + intraOpThreads);
       }
-      out = out.withEngine(m.engine().withIntraOpThreads(intraOpThreads));
+      out = out.withEngine(out.engine().withIntraOpThreads(intraOpThreads));
+    }
+    if (adaptiveWidth != null) {
+      out = out.withEngine(out.engine().withAdaptiveWidth(adaptiveWidth));
     }
     if (m.name() != null && labels.containsKey(m.name())) {
       out = out.withLabels(labels.get(m.name()));

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,9 +21,11 @@ import picocli.CommandLine.Option;
 /**
  * The best in-process figure for a model: every combination of intra-op threads, batch size and
  * spinning (the server's rule, or ONNX Runtime's default: on), one after the other, no server; a
- * combination that builds the same session as one already measured is skipped. Prints one line per
- * combination and writes them with the best throughput and the best single-image p50 as JSON, for
- * {@code loadtest/bench/ceiling.sh}.
+ * combination that builds the same session as one already measured is skipped. Then, per batch
+ * size, {@code --side-by-side} one-thread sessions running at once, each on its own thread (what
+ * the server's adaptive CPU width does under load), whose summed throughput competes for best.
+ * Prints one line per combination and writes them with the best throughput and the best
+ * single-image p50 as JSON, for {@code loadtest/bench/ceiling.sh}.
  *
  * <pre>
  * java -cp classifier-loadtest.jar dev.classifier.loadtest.baseline.InProcessSweep \
@@ -49,6 +54,13 @@ public final class InProcessSweep implements Callable<Integer> {
               + " (default: server,onnxruntime).")
   List<String> spinning = List.of("server", "onnxruntime");
 
+  @Option(
+      names = "--side-by-side",
+      description =
+          "One-thread sessions run at once per batch size, their img/s summed (default: 2;"
+              + " 0 or 1 = none).")
+  int sideBySide = 2;
+
   @Option(names = "--warmup-seconds", description = "Warm-up per combination (default: 1).")
   double warmupSeconds = 1;
 
@@ -64,8 +76,18 @@ public final class InProcessSweep implements Callable<Integer> {
     System.exit(new CommandLine(new InProcessSweep()).execute(args));
   }
 
-  /** One measured combination. */
-  record Point(int threads, String spinning, boolean spinningOn, InProcessOnnx.Result result) {}
+  /**
+   * One measured combination.
+   *
+   * @param sessions sessions running at once (1, or {@link #sideBySide}), each with {@code threads}
+   * @param result the batch size, the sessions' summed img/s and the first session's batch latency
+   */
+  record Point(
+      int threads,
+      int sessions,
+      String spinning,
+      boolean spinningOn,
+      InProcessOnnx.Result result) {}
 
   @Override
   public Integer call() throws Exception {
@@ -82,7 +104,7 @@ public final class InProcessSweep implements Callable<Integer> {
           for (int b : batchSizes) {
             InProcessOnnx.Result r =
                 ort.measure(b, duration(warmupSeconds), duration(seconds), "before");
-            Point p = new Point(t, mode, threading.intraOpSpinning(), r);
+            Point p = new Point(t, 1, mode, threading.intraOpSpinning(), r);
             points.add(p);
             console.printf(
                 Locale.ROOT,
@@ -97,6 +119,21 @@ public final class InProcessSweep implements Callable<Integer> {
         }
       }
     }
+    if (sideBySide > 1) {
+      OrtThreading one = threading(1, "server");
+      for (int b : batchSizes) {
+        InProcessOnnx.Result r = sideBySide(onnx, one, b);
+        points.add(new Point(1, sideBySide, "server", false, r));
+        console.printf(
+            Locale.ROOT,
+            "in-process %d one-thread sessions side by side, batch %d: %.1f img/s, batch p50 %.3f"
+                + " ms%n",
+            sideBySide,
+            b,
+            r.imagesPerSecond(),
+            r.batchLatency().p50Millis());
+      }
+    }
     String json = toJson(points);
     if (out != null) {
       Files.writeString(out, json, StandardCharsets.UTF_8);
@@ -105,8 +142,10 @@ public final class InProcessSweep implements Callable<Integer> {
     Point fastest = bestSingleImage(points);
     console.printf(
         Locale.ROOT,
-        "best in-process: %.1f img/s (threads %d, batch %d, spinning %s); single image p50 %s%n",
+        "best in-process: %.1f img/s (%d session(s) of %d thread(s), batch %d, spinning %s);"
+            + " single image p50 %s%n",
         best.result().imagesPerSecond(),
+        best.sessions(),
         best.threads(),
         best.result().batchSize(),
         best.spinning(),
@@ -119,6 +158,37 @@ public final class InProcessSweep implements Callable<Integer> {
                 fastest.threads(),
                 fastest.spinning()));
     return 0;
+  }
+
+  /** {@link #sideBySide} sessions measured at once, each on a thread of its own; img/s summed. */
+  private InProcessOnnx.Result sideBySide(byte[] onnx, OrtThreading threading, int batch)
+      throws Exception {
+    List<InProcessOnnx> sessions = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(sideBySide);
+    try {
+      for (int i = 0; i < sideBySide; i++) {
+        sessions.add(new InProcessOnnx(onnx, threading));
+      }
+      List<Future<InProcessOnnx.Result>> running = new ArrayList<>();
+      for (InProcessOnnx s : sessions) {
+        running.add(
+            pool.submit(
+                () -> s.measure(batch, duration(warmupSeconds), duration(seconds), "before")));
+      }
+      double total = 0;
+      InProcessOnnx.Result first = null;
+      for (Future<InProcessOnnx.Result> f : running) {
+        InProcessOnnx.Result r = f.get();
+        total += r.imagesPerSecond();
+        first = first == null ? r : first;
+      }
+      return new InProcessOnnx.Result(batch, total, first.batchLatency(), first.pass());
+    } finally {
+      pool.shutdownNow();
+      for (InProcessOnnx s : sessions) {
+        s.close();
+      }
+    }
   }
 
   static OrtThreading threading(int threads, String mode) {
@@ -142,11 +212,12 @@ public final class InProcessSweep implements Callable<Integer> {
     return best;
   }
 
-  /** Lowest p50 of a batch of one, or null if no batch size was 1. */
+  /** Lowest p50 of a batch of one on one session alone, or null if no batch size was 1. */
   static Point bestSingleImage(List<Point> points) {
     Point best = null;
     for (Point p : points) {
       if (p.result().batchSize() == 1
+          && p.sessions() == 1
           && (best == null
               || p.result().batchLatency().p50Millis()
                   < best.result().batchLatency().p50Millis())) {
@@ -177,9 +248,10 @@ public final class InProcessSweep implements Callable<Integer> {
   private static String pointJson(Point p) {
     return String.format(
         Locale.ROOT,
-        "{\"threads\": %d, \"spinning\": \"%s\", \"spinningOn\": %b, \"batchSize\": %d,"
-            + " \"imagesPerSecond\": %.3f, \"batchP50Millis\": %.4f}",
+        "{\"threads\": %d, \"sessions\": %d, \"spinning\": \"%s\", \"spinningOn\": %b,"
+            + " \"batchSize\": %d, \"imagesPerSecond\": %.3f, \"batchP50Millis\": %.4f}",
         p.threads(),
+        p.sessions(),
         p.spinning(),
         p.spinningOn(),
         p.result().batchSize(),

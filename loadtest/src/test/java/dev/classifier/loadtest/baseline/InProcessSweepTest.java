@@ -43,12 +43,21 @@ class InProcessSweepTest {
     // threads 1: one session (a lone thread never spins, so both modes are the same); threads 2:
     // the server's rule spins 2 threads unless they oversubscribe the machine (1 processor), and
     // then both modes are the same session too
-    int sessions = 1 + (Runtime.getRuntime().availableProcessors() >= 2 ? 1 : 2);
-    assertThat(points).hasSize(sessions * 2); // x 2 batch sizes
+    int configs = 1 + (Runtime.getRuntime().availableProcessors() >= 2 ? 1 : 2);
+    // x 2 batch sizes, then per batch size two one-thread sessions side by side (the default)
+    assertThat(points).hasSize(configs * 2 + 2);
     double max = 0;
     double minSingle = Double.MAX_VALUE;
+    int sideBySide = 0;
     for (JsonNode p : points) {
       max = Math.max(max, p.get("imagesPerSecond").asDouble());
+      if (p.get("sessions").asInt() == 2) {
+        sideBySide++;
+        assertThat(p.get("threads").asInt()).isEqualTo(1);
+        assertThat(p.get("imagesPerSecond").asDouble()).isPositive();
+        continue; // two sessions at once: their p50 is not a lone image's
+      }
+      assertThat(p.get("sessions").asInt()).isEqualTo(1);
       if (p.get("batchSize").asInt() == 1) {
         minSingle = Math.min(minSingle, p.get("batchP50Millis").asDouble());
       }
@@ -59,6 +68,7 @@ class InProcessSweepTest {
         assertThat(p.get("spinningOn").asBoolean()).as("a lone thread never spins").isFalse();
       }
     }
+    assertThat(sideBySide).isEqualTo(2);
     assertThat(json.get("best").get("imagesPerSecond").asDouble()).isEqualTo(max);
     assertThat(json.get("fastestSingleImage").get("batchP50Millis").asDouble())
         .isEqualTo(minSingle);

@@ -169,6 +169,7 @@ public final class ConfigReader {
         m.child("engine")
             .allowOnly(
                 "intraOpThreads",
+                "adaptiveWidth",
                 "providers",
                 "rejectNonFiniteInput",
                 "watchdogMillis",
@@ -186,7 +187,8 @@ public final class ConfigReader {
                     e.bool("rejectNonFiniteInput", true),
                     java.time.Duration.ofMillis(
                         e.longValue("watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis())),
-                    providerOptions));
+                    providerOptions,
+                    e.bool("adaptiveWidth", true)));
     PreprocessSpec preprocessing = preprocessing(m);
     OutputKind outputKind = kind;
     try {

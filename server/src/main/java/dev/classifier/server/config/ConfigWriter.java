@@ -92,6 +92,7 @@ public final class ConfigWriter {
     out.put("instancesPerDevice", m.instancesPerDevice());
     Map<String, Object> engine = new LinkedHashMap<>();
     engine.put("intraOpThreads", m.engine().intraOpThreads());
+    engine.put("adaptiveWidth", m.engine().adaptiveWidth());
     engine.put("providers", m.engine().providers());
     engine.put("rejectNonFiniteInput", m.engine().rejectNonFiniteInput());
     engine.put("watchdogMillis", m.engine().watchdog().toMillis());

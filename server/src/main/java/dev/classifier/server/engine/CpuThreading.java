@@ -2,6 +2,7 @@ package dev.classifier.server.engine;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.util.List;
 
 /**
  * How many threads ONNX Runtime uses for one session on the CPU, and whether they spin, chosen from
@@ -102,6 +103,19 @@ public record CpuThreading(
   public CpuThreading withIntraOpSpinning(boolean on) {
     return new CpuThreading(
         intraOpThreads, on && intraOpThreads > 1, interOpThreads, availableProcessors, explicit);
+  }
+
+  /**
+   * Threads of the narrow sessions when the CPU device adapts its width ({@link WidthArbiter}): the
+   * pool split in two, the first half taking the odd thread (2 gives 1 + 1, 7 gives 4 + 3), so two
+   * narrow runs side by side use exactly the threads one wide run does. Empty below 2 threads,
+   * where there is nothing to split.
+   */
+  public List<Integer> narrowThreads() {
+    if (intraOpThreads < 2) {
+      return List.of();
+    }
+    return List.of((intraOpThreads + 1) / 2, intraOpThreads / 2);
   }
 
   /** Sets the thread counts and the spinning keys on {@code options}. */

@@ -21,13 +21,18 @@ import java.util.Objects;
  *     and replaces the instance; at least 100 ms
  * @param providerOptions TensorRT and CUDA settings, reduced precision and the provider guarantee
  *     (see docs/GPU.md); null = defaults
+ * @param adaptiveWidth on the CPU device, when it has 2 or more intra-op threads and 1 configured
+ *     instance: two instances whose runs go wide (all threads, one run alone) at low load and
+ *     narrow (half the threads each, side by side) under load ({@link WidthArbiter}); false keeps
+ *     one session of all the threads shared by the configured instances
  */
 public record EngineOptions(
     int intraOpThreads,
     List<String> providers,
     boolean rejectNonFiniteInput,
     Duration watchdog,
-    ProviderOptions providerOptions) {
+    ProviderOptions providerOptions,
+    boolean adaptiveWidth) {
   /** Default {@link #watchdog}. */
   public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(30);
 
@@ -61,7 +66,17 @@ public record EngineOptions(
     }
   }
 
-  /** Default provider options. */
+  /** Adaptive CPU width. */
+  public EngineOptions(
+      int intraOpThreads,
+      List<String> providers,
+      boolean rejectNonFiniteInput,
+      Duration watchdog,
+      ProviderOptions providerOptions) {
+    this(intraOpThreads, providers, rejectNonFiniteInput, watchdog, providerOptions, true);
+  }
+
+  /** Default provider options, adaptive CPU width. */
   public EngineOptions(
       int intraOpThreads, List<String> providers, boolean rejectNonFiniteInput, Duration watchdog) {
     this(intraOpThreads, providers, rejectNonFiniteInput, watchdog, null);
@@ -78,19 +93,27 @@ public record EngineOptions(
   }
 
   public EngineOptions withIntraOpThreads(int threads) {
-    return new EngineOptions(threads, providers, rejectNonFiniteInput, watchdog, providerOptions);
+    return new EngineOptions(
+        threads, providers, rejectNonFiniteInput, watchdog, providerOptions, adaptiveWidth);
   }
 
   public EngineOptions withRejectNonFiniteInput(boolean reject) {
-    return new EngineOptions(intraOpThreads, providers, reject, watchdog, providerOptions);
+    return new EngineOptions(
+        intraOpThreads, providers, reject, watchdog, providerOptions, adaptiveWidth);
   }
 
   public EngineOptions withWatchdog(Duration limit) {
     return new EngineOptions(
-        intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions);
+        intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions, adaptiveWidth);
   }
 
   public EngineOptions withProviderOptions(ProviderOptions options) {
-    return new EngineOptions(intraOpThreads, providers, rejectNonFiniteInput, watchdog, options);
+    return new EngineOptions(
+        intraOpThreads, providers, rejectNonFiniteInput, watchdog, options, adaptiveWidth);
+  }
+
+  public EngineOptions withAdaptiveWidth(boolean adaptive) {
+    return new EngineOptions(
+        intraOpThreads, providers, rejectNonFiniteInput, watchdog, providerOptions, adaptive);
   }
 }

@@ -6,7 +6,9 @@ import dev.classifier.batching.Instance;
 import dev.classifier.batching.InstanceRunnerFactory;
 import dev.classifier.server.signature.ElementType;
 import dev.classifier.server.signature.ModelSignature;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +29,7 @@ public final class OnnxEngine
   final PixelWidening widening;
   final LongAdder imagesRun = new LongAdder();
   final LongAdder batchesRun = new LongAdder();
+  private final Map<String, WidthArbiter> arbiters;
 
   public OnnxEngine(
       OrtEnvironment env,
@@ -48,6 +51,22 @@ public final class OnnxEngine
       boolean applySoftmax,
       boolean rejectNonFiniteInput,
       PixelWidening widening) {
+    this(env, sessions, signature, applySoftmax, rejectNonFiniteInput, widening, Set.of());
+  }
+
+  /**
+   * @param adaptiveDevices devices whose instances run wide or narrow as a {@link WidthArbiter} of
+   *     the device decides; {@code sessions} holds each instance's narrow session under {@link
+   *     SessionPool#narrowKey}
+   */
+  public OnnxEngine(
+      OrtEnvironment env,
+      SessionPool sessions,
+      ModelSignature signature,
+      boolean applySoftmax,
+      boolean rejectNonFiniteInput,
+      PixelWidening widening,
+      Set<String> adaptiveDevices) {
     this.env = Objects.requireNonNull(env, "env");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.signature = Objects.requireNonNull(signature, "signature");
@@ -55,6 +74,21 @@ public final class OnnxEngine
     this.rejectNonFiniteInput = rejectNonFiniteInput;
     this.outputs = Set.of(signature.outputName());
     this.widening = widening;
+    Map<String, WidthArbiter> byDevice = new LinkedHashMap<>();
+    for (String device : adaptiveDevices) {
+      byDevice.put(device, new WidthArbiter());
+    }
+    this.arbiters = Map.copyOf(byDevice);
+  }
+
+  /** The arbiter of an adaptive {@code device}, or null when its instances share one session. */
+  WidthArbiter arbiter(String device) {
+    return arbiters.get(device);
+  }
+
+  /** The arbiters of the adaptive devices (device id to arbiter; empty when none adapts). */
+  public Map<String, WidthArbiter> arbiters() {
+    return arbiters;
   }
 
   /**

@@ -24,12 +24,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * applies softmax when the model emits logits, and records one outcome per task: an image whose
  * scores are not finite fails alone. The only per-batch allocations left are each image's result
  * array and ONNX Runtime's own small run bookkeeping.
+ *
+ * <p>On an adaptive CPU device the instance also leases its own narrow session and asks the
+ * device's {@link WidthArbiter}, run by run, whether to run on the shared wide session (alone:
+ * every thread) or on its narrow one (beside the other instance: its half of the threads).
  */
 public final class OnnxInstance implements InstanceRunner<InferenceInput, InferenceResult> {
   private final OnnxEngine engine;
   private final ModelSignature signature;
   private final Instance instance;
   private final SessionPool.Lease lease;
+  private final SessionPool.Lease narrowLease;
+  private final WidthArbiter arbiter;
+  private final AtomicBoolean terminated = new AtomicBoolean();
   private final OrtSession.RunOptions runOptions;
   private final BatchTensors tensors;
   private final InputCopy copier;
@@ -54,15 +61,25 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     this.outputMap = new HashMap<>(2);
     this.rows = new int[instance.maxBatchSize()];
     this.name = instance.deviceId() + "/" + instance.index();
+    this.arbiter = engine.arbiter(instance.deviceId());
     this.lease = engine.sessions.acquire(instance.deviceId());
+    SessionPool.Lease narrow = null;
     OrtSession.RunOptions options = null;
     try {
+      if (arbiter != null) {
+        narrow =
+            engine.sessions.acquire(SessionPool.narrowKey(instance.deviceId(), instance.index()));
+      }
       options = new OrtSession.RunOptions();
     } finally {
       if (options == null) {
+        if (narrow != null) {
+          narrow.close();
+        }
         lease.close();
       }
     }
+    this.narrowLease = narrow;
     this.runOptions = options;
   }
 
@@ -144,10 +161,26 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
    * output buffer (image r's scores at {@code r * numClasses}; valid until the next run).
    */
   private FloatBuffer run(int n) throws OrtException {
+    if (arbiter == null) {
+      return runOn(lease.session(), n);
+    }
+    WidthArbiter.Width width = arbiter.acquire(terminated::get);
+    if (width == null) {
+      throw new IllegalStateException(
+          "the run on " + name + " was terminated while it waited for the device's cores");
+    }
+    try {
+      return runOn(width == WidthArbiter.Width.WIDE ? lease.session() : narrowLease.session(), n);
+    } finally {
+      arbiter.release(width);
+    }
+  }
+
+  private FloatBuffer runOn(OrtSession session, int n) throws OrtException {
     inputMap.put(signature.inputName(), tensors.input(n));
     outputMap.put(signature.outputName(), tensors.output(n));
     // The result owns nothing (the output is pinned): closing it releases no tensor of ours.
-    lease.session().run(inputMap, Set.of(), outputMap, runOptions).close();
+    session.run(inputMap, Set.of(), outputMap, runOptions).close();
     return tensors.outputBuffer();
   }
 
@@ -171,6 +204,28 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     return scores;
   }
 
+  /**
+   * Runs {@code n} images of {@code input} (as {@link #infer}) on this instance's narrow session,
+   * bypassing the arbiter (warm-up, before the instance serves), so that its first narrow run under
+   * load pays for no allocation; does nothing when the device does not adapt its width.
+   */
+  public void warmNarrow(ByteBuffer input, int n) throws OrtException {
+    if (narrowLease == null) {
+      return;
+    }
+    if (n < 1 || n > instance.maxBatchSize() || input.remaining() != n * signature.imageBytes()) {
+      throw new IllegalArgumentException(
+          n + " images of " + input.remaining() + " bytes do not fit instance " + instance);
+    }
+    tensors.inputBuffer().put(0, input, input.position(), input.remaining());
+    runOn(narrowLease.session(), n);
+  }
+
+  /** Whether this instance runs wide or narrow as its device's arbiter decides. */
+  public boolean adaptsWidth() {
+    return arbiter != null;
+  }
+
   /** Input and output tensors created so far (two per batch size used; for tests). */
   int tensorsCreated() {
     return tensors.tensorsCreated();
@@ -179,6 +234,10 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
   /** Asks ONNX Runtime to end this instance's run in progress (it then fails with an error). */
   @Override
   public void terminate() {
+    terminated.set(true);
+    if (arbiter != null) {
+      arbiter.wakeAll();
+    }
     try {
       runOptions.setTerminate(true);
     } catch (OrtException e) {
@@ -193,6 +252,9 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
       runOptions.close();
       tensors.close();
       lease.close();
+      if (narrowLease != null) {
+        narrowLease.close();
+      }
     }
   }
 

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sessions of one model, one per device, shared by that device's instances (ONNX Runtime
- * sessions are safe for concurrent {@code run} calls) and reference-counted: the pool holds one
+ * sessions are safe for concurrent {@code run} calls), plus, on an adaptive CPU device, each
+ * instance's narrow session under {@link #narrowKey}. Reference-counted: the pool holds one
  * reference, each {@link Lease} another, and a session is closed exactly once, when the last of
  * them is released. So a session is never closed under a run still in progress.
  */
@@ -20,7 +21,15 @@ public final class SessionPool implements AutoCloseable {
   private final Map<String, Counted> byDevice = new LinkedHashMap<>();
   private boolean closed;
 
-  /** Takes ownership of {@code sessions} (device id to session). */
+  /**
+   * The key of instance {@code index}'s narrow session on adaptive device {@code device} (a key no
+   * device id can take: device ids have no '#').
+   */
+  public static String narrowKey(String device, int index) {
+    return device + "#narrow" + index;
+  }
+
+  /** Takes ownership of {@code sessions} (device id or {@link #narrowKey} to session). */
   public SessionPool(Map<String, OrtSession> sessions) {
     sessions.forEach((device, session) -> byDevice.put(device, new Counted(device, session)));
   }

@@ -14,6 +14,7 @@ import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.OutputKind;
+import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
@@ -127,6 +128,7 @@ public final class ModelLoader {
     String name = config.name() != null ? config.name() : source.defaultName();
 
     Map<String, OrtSession> byDevice = new LinkedHashMap<>();
+    Map<String, OrtSession> narrowSessions = new LinkedHashMap<>();
     Map<String, ProviderPlan> devicePlans = new LinkedHashMap<>();
     SessionPool pool = null;
     ExecutorService completions = null;
@@ -171,7 +173,36 @@ public final class ModelLoader {
                 ? " (TensorRT builds or loads its engine here or at the first warm-up run)"
                 : "");
       }
-      pool = new SessionPool(byDevice);
+      // An adaptive CPU device: one narrow session per instance beside the wide one (WidthArbiter).
+      Map<String, List<Integer>> narrowThreads = new LinkedHashMap<>();
+      for (String device : config.devices()) {
+        List<Integer> split =
+            adaptiveSplit(config, device, Runtime.getRuntime().availableProcessors());
+        if (split.isEmpty()) {
+          continue;
+        }
+        narrowThreads.put(device, split);
+        for (int i = 0; i < split.size(); i++) {
+          narrowSessions.put(
+              SessionPool.narrowKey(device, i),
+              sessions.create(
+                  onnx,
+                  config.engine().withIntraOpThreads(split.get(i)),
+                  devicePlans.get(device),
+                  null));
+        }
+        LOG.info(
+            "model {} on {}: adaptive width, a run alone uses all {} threads, under load {}"
+                + " instances run side by side on {} threads",
+            name,
+            device,
+            split.stream().mapToInt(Integer::intValue).sum(),
+            split.size(),
+            split);
+      }
+      Map<String, OrtSession> all = new LinkedHashMap<>(byDevice);
+      all.putAll(narrowSessions);
+      pool = new SessionPool(all);
       OrtSession first = pool.any();
       if (signature == null) {
         signature = SignatureReader.read(first, stated);
@@ -195,7 +226,11 @@ public final class ModelLoader {
 
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
-        for (int i = 0; i < config.instancesPerDevice(); i++) {
+        int count =
+            narrowThreads.containsKey(device)
+                ? narrowThreads.get(device).size()
+                : config.instancesPerDevice();
+        for (int i = 0; i < count; i++) {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
@@ -205,7 +240,7 @@ public final class ModelLoader {
       long warmStart = System.nanoTime();
       WarmUp warm =
           warmUp(
-              new OnnxEngine(env, pool, signature, false, false),
+              new OnnxEngine(env, pool, signature, false, false, null, narrowThreads.keySet()),
               instances,
               statedOutput,
               policy,
@@ -234,7 +269,8 @@ public final class ModelLoader {
               signature,
               resolved == OutputKind.LOGITS,
               config.engine().rejectNonFiniteInput(),
-              PixelWidening.forModel(signature, preprocessing).orElse(null));
+              PixelWidening.forModel(signature, preprocessing).orElse(null),
+              narrowThreads.keySet());
       completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
@@ -274,7 +310,9 @@ public final class ModelLoader {
       if (pool != null) {
         pool.close();
       } else {
-        for (OrtSession s : byDevice.values()) {
+        List<OrtSession> open = new ArrayList<>(byDevice.values());
+        open.addAll(narrowSessions.values());
+        for (OrtSession s : open) {
           try {
             s.close();
           } catch (OrtException suppressed) {
@@ -316,6 +354,21 @@ public final class ModelLoader {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * The intra-op threads of {@code device}'s narrow sessions when it adapts its width ({@link
+   * dev.classifier.server.engine.WidthArbiter}), or empty when it keeps one shared session: only
+   * the CPU device adapts, only with {@code adaptiveWidth} on, 1 configured instance (more are the
+   * user's own split) and at least 2 intra-op threads ({@link CpuThreading#narrowThreads}).
+   */
+  static List<Integer> adaptiveSplit(ModelConfig config, String device, int processors) {
+    if (!device.equals("cpu")
+        || !config.engine().adaptiveWidth()
+        || config.instancesPerDevice() != 1) {
+      return List.of();
+    }
+    return CpuThreading.choose(config.engine().intraOpThreads(), processors).narrowThreads();
   }
 
   /** A fixed-batch graph gets batches of one; everything else keeps the configured policy. */
@@ -410,6 +463,7 @@ public final class ModelLoader {
         long start = System.nanoTime();
         float[][] out = runner.infer(input, n);
         long nanos = System.nanoTime() - start;
+        runner.warmNarrow(input, n);
         warmupRuns.accept(new BatchSizeWarmup.Run(instance, n, nanos));
         if (i == sizes.length) {
           fullBatch = n;

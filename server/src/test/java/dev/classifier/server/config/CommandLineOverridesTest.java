@@ -57,6 +57,9 @@ class CommandLineOverridesTest {
             "-1",
             "--no-jmx",
             "--access-log",
+            "--intra-op-threads",
+            "3",
+            "--no-adaptive-width",
             "--print-config");
     assertThat(r.code()).as(r.err()).isZero();
     ServerConfig printed = ConfigReader.fromYaml(r.out(), dir);
@@ -70,6 +73,9 @@ class CommandLineOverridesTest {
     assertThat(m.batching().maxBatchSize()).isEqualTo(4); // flag wins
     assertThat(m.batching().maxQueueDelay().toNanos()).isEqualTo(100_000); // file kept
     assertThat(m.batching().priorityLevels()).isEqualTo(2);
+    assertThat(m.engine().intraOpThreads()).isEqualTo(3);
+    assertThat(m.engine().adaptiveWidth())
+        .isFalse(); // both engine flags, neither undoing the other
   }
 
   @Test

@@ -47,7 +47,7 @@ class ConfigReaderTest {
                 labels: m.txt
                 output: probabilities
                 instancesPerDevice: 2
-                engine: {intraOpThreads: 1}
+                engine: {intraOpThreads: 1, adaptiveWidth: false}
                 batching:
                   maxBatchSize: 16
                   maxQueueDelayMicros: 1500
@@ -67,6 +67,7 @@ class ConfigReaderTest {
     assertThat(m.labels()).isEqualTo(dir.resolve("m.txt"));
     assertThat(m.instancesPerDevice()).isEqualTo(2);
     assertThat(m.engine().intraOpThreads()).isEqualTo(1);
+    assertThat(m.engine().adaptiveWidth()).isFalse();
     BatchPolicy p = m.batching();
     assertThat(p.maxBatchSize()).isEqualTo(16);
     assertThat(p.maxQueueDelay()).isEqualTo(Duration.ofNanos(1_500_000));

@@ -68,6 +68,16 @@ class CpuThreadingTest {
   }
 
   @Test
+  void theNarrowSessionsSplitThePoolInTwoTheFirstTakingTheOddThread() {
+    assertThat(CpuThreading.choose(1, 2).narrowThreads()).as("nothing to split").isEmpty();
+    assertThat(CpuThreading.choose(0, 1).narrowThreads()).isEmpty();
+    assertThat(CpuThreading.choose(0, 2).narrowThreads()).containsExactly(1, 1);
+    assertThat(CpuThreading.choose(0, 4).narrowThreads()).containsExactly(2, 1); // 3 threads
+    assertThat(CpuThreading.choose(0, 8).narrowThreads()).containsExactly(4, 3); // 7 threads
+    assertThat(CpuThreading.choose(6, 8).narrowThreads()).containsExactly(3, 3);
+  }
+
+  @Test
   void aNegativeCountIsRefused() {
     assertThatThrownBy(() -> CpuThreading.choose(-1, 2))
         .isInstanceOf(IllegalArgumentException.class)
