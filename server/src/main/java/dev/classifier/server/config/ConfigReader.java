@@ -170,6 +170,7 @@ public final class ConfigReader {
             .allowOnly(
                 "intraOpThreads",
                 "adaptiveWidth",
+                "adaptiveWidthMinRunMillis",
                 "providers",
                 "rejectNonFiniteInput",
                 "watchdogMillis",
@@ -188,7 +189,11 @@ public final class ConfigReader {
                     java.time.Duration.ofMillis(
                         e.longValue("watchdogMillis", EngineOptions.DEFAULT_WATCHDOG.toMillis())),
                     providerOptions,
-                    e.bool("adaptiveWidth", true)));
+                    e.bool("adaptiveWidth", true),
+                    java.time.Duration.ofMillis(
+                        e.longValue(
+                            "adaptiveWidthMinRunMillis",
+                            EngineOptions.DEFAULT_ADAPTIVE_WIDTH_MIN_RUN.toMillis()))));
     PreprocessSpec preprocessing = preprocessing(m);
     OutputKind outputKind = kind;
     try {

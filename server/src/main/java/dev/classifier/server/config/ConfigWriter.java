@@ -93,6 +93,7 @@ public final class ConfigWriter {
     Map<String, Object> engine = new LinkedHashMap<>();
     engine.put("intraOpThreads", m.engine().intraOpThreads());
     engine.put("adaptiveWidth", m.engine().adaptiveWidth());
+    engine.put("adaptiveWidthMinRunMillis", m.engine().adaptiveWidthMinRun().toMillis());
     engine.put("providers", m.engine().providers());
     engine.put("rejectNonFiniteInput", m.engine().rejectNonFiniteInput());
     engine.put("watchdogMillis", m.engine().watchdog().toMillis());

@@ -25,6 +25,9 @@ import java.util.Objects;
  *     instance: two instances whose runs go wide (all threads, one run alone) at low load and
  *     narrow (half the threads each, side by side) under load ({@link WidthArbiter}); false keeps
  *     one session of all the threads shared by the configured instances
+ * @param adaptiveWidthMinRun the device adapts only when a full batch took at least this long at
+ *     warm-up: shorter runs are bound by gRPC, not by the cores, and a second instance only halves
+ *     the batches (0 = whenever it may; null = {@link #DEFAULT_ADAPTIVE_WIDTH_MIN_RUN})
  */
 public record EngineOptions(
     int intraOpThreads,
@@ -32,7 +35,11 @@ public record EngineOptions(
     boolean rejectNonFiniteInput,
     Duration watchdog,
     ProviderOptions providerOptions,
-    boolean adaptiveWidth) {
+    boolean adaptiveWidth,
+    Duration adaptiveWidthMinRun) {
+  /** Default {@link #adaptiveWidthMinRun}. */
+  public static final Duration DEFAULT_ADAPTIVE_WIDTH_MIN_RUN = Duration.ofMillis(5);
+
   /** Default {@link #watchdog}. */
   public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(30);
 
@@ -56,6 +63,12 @@ public record EngineOptions(
       throw new IllegalArgumentException(
           "watchdogMillis must be >= " + MIN_WATCHDOG.toMillis() + ", got " + watchdog.toMillis());
     }
+    adaptiveWidthMinRun =
+        adaptiveWidthMinRun == null ? DEFAULT_ADAPTIVE_WIDTH_MIN_RUN : adaptiveWidthMinRun;
+    if (adaptiveWidthMinRun.isNegative()) {
+      throw new IllegalArgumentException(
+          "adaptiveWidthMinRunMillis must be >= 0, got " + adaptiveWidthMinRun.toMillis());
+    }
     providerOptions = providerOptions == null ? ProviderOptions.defaults() : providerOptions;
     String required = providerOptions.requireProvider();
     if (required != null
@@ -73,7 +86,7 @@ public record EngineOptions(
       boolean rejectNonFiniteInput,
       Duration watchdog,
       ProviderOptions providerOptions) {
-    this(intraOpThreads, providers, rejectNonFiniteInput, watchdog, providerOptions, true);
+    this(intraOpThreads, providers, rejectNonFiniteInput, watchdog, providerOptions, true, null);
   }
 
   /** Default provider options, adaptive CPU width. */
@@ -94,26 +107,67 @@ public record EngineOptions(
 
   public EngineOptions withIntraOpThreads(int threads) {
     return new EngineOptions(
-        threads, providers, rejectNonFiniteInput, watchdog, providerOptions, adaptiveWidth);
+        threads,
+        providers,
+        rejectNonFiniteInput,
+        watchdog,
+        providerOptions,
+        adaptiveWidth,
+        adaptiveWidthMinRun);
   }
 
   public EngineOptions withRejectNonFiniteInput(boolean reject) {
     return new EngineOptions(
-        intraOpThreads, providers, reject, watchdog, providerOptions, adaptiveWidth);
+        intraOpThreads,
+        providers,
+        reject,
+        watchdog,
+        providerOptions,
+        adaptiveWidth,
+        adaptiveWidthMinRun);
   }
 
   public EngineOptions withWatchdog(Duration limit) {
     return new EngineOptions(
-        intraOpThreads, providers, rejectNonFiniteInput, limit, providerOptions, adaptiveWidth);
+        intraOpThreads,
+        providers,
+        rejectNonFiniteInput,
+        limit,
+        providerOptions,
+        adaptiveWidth,
+        adaptiveWidthMinRun);
   }
 
   public EngineOptions withProviderOptions(ProviderOptions options) {
     return new EngineOptions(
-        intraOpThreads, providers, rejectNonFiniteInput, watchdog, options, adaptiveWidth);
+        intraOpThreads,
+        providers,
+        rejectNonFiniteInput,
+        watchdog,
+        options,
+        adaptiveWidth,
+        adaptiveWidthMinRun);
   }
 
   public EngineOptions withAdaptiveWidth(boolean adaptive) {
     return new EngineOptions(
-        intraOpThreads, providers, rejectNonFiniteInput, watchdog, providerOptions, adaptive);
+        intraOpThreads,
+        providers,
+        rejectNonFiniteInput,
+        watchdog,
+        providerOptions,
+        adaptive,
+        adaptiveWidthMinRun);
+  }
+
+  public EngineOptions withAdaptiveWidthMinRun(Duration minRun) {
+    return new EngineOptions(
+        intraOpThreads,
+        providers,
+        rejectNonFiniteInput,
+        watchdog,
+        providerOptions,
+        adaptiveWidth,
+        minRun);
   }
 }

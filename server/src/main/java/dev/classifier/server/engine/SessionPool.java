@@ -34,6 +34,20 @@ public final class SessionPool implements AutoCloseable {
     sessions.forEach((device, session) -> byDevice.put(device, new Counted(device, session)));
   }
 
+  /**
+   * Takes ownership of one more session under {@code key} (an adaptive device's narrow session,
+   * added once warm-up has decided that the device adapts).
+   */
+  public synchronized void add(String key, OrtSession session) {
+    if (closed) {
+      throw new IllegalStateException("the model's sessions are closed");
+    }
+    if (byDevice.containsKey(key)) {
+      throw new IllegalArgumentException("the pool already holds a session under " + key);
+    }
+    byDevice.put(key, new Counted(key, session));
+  }
+
   /** A session of this pool for reading metadata (no reference taken; valid while the pool is). */
   public synchronized OrtSession any() {
     return byDevice.values().iterator().next().session;

@@ -10,6 +10,9 @@
  * worker thread, never on a Netty event loop; non-finite FLOAT32 input is rejected in the copy pass
  * and non-finite scores fail their image alone. {@link dev.classifier.server.engine.SessionFactory}
  * builds sessions and registers the execution providers planned for each device (CPU; TensorRT and
- * CUDA on GPU hosts: package {@code engine.provider}).
+ * CUDA on GPU hosts: package {@code engine.provider}). {@link
+ * dev.classifier.server.engine.CpuThreading} chooses the CPU threads; on an adaptive CPU device a
+ * {@link dev.classifier.server.engine.WidthArbiter} sends a lone batch to the session with all of
+ * them (wide) and concurrent batches to the instances' own half-width sessions (narrow).
  */
 package dev.classifier.server.engine;

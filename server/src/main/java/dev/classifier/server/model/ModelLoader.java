@@ -38,9 +38,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -128,7 +130,6 @@ public final class ModelLoader {
     String name = config.name() != null ? config.name() : source.defaultName();
 
     Map<String, OrtSession> byDevice = new LinkedHashMap<>();
-    Map<String, OrtSession> narrowSessions = new LinkedHashMap<>();
     Map<String, ProviderPlan> devicePlans = new LinkedHashMap<>();
     SessionPool pool = null;
     ExecutorService completions = null;
@@ -173,36 +174,7 @@ public final class ModelLoader {
                 ? " (TensorRT builds or loads its engine here or at the first warm-up run)"
                 : "");
       }
-      // An adaptive CPU device: one narrow session per instance beside the wide one (WidthArbiter).
-      Map<String, List<Integer>> narrowThreads = new LinkedHashMap<>();
-      for (String device : config.devices()) {
-        List<Integer> split =
-            adaptiveSplit(config, device, Runtime.getRuntime().availableProcessors());
-        if (split.isEmpty()) {
-          continue;
-        }
-        narrowThreads.put(device, split);
-        for (int i = 0; i < split.size(); i++) {
-          narrowSessions.put(
-              SessionPool.narrowKey(device, i),
-              sessions.create(
-                  onnx,
-                  config.engine().withIntraOpThreads(split.get(i)),
-                  devicePlans.get(device),
-                  null));
-        }
-        LOG.info(
-            "model {} on {}: adaptive width, a run alone uses all {} threads, under load {}"
-                + " instances run side by side on {} threads",
-            name,
-            device,
-            split.stream().mapToInt(Integer::intValue).sum(),
-            split.size(),
-            split);
-      }
-      Map<String, OrtSession> all = new LinkedHashMap<>(byDevice);
-      all.putAll(narrowSessions);
-      pool = new SessionPool(all);
+      pool = new SessionPool(byDevice);
       OrtSession first = pool.any();
       if (signature == null) {
         signature = SignatureReader.read(first, stated);
@@ -226,11 +198,7 @@ public final class ModelLoader {
 
       List<Instance> instances = new ArrayList<>();
       for (String device : config.devices()) {
-        int count =
-            narrowThreads.containsKey(device)
-                ? narrowThreads.get(device).size()
-                : config.instancesPerDevice();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < config.instancesPerDevice(); i++) {
           instances.add(new Instance(device, i, policy.maxBatchSize()));
         }
       }
@@ -240,7 +208,7 @@ public final class ModelLoader {
       long warmStart = System.nanoTime();
       WarmUp warm =
           warmUp(
-              new OnnxEngine(env, pool, signature, false, false, null, narrowThreads.keySet()),
+              new OnnxEngine(env, pool, signature, false, false),
               instances,
               statedOutput,
               policy,
@@ -250,6 +218,8 @@ public final class ModelLoader {
           name,
           instances.size(),
           (System.nanoTime() - warmStart) / 1_000_000);
+      Set<String> adaptive =
+          adaptWidth(name, config, onnx, pool, signature, instances, policy, devicePlans, warm);
       Map<String, DevicePlacement> placements = new LinkedHashMap<>();
       for (Map.Entry<String, OrtSession> e : byDevice.entrySet()) {
         placements.put(
@@ -270,7 +240,7 @@ public final class ModelLoader {
               resolved == OutputKind.LOGITS,
               config.engine().rejectNonFiniteInput(),
               PixelWidening.forModel(signature, preprocessing).orElse(null),
-              narrowThreads.keySet());
+              adaptive);
       completions = completionExecutor(name, instances.size());
 
       Batcher<InferenceInput, InferenceResult> batcher =
@@ -310,9 +280,7 @@ public final class ModelLoader {
       if (pool != null) {
         pool.close();
       } else {
-        List<OrtSession> open = new ArrayList<>(byDevice.values());
-        open.addAll(narrowSessions.values());
-        for (OrtSession s : open) {
+        for (OrtSession s : byDevice.values()) {
           try {
             s.close();
           } catch (OrtException suppressed) {
@@ -411,8 +379,113 @@ public final class ModelLoader {
     return PreprocessSpec.grayscale(w, h, layout, type);
   }
 
-  /** What warm-up learnt: the output kind, and how long a full batch took (the second run). */
-  private record WarmUp(OutputKind outputKind, int batchSize, java.time.Duration runTime) {}
+  /**
+   * What warm-up learnt: the output kind, how long a full batch took (the second run), and that
+   * time on each device (its first instance).
+   */
+  private record WarmUp(
+      OutputKind outputKind,
+      int batchSize,
+      java.time.Duration runTime,
+      Map<String, java.time.Duration> fullBatchByDevice) {}
+
+  /**
+   * Turns the devices that qualify ({@link #adaptiveSplit}) and whose full batch took at least
+   * {@code adaptiveWidthMinRun} at warm-up into adaptive ones: adds one narrow session per instance
+   * to {@code pool}, replaces the device's instance in {@code instances} with two, and warms every
+   * batch size on each narrow session. Returns the adaptive devices.
+   */
+  private Set<String> adaptWidth(
+      String name,
+      ModelConfig config,
+      byte[] onnx,
+      SessionPool pool,
+      ModelSignature signature,
+      List<Instance> instances,
+      BatchPolicy policy,
+      Map<String, ProviderPlan> devicePlans,
+      WarmUp warm)
+      throws OrtException {
+    Set<String> adaptive = new LinkedHashSet<>();
+    for (String device : config.devices()) {
+      List<Integer> split =
+          adaptiveSplit(config, device, Runtime.getRuntime().availableProcessors());
+      if (split.isEmpty()) {
+        continue;
+      }
+      java.time.Duration fullBatch = warm.fullBatchByDevice().get(device);
+      java.time.Duration minRun = config.engine().adaptiveWidthMinRun();
+      if (fullBatch.compareTo(minRun) < 0) {
+        LOG.info(
+            "model {} on {}: one instance on all {} threads (a full batch took {} us at warm-up,"
+                + " under adaptiveWidthMinRunMillis {}: bound by gRPC, not by the cores)",
+            name,
+            device,
+            split.stream().mapToInt(Integer::intValue).sum(),
+            fullBatch.toNanos() / 1_000,
+            minRun.toMillis());
+        continue;
+      }
+      for (int i = 0; i < split.size(); i++) {
+        OrtSession narrow =
+            sessions.create(
+                onnx,
+                config.engine().withIntraOpThreads(split.get(i)),
+                devicePlans.get(device),
+                null);
+        try {
+          pool.add(SessionPool.narrowKey(device, i), narrow);
+        } catch (RuntimeException e) {
+          narrow.close();
+          throw e;
+        }
+      }
+      instances.removeIf(instance -> instance.deviceId().equals(device));
+      for (int i = 0; i < split.size(); i++) {
+        instances.add(new Instance(device, i, policy.maxBatchSize()));
+      }
+      adaptive.add(device);
+      LOG.info(
+          "model {} on {}: adaptive width (a full batch took {} ms at warm-up): a run alone uses"
+              + " all {} threads, under load {} instances run side by side on {} threads",
+          name,
+          device,
+          fullBatch.toMillis(),
+          split.stream().mapToInt(Integer::intValue).sum(),
+          split.size(),
+          split);
+    }
+    if (!adaptive.isEmpty()) {
+      warmNarrowSessions(
+          new OnnxEngine(env, pool, signature, false, false, null, adaptive),
+          instances,
+          policy,
+          devicePlans);
+    }
+    return adaptive;
+  }
+
+  /** Every batch size once on each adaptive instance's narrow session (untimed). */
+  private static void warmNarrowSessions(
+      OnnxEngine engine,
+      List<Instance> instances,
+      BatchPolicy policy,
+      Map<String, ProviderPlan> devicePlans)
+      throws OrtException {
+    Random random = new Random(43);
+    for (Instance instance : instances) {
+      if (!engine.arbiters().containsKey(instance.deviceId())) {
+        continue;
+      }
+      try (OnnxInstance runner = engine.create(instance)) {
+        boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
+        for (int n :
+            BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu)) {
+          runner.warmNarrow(warmUpInput(engine.signature(), n, random), n);
+        }
+      }
+    }
+  }
 
   private WarmUp warmUp(
       OnnxEngine engine,
@@ -451,6 +524,7 @@ public final class ModelLoader {
     Random random = new Random(42);
     int fullBatch = 1;
     long fullBatchNanos = 0;
+    Map<String, java.time.Duration> fullBatchByDevice = new LinkedHashMap<>();
     for (OnnxInstance runner : runners) {
       Instance instance = runner.instance();
       boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
@@ -463,11 +537,12 @@ public final class ModelLoader {
         long start = System.nanoTime();
         float[][] out = runner.infer(input, n);
         long nanos = System.nanoTime() - start;
-        runner.warmNarrow(input, n);
         warmupRuns.accept(new BatchSizeWarmup.Run(instance, n, nanos));
         if (i == sizes.length) {
           fullBatch = n;
           fullBatchNanos = nanos;
+          fullBatchByDevice.merge(
+              instance.deviceId(), java.time.Duration.ofNanos(nanos), (a, b) -> a);
         }
         for (float[] row : out) {
           looksLikeProbabilities &= isDistribution(row);
@@ -478,7 +553,8 @@ public final class ModelLoader {
         stated != OutputKind.DETECT
             ? stated
             : looksLikeProbabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
-    return new WarmUp(kind, fullBatch, java.time.Duration.ofNanos(fullBatchNanos));
+    return new WarmUp(
+        kind, fullBatch, java.time.Duration.ofNanos(fullBatchNanos), fullBatchByDevice);
   }
 
   private static ByteBuffer warmUpInput(ModelSignature s, int n, Random random) {

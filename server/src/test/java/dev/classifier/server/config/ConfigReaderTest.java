@@ -47,7 +47,7 @@ class ConfigReaderTest {
                 labels: m.txt
                 output: probabilities
                 instancesPerDevice: 2
-                engine: {intraOpThreads: 1, adaptiveWidth: false}
+                engine: {intraOpThreads: 1, adaptiveWidth: false, adaptiveWidthMinRunMillis: 7}
                 batching:
                   maxBatchSize: 16
                   maxQueueDelayMicros: 1500
@@ -68,6 +68,7 @@ class ConfigReaderTest {
     assertThat(m.instancesPerDevice()).isEqualTo(2);
     assertThat(m.engine().intraOpThreads()).isEqualTo(1);
     assertThat(m.engine().adaptiveWidth()).isFalse();
+    assertThat(m.engine().adaptiveWidthMinRun()).isEqualTo(Duration.ofMillis(7));
     BatchPolicy p = m.batching();
     assertThat(p.maxBatchSize()).isEqualTo(16);
     assertThat(p.maxQueueDelay()).isEqualTo(Duration.ofNanos(1_500_000));

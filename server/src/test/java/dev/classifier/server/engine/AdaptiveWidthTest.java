@@ -43,10 +43,15 @@ class AdaptiveWidthTest {
     return TestModels.embedded(POLICY, instances).withEngine(engine);
   }
 
+  private static EngineOptions twoThreads(Duration minRun) {
+    return new EngineOptions(2, List.of("cpu")).withAdaptiveWidthMinRun(minRun);
+  }
+
   @BeforeAll
   static void load() throws Exception {
-    // two threads named explicitly: adapts on any machine, however many processors it has
-    adaptive = TestModels.load(embedded(new EngineOptions(2, List.of("cpu")), 1));
+    // two threads named explicitly: adapts on any machine, however many processors it has; the
+    // embedded model's full batch takes well under the default 5 ms, so the threshold is 0 here
+    adaptive = TestModels.load(embedded(twoThreads(Duration.ZERO), 1));
     fixed = TestModels.load(embedded(TestModels.cpu(), 1));
   }
 
@@ -67,15 +72,18 @@ class AdaptiveWidthTest {
   }
 
   @Test
-  void anExplicitInstanceCountOrAdaptiveWidthOffKeepsOneSharedSession() throws Exception {
-    try (ServedModel three = TestModels.load(embedded(new EngineOptions(2, List.of("cpu")), 3));
+  void anExplicitInstanceCountAdaptiveWidthOffOrAShortRunKeepOneSharedSession() throws Exception {
+    try (ServedModel three = TestModels.load(embedded(twoThreads(Duration.ZERO), 3));
         ServedModel off =
-            TestModels.load(
-                embedded(new EngineOptions(2, List.of("cpu")).withAdaptiveWidth(false), 1))) {
+            TestModels.load(embedded(twoThreads(Duration.ZERO).withAdaptiveWidth(false), 1));
+        ServedModel shortRun = TestModels.load(embedded(twoThreads(Duration.ofHours(1)), 1))) {
       assertThat(three.instances()).hasSize(3);
       assertThat(three.engine().arbiters()).isEmpty();
       assertThat(off.instances()).hasSize(1);
       assertThat(off.engine().arbiters()).isEmpty();
+      // a full batch shorter than adaptiveWidthMinRun: bound by gRPC, one instance stays
+      assertThat(shortRun.instances()).containsExactly(new Instance("cpu", 0, 8));
+      assertThat(shortRun.engine().arbiters()).isEmpty();
     }
   }
 
