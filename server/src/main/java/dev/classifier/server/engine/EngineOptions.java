@@ -25,9 +25,10 @@ import java.util.Objects;
  *     instance: two instances whose runs go wide (all threads, one run alone) at low load and
  *     narrow (half the threads each, side by side) under load ({@link WidthArbiter}); false keeps
  *     one session of all the threads shared by the configured instances
- * @param adaptiveWidthMinRun the device adapts only when a full batch took at least this long at
- *     warm-up: shorter runs are bound by gRPC, not by the cores, and a second instance only halves
- *     the batches (0 = whenever it may; null = {@link #DEFAULT_ADAPTIVE_WIDTH_MIN_RUN})
+ * @param adaptiveWidthMinRun the device adapts only when a full batch takes at least this long once
+ *     warm (the fastest of 3 runs after warm-up): shorter runs are bound by gRPC, not by the cores,
+ *     and a second instance only halves the batches (0 = whenever it may; null = {@link
+ *     #DEFAULT_ADAPTIVE_WIDTH_MIN_RUN})
  */
 public record EngineOptions(
     int intraOpThreads,
