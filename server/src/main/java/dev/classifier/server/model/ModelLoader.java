@@ -14,7 +14,6 @@ import dev.classifier.imaging.PixelType;
 import dev.classifier.imaging.PreprocessSpec;
 import dev.classifier.server.config.ModelConfig;
 import dev.classifier.server.config.OutputKind;
-import dev.classifier.server.engine.CpuThreading;
 import dev.classifier.server.engine.InferenceInput;
 import dev.classifier.server.engine.InferenceResult;
 import dev.classifier.server.engine.OnnxEngine;
@@ -38,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -62,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * <p>Over 400 lines, on purpose for now: loading is one ordered transaction (sessions, signature,
  * provider plans, warm-up, placement, batcher) whose every step must undo the earlier ones when a
  * later one fails, and that rollback reads best in one place. The steps it delegates (planning:
- * {@code DevicePlans}; warm-up sizes: {@link BatchSizeWarmup}; placement: {@code PlacementProbe})
- * are already classes of their own; the next split would be the warm-up/output-kind detection.
+ * {@code DevicePlans}; warm-up sizes: {@link BatchSizeWarmup}; the CPU width: {@link
+ * WidthAdaptation}; placement: {@code PlacementProbe}) are already classes of their own; the next
+ * split would be the warm-up/output-kind detection.
  */
 public final class ModelLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
@@ -219,7 +218,8 @@ public final class ModelLoader {
           instances.size(),
           (System.nanoTime() - warmStart) / 1_000_000);
       Set<String> adaptive =
-          adaptWidth(name, config, onnx, pool, signature, instances, policy, devicePlans);
+          new WidthAdaptation(env, sessions)
+              .adapt(name, config, onnx, pool, signature, instances, policy, devicePlans);
       Map<String, DevicePlacement> placements = new LinkedHashMap<>();
       for (Map.Entry<String, OrtSession> e : byDevice.entrySet()) {
         placements.put(
@@ -324,21 +324,6 @@ public final class ModelLoader {
         });
   }
 
-  /**
-   * The intra-op threads of {@code device}'s narrow sessions when it adapts its width ({@link
-   * dev.classifier.server.engine.WidthArbiter}), or empty when it keeps one shared session: only
-   * the CPU device adapts, only with {@code adaptiveWidth} on, 1 configured instance (more are the
-   * user's own split) and at least 2 intra-op threads ({@link CpuThreading#narrowThreads}).
-   */
-  static List<Integer> adaptiveSplit(ModelConfig config, String device, int processors) {
-    if (!device.equals("cpu")
-        || !config.engine().adaptiveWidth()
-        || config.instancesPerDevice() != 1) {
-      return List.of();
-    }
-    return CpuThreading.choose(config.engine().intraOpThreads(), processors).narrowThreads();
-  }
-
   /** A fixed-batch graph gets batches of one; everything else keeps the configured policy. */
   static BatchPolicy fitPolicy(BatchPolicy p, ModelSignature signature) {
     if (signature.dynamicBatch() || p.maxBatchSize() == 1) {
@@ -381,128 +366,6 @@ public final class ModelLoader {
 
   /** What warm-up learnt: the output kind, and how long a full batch took (the second run). */
   private record WarmUp(OutputKind outputKind, int batchSize, java.time.Duration runTime) {}
-
-  /** Full-batch runs timed on a device that may adapt its width; the fastest one counts. */
-  private static final int WIDTH_PROBE_RUNS = 3;
-
-  /**
-   * Turns the devices that qualify ({@link #adaptiveSplit}) and whose full batch takes at least
-   * {@code adaptiveWidthMinRun} once warm ({@link #fastestFullBatch}) into adaptive ones: adds one
-   * narrow session per instance to {@code pool}, replaces the device's instance in {@code
-   * instances} with two, and warms every batch size on each narrow session. Returns the adaptive
-   * devices.
-   */
-  private Set<String> adaptWidth(
-      String name,
-      ModelConfig config,
-      byte[] onnx,
-      SessionPool pool,
-      ModelSignature signature,
-      List<Instance> instances,
-      BatchPolicy policy,
-      Map<String, ProviderPlan> devicePlans)
-      throws OrtException {
-    Set<String> adaptive = new LinkedHashSet<>();
-    for (String device : config.devices()) {
-      List<Integer> split =
-          adaptiveSplit(config, device, Runtime.getRuntime().availableProcessors());
-      if (split.isEmpty()) {
-        continue;
-      }
-      java.time.Duration fullBatch =
-          fastestFullBatch(
-              new OnnxEngine(env, pool, signature, false, false), device, policy.maxBatchSize());
-      java.time.Duration minRun = config.engine().adaptiveWidthMinRun();
-      if (fullBatch.compareTo(minRun) < 0) {
-        LOG.info(
-            "model {} on {}: one instance on all {} threads (a full batch takes {} us after"
-                + " warm-up, under adaptiveWidthMinRunMillis {}: bound by gRPC, not by the cores)",
-            name,
-            device,
-            split.stream().mapToInt(Integer::intValue).sum(),
-            fullBatch.toNanos() / 1_000,
-            minRun.toMillis());
-        continue;
-      }
-      for (int i = 0; i < split.size(); i++) {
-        OrtSession narrow =
-            sessions.create(
-                onnx,
-                config.engine().withIntraOpThreads(split.get(i)),
-                devicePlans.get(device),
-                null);
-        try {
-          pool.add(SessionPool.narrowKey(device, i), narrow);
-        } catch (RuntimeException e) {
-          narrow.close();
-          throw e;
-        }
-      }
-      instances.removeIf(instance -> instance.deviceId().equals(device));
-      for (int i = 0; i < split.size(); i++) {
-        instances.add(new Instance(device, i, policy.maxBatchSize()));
-      }
-      adaptive.add(device);
-      LOG.info(
-          "model {} on {}: adaptive width (a full batch takes {} ms after warm-up): a run alone uses"
-              + " all {} threads, under load {} instances run side by side on {} threads",
-          name,
-          device,
-          fullBatch.toMillis(),
-          split.stream().mapToInt(Integer::intValue).sum(),
-          split.size(),
-          split);
-    }
-    if (!adaptive.isEmpty()) {
-      warmNarrowSessions(
-          new OnnxEngine(env, pool, signature, false, false, null, adaptive),
-          instances,
-          policy,
-          devicePlans);
-    }
-    return adaptive;
-  }
-
-  /**
-   * The fastest of {@link #WIDTH_PROBE_RUNS} full-batch runs on {@code device}'s wide session,
-   * after warm-up (the warm-up's own runs still pay for allocations: the embedded model's second
-   * full batch took 4.5 ms there against 0.3-0.6 ms once warm).
-   */
-  private static java.time.Duration fastestFullBatch(OnnxEngine engine, String device, int n)
-      throws OrtException {
-    long fastest = Long.MAX_VALUE;
-    ByteBuffer input = warmUpInput(engine.signature(), n, new Random(44));
-    try (OnnxInstance runner = engine.create(new Instance(device, 0, n))) {
-      for (int i = 0; i < WIDTH_PROBE_RUNS; i++) {
-        long start = System.nanoTime();
-        runner.infer(input, n);
-        fastest = Math.min(fastest, System.nanoTime() - start);
-      }
-    }
-    return java.time.Duration.ofNanos(fastest);
-  }
-
-  /** Every batch size once on each adaptive instance's narrow session (untimed). */
-  private static void warmNarrowSessions(
-      OnnxEngine engine,
-      List<Instance> instances,
-      BatchPolicy policy,
-      Map<String, ProviderPlan> devicePlans)
-      throws OrtException {
-    Random random = new Random(43);
-    for (Instance instance : instances) {
-      if (!engine.arbiters().containsKey(instance.deviceId())) {
-        continue;
-      }
-      try (OnnxInstance runner = engine.create(instance)) {
-        boolean gpu = !devicePlans.get(instance.deviceId()).steps().isEmpty();
-        for (int n :
-            BatchSizeWarmup.sizes(instance.maxBatchSize(), policy.preferredBatchSizes(), gpu)) {
-          runner.warmNarrow(warmUpInput(engine.signature(), n, random), n);
-        }
-      }
-    }
-  }
 
   private WarmUp warmUp(
       OnnxEngine engine,
@@ -570,7 +433,8 @@ public final class ModelLoader {
     return new WarmUp(kind, fullBatch, java.time.Duration.ofNanos(fullBatchNanos));
   }
 
-  private static ByteBuffer warmUpInput(ModelSignature s, int n, Random random) {
+  /** Random input for {@code n} images of {@code s} (direct, native order, flipped). */
+  static ByteBuffer warmUpInput(ModelSignature s, int n, Random random) {
     long bytes = s.imageBytes() * n;
     ByteBuffer buffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
     if (s.inputType() == ElementType.FLOAT32) {
