@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -175,12 +176,21 @@ public final class InProcessSweep implements Callable<Integer> {
             pool.submit(
                 () -> s.measure(batch, duration(warmupSeconds), duration(seconds), "before")));
       }
+      // every measurement ends before any session closes (finally), even when one of them failed
       double total = 0;
       InProcessOnnx.Result first = null;
+      ExecutionException failure = null;
       for (Future<InProcessOnnx.Result> f : running) {
-        InProcessOnnx.Result r = f.get();
-        total += r.imagesPerSecond();
-        first = first == null ? r : first;
+        try {
+          InProcessOnnx.Result r = f.get();
+          total += r.imagesPerSecond();
+          first = first == null ? r : first;
+        } catch (ExecutionException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
       return new InProcessOnnx.Result(batch, total, first.batchLatency(), first.pass());
     } finally {

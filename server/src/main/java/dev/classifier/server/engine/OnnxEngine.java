@@ -37,24 +37,12 @@ public final class OnnxEngine
       ModelSignature signature,
       boolean applySoftmax,
       boolean rejectNonFiniteInput) {
-    this(env, sessions, signature, applySoftmax, rejectNonFiniteInput, null);
+    this(env, sessions, signature, applySoftmax, rejectNonFiniteInput, null, Set.of());
   }
 
   /**
    * @param widening how UINT8 pixels become this FLOAT32 model's input ({@link
    *     PixelWidening#forModel}), or null when the model takes only its own dtype
-   */
-  public OnnxEngine(
-      OrtEnvironment env,
-      SessionPool sessions,
-      ModelSignature signature,
-      boolean applySoftmax,
-      boolean rejectNonFiniteInput,
-      PixelWidening widening) {
-    this(env, sessions, signature, applySoftmax, rejectNonFiniteInput, widening, Set.of());
-  }
-
-  /**
    * @param adaptiveDevices devices whose instances run wide or narrow as a {@link WidthArbiter} of
    *     the device decides; {@code sessions} holds each instance's narrow session under {@link
    *     SessionPool#narrowKey}

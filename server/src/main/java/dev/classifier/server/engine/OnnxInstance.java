@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * One model instance on one device, owned by exactly one batcher slot: its preallocated input and
@@ -37,6 +38,7 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
   private final SessionPool.Lease narrowLease;
   private final WidthArbiter arbiter;
   private final AtomicBoolean terminated = new AtomicBoolean();
+  private final BooleanSupplier isTerminated = terminated::get; // one object, not one per run
   private final OrtSession.RunOptions runOptions;
   private final BatchTensors tensors;
   private final InputCopy copier;
@@ -164,7 +166,7 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
     if (arbiter == null) {
       return runOn(lease.session(), n);
     }
-    WidthArbiter.Width width = arbiter.acquire(terminated::get);
+    WidthArbiter.Width width = arbiter.acquire(isTerminated);
     if (width == null) {
       throw new IllegalStateException(
           "the run on " + name + " was terminated while it waited for the device's cores");

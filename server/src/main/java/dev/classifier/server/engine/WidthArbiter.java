@@ -3,6 +3,7 @@ package dev.classifier.server.engine;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Decides, run by run, whether a batch of an adaptive CPU device runs <b>wide</b> (on the session
@@ -111,29 +112,23 @@ public final class WidthArbiter {
 
   /** Runs waiting for a wide run to end (tests). */
   int waiting() {
-    lock.lock();
-    try {
-      return waiting;
-    } finally {
-      lock.unlock();
-    }
+    return (int) read(() -> waiting);
   }
 
   /** Runs started wide so far. */
   public long wideRuns() {
-    lock.lock();
-    try {
-      return wideRuns;
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> wideRuns);
   }
 
   /** Runs started narrow so far. */
   public long narrowRuns() {
+    return read(() -> narrowRuns);
+  }
+
+  private long read(LongSupplier field) {
     lock.lock();
     try {
-      return narrowRuns;
+      return field.getAsLong();
     } finally {
       lock.unlock();
     }
