@@ -345,7 +345,12 @@ public final class ClassifierServer implements AutoCloseable {
                 : ImageDecoding.defaultBudgetBytes());
     service =
         new ClassifierService(
-            new InferenceCore(registry, decoding, Ticker.system(), limits.defaultTimeout()),
+            new InferenceCore(
+                registry,
+                decoding,
+                Ticker.system(),
+                limits.defaultTimeout(),
+                WarmupGate::inWarmupCall),
             config.streamWindow());
     DecodeGauges.register(metrics, decoding::pendingImages, decoding::pendingBytes);
     ClassifierService.StreamStats streams = service.streamStats();

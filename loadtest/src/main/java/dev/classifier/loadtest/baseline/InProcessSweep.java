@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The best in-process figure for a model: every combination of intra-op threads, batch size and
- * spinning (the server's rule, or ONNX Runtime's default: on), one after the other, no server; a
- * combination that builds the same session as one already measured is skipped. Then, per batch
- * size, {@code --side-by-side} one-thread sessions running at once, each on its own thread (what
- * the server's adaptive CPU width does under load), whose summed throughput competes for best.
- * Prints one line per combination and writes them with the best throughput and the best
- * single-image p50 as JSON, for {@code loadtest/bench/ceiling.sh}.
+ * spinning (the server's rule, or ONNX Runtime's default: on and not stopped after a run), one
+ * after the other, no server; a combination that builds the same session as one already measured is
+ * skipped. Then, per batch size, {@code --side-by-side} one-thread sessions running at once, each
+ * on its own thread (what the server's adaptive CPU width does under load), whose summed throughput
+ * competes for best. Prints one line per combination and writes them with the best throughput and
+ * the best single-image p50 as JSON, for {@code loadtest/bench/ceiling.sh}.
  *
  * <pre>
  * java -cp classifier-loadtest.jar dev.classifier.loadtest.baseline.InProcessSweep \

@@ -9,9 +9,11 @@ import dev.classifier.server.model.ModelRegistry;
 import dev.classifier.server.model.ServedModel;
 import dev.classifier.server.text.ClientText;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +31,30 @@ public final class InferenceCore {
   private final ImageDecoding decoding;
   private final Ticker ticker;
   private final Duration defaultTimeout;
+  private final BooleanSupplier dryRun;
 
   /**
+   * A core whose requests always run the model.
+   *
    * @param defaultTimeout applied to requests without a deadline; {@link Duration#ZERO} for none
    */
   public InferenceCore(
       ModelRegistry registry, ImageDecoding decoding, Ticker ticker, Duration defaultTimeout) {
+    this(registry, decoding, ticker, defaultTimeout, () -> false);
+  }
+
+  /**
+   * @param defaultTimeout applied to requests without a deadline; {@link Duration#ZERO} for none
+   * @param dryRun asked once per {@link #submit}, on the submitting thread: true makes that
+   *     request's inputs dry runs ({@link InferenceInput#dryRun}; the server's own warm-up calls)
+   */
+  public InferenceCore(
+      ModelRegistry registry,
+      ImageDecoding decoding,
+      Ticker ticker,
+      Duration defaultTimeout,
+      BooleanSupplier dryRun) {
+    this.dryRun = Objects.requireNonNull(dryRun, "dryRun");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.decoding = Objects.requireNonNull(decoding, "decoding");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -99,15 +119,18 @@ public final class InferenceCore {
       SubmitOptions options =
           new SubmitOptions(priority, deadline(request), inputs.bytesPerImage());
       ServedModel resolved = model;
+      boolean dry = dryRun.getAsBoolean();
       if (inputs.needsDecoding()) {
         pending =
             Chain.then(
                 inputs.whenDecoded(),
                 decoded ->
                     Handover.submit(
-                        registry, resolved, mm -> mm.batcher().submitAll(decoded, options)));
+                        registry,
+                        resolved,
+                        mm -> mm.batcher().submitAll(dry ? dryRuns(decoded) : decoded, options)));
       } else {
-        List<InferenceInput> ready = inputs.ready();
+        List<InferenceInput> ready = dry ? dryRuns(inputs.ready()) : inputs.ready();
         pending = Handover.submit(registry, model, mm -> mm.batcher().submitAll(ready, options));
       }
     } catch (Throwable t) {
@@ -131,6 +154,14 @@ public final class InferenceCore {
               }
             });
     return pending;
+  }
+
+  private static List<InferenceInput> dryRuns(List<InferenceInput> inputs) {
+    List<InferenceInput> out = new ArrayList<>(inputs.size());
+    for (InferenceInput in : inputs) {
+      out.add(in.asDryRun());
+    }
+    return out;
   }
 
   private long deadline(InferenceRequest request) {

@@ -11,13 +11,31 @@ import java.util.Objects;
  * boundary: callers hand in a read-only view of the request's bytes (zero-copy, e.g. {@code
  * ByteString.asReadOnlyByteBuffer()}), which the engine reads without moving its position.
  *
+ * <p>A <b>dry-run</b> input comes from the server's own serving-path warm-up: it is validated,
+ * queued, batched and copied like any other, but a batch made only of dry-run inputs skips the
+ * model run itself (its scores are whatever the instance's output buffer holds, finite but
+ * meaningless), so that warm-up reaches the JIT's thresholds for the Java path in seconds even when
+ * the model takes milliseconds per image. A batch with at least one client input runs the model for
+ * every input in it.
+ *
  * @param data the tensor bytes, position to limit (a view shared with the request, not copied)
  * @param dtype the element type of {@code data}
+ * @param dryRun whether this input is a warm-up input whose batch may skip the model run
  */
-public record InferenceInput(ByteBuffer data, ElementType dtype) {
+public record InferenceInput(ByteBuffer data, ElementType dtype, boolean dryRun) {
   public InferenceInput {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(dtype, "dtype");
+  }
+
+  /** A client input (not a dry run). */
+  public InferenceInput(ByteBuffer data, ElementType dtype) {
+    this(data, dtype, false);
+  }
+
+  /** The same bytes as a dry-run input. */
+  public InferenceInput asDryRun() {
+    return dryRun ? this : new InferenceInput(data, dtype, true);
   }
 
   /** A read-only view of {@code bytes}. */

@@ -24,7 +24,9 @@ import java.util.function.BooleanSupplier;
  * widening UINT8 pixels with the model's normalisation), runs the session into the pinned output,
  * applies softmax when the model emits logits, and records one outcome per task: an image whose
  * scores are not finite fails alone. The only per-batch allocations left are each image's result
- * array and ONNX Runtime's own small run bookkeeping.
+ * array and ONNX Runtime's own small run bookkeeping. A batch made only of dry-run inputs (the
+ * server's serving-path warm-up, {@link InferenceInput#dryRun}) is copied but not run, and is not
+ * counted in {@link OnnxEngine#batchesRun()} / {@link OnnxEngine#imagesRun()}.
  *
  * <p>On an adaptive CPU device the instance also leases its own narrow session and asks the
  * device's {@link WidthArbiter}, run by run, whether to run on the shared wide session (alone:
@@ -98,6 +100,7 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
           "batch of " + n + " exceeds instance " + instance + " bound " + instance.maxBatchSize());
     }
     int accepted = 0;
+    boolean allDry = true;
     int imageBytes = (int) signature.imageBytes();
     for (int i = 0; i < n; i++) {
       BatchTask<InferenceInput, InferenceResult> task = batch.get(i);
@@ -123,14 +126,20 @@ public final class OnnxInstance implements InstanceRunner<InferenceInput, Infere
                     + " non-finite values (NaN or infinity); model inputs must be finite"));
       } else {
         rows[accepted++] = i;
+        allDry &= input.dryRun();
       }
     }
     if (accepted == 0) {
       return;
     }
-    FloatBuffer scores = run(accepted);
-    engine.batchesRun.increment();
-    engine.imagesRun.add(accepted);
+    FloatBuffer scores;
+    if (allDry) {
+      scores = tensors.outputBuffer(); // warm-up only: the last run's scores, not these images'
+    } else {
+      scores = run(accepted);
+      engine.batchesRun.increment();
+      engine.imagesRun.add(accepted);
+    }
     long computeNanos = System.nanoTime() - start;
     int classes = signature.numClasses();
     for (int r = 0; r < accepted; r++) {

@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Unary {@code Classify} calls with one synthetic image each. */
+/**
+ * Unary {@code Classify} calls with one synthetic image each, in UINT8 pixels where the model
+ * accepts them (what clients send by default; the stream warmer sends the model's own dtype).
+ */
 public final class UnaryWarmer implements Warmer {
   private final ClassifierGrpc.ClassifierStub stub;
   private final Duration deadline;
@@ -36,7 +39,7 @@ public final class UnaryWarmer implements Warmer {
             n ->
                 ClassifyRequest.newBuilder()
                     .setModel(n)
-                    .addImages(SyntheticInputs.zeroImage(model))
+                    .addImages(SyntheticInputs.zeroPixels(model))
                     .build());
     CompletableFuture<ClassifyResponse> answer = new CompletableFuture<>();
     stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)

@@ -1,6 +1,8 @@
 package dev.classifier.server.warmup;
 
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -23,7 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Warm-up calls carry the header {@value #HEADER_NAME} with a random per-process token, so a
  * client cannot pass itself off as warm-up; {@link #isWarmupCall(Metadata)} lets the metrics
- * interceptor leave them out of client request metrics.
+ * interceptor leave them out of client request metrics, and {@link #inWarmupCall()} tells the
+ * inference core, from the gRPC context of a gated call, that its inputs are dry runs ({@code
+ * InferenceInput#dryRun}: batched and copied, but the model is not run for a batch made only of
+ * them).
  */
 public final class WarmupGate implements ServerInterceptor {
   public static final String HEADER_NAME = "classifier-warmup";
@@ -32,6 +37,7 @@ public final class WarmupGate implements ServerInterceptor {
   private static final Metadata.Key<String> RETRY_AFTER_MS =
       Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
   private static final String TOKEN = UUID.randomUUID().toString();
+  private static final Context.Key<Boolean> WARMUP_CALL = Context.key("classifier-warmup-call");
 
   /** The classifier.v1 inference methods; other protocols add theirs. */
   public static final Set<String> CLASSIFIER_METHODS =
@@ -69,6 +75,14 @@ public final class WarmupGate implements ServerInterceptor {
     return TOKEN.equals(headers.get(HEADER));
   }
 
+  /**
+   * Whether the gRPC call this thread is serving is a warm-up call passed by a gate (read from the
+   * call's {@link Context}; false outside any call and for every client call).
+   */
+  public static boolean inWarmupCall() {
+    return Boolean.TRUE.equals(WARMUP_CALL.get());
+  }
+
   /** Marks the calls of a client channel as warm-up calls. */
   public static ClientInterceptor marker() {
     return new ClientInterceptor() {
@@ -101,6 +115,10 @@ public final class WarmupGate implements ServerInterceptor {
               "server is warming up; retry after " + retryAfter.toMillis() + " ms"),
           trailers);
       return new ServerCall.Listener<>() {};
+    }
+    if (isWarmupCall(headers)) {
+      return Contexts.interceptCall(
+          Context.current().withValue(WARMUP_CALL, Boolean.TRUE), call, headers, next);
     }
     return next.startCall(call, headers);
   }

@@ -12,7 +12,12 @@ final class DirectTask implements BatchTask<InferenceInput, InferenceResult> {
   int outcomes;
 
   DirectTask(float[] values) {
-    this.input = InferenceInput.of(Tensors.floatBytes(values), ElementType.FLOAT32);
+    this(values, false);
+  }
+
+  DirectTask(float[] values, boolean dryRun) {
+    InferenceInput in = InferenceInput.of(Tensors.floatBytes(values), ElementType.FLOAT32);
+    this.input = dryRun ? in.asDryRun() : in;
   }
 
   @Override

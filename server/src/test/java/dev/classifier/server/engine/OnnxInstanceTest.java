@@ -117,6 +117,43 @@ class OnnxInstanceTest {
   }
 
   @Test
+  void aBatchOfDryRunsSkipsTheModelAndABatchWithAClientInputRunsItForAll() throws Exception {
+    Random random = new Random(29);
+    float[] x = Tensors.randomFloats(random, PIXELS);
+    float[] y = Tensors.randomFloats(random, PIXELS);
+    float[] z = Tensors.randomFloats(random, PIXELS);
+    OnnxEngine engine = model.engine();
+    try (OnnxInstance instance = engine.create(new Instance("cpu", 0, 8))) {
+      float[] expectY = alone(instance, y);
+      float[] expectZ = alone(instance, z);
+      float[] expectX = alone(instance, x); // the output buffer now holds x's scores in row 0
+      assertThat(expectX).isNotEqualTo(expectY);
+      long images = engine.imagesRun();
+      long batches = engine.batchesRun();
+
+      DirectTask dryY = new DirectTask(y, true);
+      instance.run(batch(dryY));
+      // answered once, from the last run's row (x), not from y: the model did not run
+      assertThat(dryY.outcomes).isEqualTo(1);
+      assertThat(dryY.error).isNull();
+      assertThat(dryY.result.probabilities()).containsExactly(expectX, within(0f));
+      assertThat(engine.imagesRun()).isEqualTo(images);
+      assertThat(engine.batchesRun()).isEqualTo(batches);
+
+      DirectTask mixedDry = new DirectTask(y, true);
+      DirectTask client = new DirectTask(z);
+      instance.run(batch(mixedDry, client));
+      // one client input in the batch: the model runs for both, each gets its own scores
+      assertThat(engine.imagesRun()).isEqualTo(images + 2);
+      assertThat(engine.batchesRun()).isEqualTo(batches + 1);
+      assertThat(client.outcomes).isEqualTo(1);
+      assertThat(mixedDry.outcomes).isEqualTo(1);
+      assertThat(client.result.probabilities()).containsExactly(expectZ, within(1e-6f));
+      assertThat(mixedDry.result.probabilities()).containsExactly(expectY, within(1e-6f));
+    }
+  }
+
+  @Test
   void nonFiniteInputFailsThatImageOnlyInTheCopyPass() throws Exception {
     float[] good = Tensors.randomFloats(new Random(1), PIXELS);
     float[] nan = good.clone();

@@ -89,6 +89,8 @@ class ServerWarmupTest {
             });
     try {
       assertThat(holding.await(60, TimeUnit.SECONDS)).isTrue();
+      // the serving-path warm-up has begun: the loader's own model runs are over
+      long imagesRunByLoader = server.registry().resolve("").engine().imagesRun();
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       assertThat(check(health, ServingHealth.READINESS)).isEqualTo(ServingStatus.NOT_SERVING);
       assertThat(check(health, ServingHealth.LIVENESS)).isEqualTo(ServingStatus.SERVING);
@@ -129,6 +131,8 @@ class ServerWarmupTest {
 
       // the synthetic calls went through the batcher (the whole path) ...
       assertThat(heldSends.get()).isPositive();
+      // ... as dry runs: at least 200 requests batched and copied, none of them run by the model
+      assertThat(server.registry().resolve("").engine().imagesRun()).isEqualTo(imagesRunByLoader);
       String model = server.registry().defaultName();
       // ... but client metrics hold only the one shed call
       assertThat(metrics.meter(MetricNames.model(model, "requests")).getCount()).isZero();
@@ -151,8 +155,10 @@ class ServerWarmupTest {
                   .getCount())
           .isEqualTo(1);
 
-      // now warm: client calls pass and are counted
+      // now warm: client calls pass, are counted and run the model
       assertThat(client.classify(request).getResultsCount()).isEqualTo(1);
+      assertThat(server.registry().resolve("").engine().imagesRun())
+          .isEqualTo(imagesRunByLoader + 1);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
