@@ -4,6 +4,8 @@
  * stack ({@link dev.classifier.server.warmup.Warmer}s over a loopback channel) until latency
  * converges ({@link dev.classifier.server.warmup.LatencyConvergence}, {@link
  * dev.classifier.server.warmup.WarmupProgress}); {@link dev.classifier.server.warmup.WarmupGate}
- * sheds client inference calls until then and marks warm-up calls so metrics leave them out.
+ * sheds client inference calls until then and marks warm-up calls so metrics leave them out and the
+ * inference core submits their inputs as dry runs (batched and copied, the model not run), so that
+ * the JIT's thresholds are reached in seconds even for a model that takes milliseconds.
  */
 package dev.classifier.server.warmup;
