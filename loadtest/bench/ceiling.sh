@@ -54,14 +54,20 @@ inprocess() { # name model-file when(before|after)
 }
 
 # Per-thread CPU (utime+stime ticks) of the server and the load generator, one line per thread.
+# One process reads every thread (tens of milliseconds): a tool spawned per thread took seconds,
+# which stretched the sample past the end of the load and inflated the shares.
 threads_cpu() {
-  local p t
-  for p in "$SERVER_PID" "$LOADGEN_JVM"; do
-    for t in /proc/"$p"/task/*; do
-      [ -r "$t/stat" ] || continue
-      echo "$p $(tr ' ' _ <"$t/comm") $(sed -E 's/^.*\) //' "$t/stat" | awk '{print $12 + $13}')"
-    done
-  done
+  /usr/bin/python3 - "$SERVER_PID" "$LOADGEN_JVM" <<'PY'
+import glob, sys
+for pid in sys.argv[1:]:
+    for t in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            comm = open(t + "/comm").read().strip().replace(" ", "_")
+            f = open(t + "/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        print(pid, comm, int(f[11]) + int(f[12]))
+PY
 }
 
 # Once the load generator reports its first c=16 window, samples both processes for 3 s.
