@@ -1,5 +1,6 @@
 #!/bin/bash
 # usage: diag.sh MODEL CONC OUTDIR [server args...]: closed loop, perf sched sample mid-window
+# (PERF=1: 4 s of perf sched record; PERF=record: 8 s of perf record -e cpu-clock, at PERF_AT s)
 set -u
 M=$1; C=$2; D=$3; shift 3
 mkdir -p $D
@@ -11,7 +12,8 @@ MET=$(grep -m1 -oE 'http://127\.0\.0\.1:[0-9]+/metrics' $D/server.log)
 timeout 200 java -jar ${LT_JAR:-/tmp/p/classifier-loadtest.jar} --server 127.0.0.1:$PORT --model $M --metrics-url=$MET --scenario closed --concurrency $C --transport unary --synthetic-count 4 --client-warmup-ms ${CW:-10000} --warmup-ms ${WU:-15000} --window-ms 10000 --min-windows 2 --max-windows 2 --out $D --name lt >$D/lt.txt 2>&1 &
 LP=$!
 sleep ${PERF_AT:-32}
-if [ -n "${PERF:-}" ]; then perf sched record -a -o $D/sched.data -- sleep 4 >/dev/null 2>&1; fi
+if [ "${PERF:-}" = record ]; then perf record -e cpu-clock -F 2000 -a -o $D/perf.data -- sleep 8 >/dev/null 2>&1
+elif [ -n "${PERF:-}" ]; then perf sched record -a -o $D/sched.data -- sleep 4 >/dev/null 2>&1; fi
 curl -s $MET > $D/metrics-mid.txt
 wait $LP
 curl -s $MET > $D/metrics-end.txt
