@@ -68,7 +68,7 @@ public class InputProbe {
             FloatBuffer fb = buf.asFloatBuffer();
             Random rnd = new Random(seed);
             for (int i = 0; i < n; i++) {
-              int c = (i / (224 * 224)) % 3; if (mode.equals("u8") && i >= 3*224*224 && false) {}
+              int c = (i / (224 * 224)) % 3;
               float v;
               switch (mode) {
                 case "gauss": v = (float) rnd.nextGaussian(); break;
