@@ -11,6 +11,12 @@
 # It also shows where the time goes: at c=1 the server's own mean time per request and per batch
 # run (from /metrics), and at c=16 how the machine's CPU was shared between ONNX Runtime's
 # threads, the server's other threads and the load generator (from /proc, over 3 s mid-window).
+# With PAIRS=N (interleaved) one server stays up per model and the in-process sweep and the load
+# generator alternate, N server runs each between two sweeps; every run's ratio is against the
+# sweeps right before and after it, and the median and range over the N runs are reported
+# (ceiling-interleaved.md). The machine's speed drifts by more than the targets within minutes;
+# this keeps each ratio's two sides about a minute apart. The idle server's CPU during each sweep
+# is recorded (<model>.idle-server-cpu.txt).
 # Run from the repository root after packaging and exporting the bench models:
 #   ./mvnw -o -Dbd=target-lt -pl server,loadtest -am package -DskipTests
 #   /usr/bin/python3 tools/export_torchvision.py          # models/bench/{mobilenet_v2,resnet50}
@@ -35,6 +41,7 @@ WARMUP_MS=${WARMUP_MS:-15000}
 COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 SERVER_ARGS=${SERVER_ARGS:-}
 LOADGEN_ARGS=${LOADGEN_ARGS:-}
+PAIRS=${PAIRS:-0}
 mkdir -p "$OUT"
 SERVER_PID=""
 LOADGEN_PID=""
@@ -71,8 +78,8 @@ PY
 }
 
 # Once the load generator reports its first c=16 window, samples both processes for 3 s.
-sample_cpu_at_saturation() { # name
-  local log="$OUT/$1.loadgen.txt"
+sample_cpu_at_saturation() { # name load-generator-log
+  local log=$2
   for _ in $(seq 1 600); do
     if grep -q "c=16 unary: window 1/" "$log" 2>/dev/null; then break; fi
     if ! kill -0 "$LOADGEN_PID" 2>/dev/null; then return 0; fi
@@ -152,9 +159,14 @@ start_server() { # name server-args...
 
 stop_server() { cleanup; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
-serve_and_load() { # name model-arg(or empty) model-name
-  local name=$1 model_arg=$2 model=$3
-  if [ -n "$model_arg" ]; then start_server "$name" --model "$model_arg"; else start_server "$name"; fi
+start_model_server() { # name model-arg(or empty)
+  if [ -n "$2" ]; then start_server "$1" --model "$2"; else start_server "$1"; fi
+}
+
+# The load generator against the running server, closed loop at c=1 then c=16; results in
+# $OUT/<stem>.json. With SAMPLE_CPU=1 it also samples both processes' CPU at c=16 (<name>.cpu.json).
+load_server() { # name model-name(or empty) stem
+  local name=$1 model=$2 stem=$3
   local extra=(); [ -n "$METRICS" ] && extra+=("--metrics-url=$METRICS")
   [ -n "$model" ] && extra+=("--model" "$model")
   # shellcheck disable=SC2086
@@ -162,14 +174,40 @@ serve_and_load() { # name model-arg(or empty) model-name
     --scenario sweep --concurrency-range 1,16 --transport unary --synthetic-count 4 \
     --client-warmup-ms "$CLIENT_WARMUP_MS" --warmup-ms "$WARMUP_MS" --window-ms "$WINDOW_MS" \
     --min-windows 2 --max-windows 3 --stability-tolerance 0.15 --git-commit "$COMMIT" \
-    $LOADGEN_ARGS --out "$OUT" --name "$name.server" \
-    --title "$name, server with default settings" >"$OUT/$name.loadgen.txt" 2>&1 &
+    $LOADGEN_ARGS --out "$OUT" --name "$stem" \
+    --title "$name, server with default settings" >"$OUT/$stem.loadgen.txt" 2>&1 &
   LOADGEN_PID=$!
-  sample_cpu_at_saturation "$name"
-  wait "$LOADGEN_PID" || { tail -20 "$OUT/$name.loadgen.txt" >&2; LOADGEN_PID=""; exit 1; }
+  if [ "${SAMPLE_CPU:-0}" = 1 ]; then sample_cpu_at_saturation "$name" "$OUT/$stem.loadgen.txt"; fi
+  wait "$LOADGEN_PID" || { tail -20 "$OUT/$stem.loadgen.txt" >&2; LOADGEN_PID=""; exit 1; }
   LOADGEN_PID=""
-  tail -4 "$OUT/$name.loadgen.txt"
+  tail -4 "$OUT/$stem.loadgen.txt"
+}
+
+serve_and_load() { # name model-arg(or empty) model-name
+  start_model_server "$1" "$2"
+  SAMPLE_CPU=1 load_server "$1" "$3" "$1.server"
   stop_server
+}
+
+# Interleaved (PAIRS=N): one server for the whole model; the in-process sweep and the load
+# generator alternate, in-process first and last (N loads between N+1 sweeps), so every server
+# measurement has an in-process measurement right before and right after it.
+serve_interleaved() { # name model-file model-arg(or empty) model-name
+  local i
+  inprocess "$1" "$2" "p1"
+  start_model_server "$1" "$3"
+  for i in $(seq 1 "$PAIRS"); do
+    load_server "$1" "$4" "$1.server-p$i"
+    local t0; t0=$(server_cpu_ms)
+    inprocess "$1" "$2" "p$((i + 1))"
+    echo "the idle server used $(( $(server_cpu_ms) - t0 )) ms of CPU during sweep p$((i + 1))" \
+      | tee -a "$OUT/$1.idle-server-cpu.txt"
+  done
+  stop_server
+}
+
+server_cpu_ms() { # the server process's user + system CPU so far, in milliseconds
+  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"
 }
 
 ratios() { # name
@@ -200,6 +238,36 @@ print(f"| {name} | {before['best']['imagesPerSecond']:.1f} / {after['best']['ima
 PY
 }
 
+# Interleaved mode: each server run against the better of the sweeps right before and after it,
+# then the median and range over the runs.
+paired_ratios() { # name
+  /usr/bin/python3 - "$OUT" "$1" "$PAIRS" <<'PY'
+import json, os, statistics, sys
+out, name, pairs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+load = lambda f: json.load(open(os.path.join(out, f)))
+ratios, added = [], []
+for i in range(1, pairs + 1):
+    before, after = load(f"{name}.inprocess-p{i}.json"), load(f"{name}.inprocess-p{i + 1}.json")
+    srv = load(f"{name}.server-p{i}.json")
+    runs = {(r["transport"], r["concurrency"]): r for r in srv["runs"] if r["target"] == "server"}
+    sat, low = runs[("unary", 16)], runs[("unary", 1)]
+    best = max((before["best"], after["best"]), key=lambda p: p["imagesPerSecond"])
+    fast = min((before["fastestSingleImage"], after["fastestSingleImage"]),
+               key=lambda p: p["batchP50Millis"])
+    ratios.append(sat["imagesPerSecond"] / best["imagesPerSecond"])
+    added.append(low["latency"]["p50Millis"] - fast["batchP50Millis"])
+    print(f"| {name} | {i} | {before['best']['imagesPerSecond']:.1f} / "
+          f"{after['best']['imagesPerSecond']:.1f} | {sat['imagesPerSecond']:.1f} | "
+          f"**{ratios[-1]:.2f}** | {before['fastestSingleImage']['batchP50Millis']:.3f} / "
+          f"{after['fastestSingleImage']['batchP50Millis']:.3f} | "
+          f"{low['latency']['p50Millis']:.3f} | **{added[-1]:.3f}** | "
+          f"{'yes' if sat['stable'] and low['stable'] else 'NO'} |")
+print(f"| {name} | median (range) of {pairs} | | | **{statistics.median(ratios):.2f}** "
+      f"({min(ratios):.2f}-{max(ratios):.2f}) | | | **{statistics.median(added):.3f}** "
+      f"({min(added):.3f}-{max(added):.3f}) | |")
+PY
+}
+
 cpu_shares() { # name
   /usr/bin/python3 - "$OUT/$1.cpu.json" "$1" <<'PY'
 import json, os, sys
@@ -213,20 +281,22 @@ PY
 }
 
 run_model() { # name
+  local f arg model
   case "$1" in
     fashion)
-      local fm=${FASHION_ONNX:-server/src/main/resources/models/fashion-mnist/model.onnx}
-      inprocess fashion "$fm" before
-      serve_and_load fashion "" ""
-      inprocess fashion "$fm" after ;;
+      f=${FASHION_ONNX:-server/src/main/resources/models/fashion-mnist/model.onnx}; arg=""; model="" ;;
     mobilenet_v2|resnet50)
-      local f=models/bench/$1/model.onnx
-      [ -f "$f" ] || { echo "missing $f: run tools/export_torchvision.py" >&2; exit 2; }
-      inprocess "$1" "$f" before
-      serve_and_load "$1" "$1=$f" "$1"
-      inprocess "$1" "$f" after ;;
+      f=models/bench/$1/model.onnx; arg="$1=$f"; model=$1
+      [ -f "$f" ] || { echo "missing $f: run tools/export_torchvision.py" >&2; exit 2; } ;;
     *) echo "unknown: $1" >&2; exit 2 ;;
   esac
+  if [ "$PAIRS" -gt 0 ]; then
+    serve_interleaved "$1" "$f" "$arg" "$model"
+  else
+    inprocess "$1" "$f" before
+    serve_and_load "$1" "$arg" "$model"
+    inprocess "$1" "$f" after
+  fi
 }
 
 case "$WHAT" in
@@ -235,6 +305,17 @@ case "$WHAT" in
 esac
 for m in "${MODELS[@]}"; do run_model "$m"; done
 
+if [ "$PAIRS" -gt 0 ]; then
+  {
+    echo "processors: $(nproc); commit: $COMMIT; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "interleaved: $PAIRS server runs, each between two in-process sweeps; SERVER_ARGS: '${SERVER_ARGS}'; LOADGEN_ARGS: '${LOADGEN_ARGS}'; warm-ups: client ${CLIENT_WARMUP_MS} ms, per point ${WARMUP_MS} ms"
+    echo
+    echo "| model | run | in-process best img/s, before / after | server c=16 img/s | ratio (>= 0.90) | in-process 1-image p50 ms, before / after | server c=1 p50 ms | added p50 ms (<= 0.5) | stable |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for m in "${MODELS[@]}"; do paired_ratios "$m"; done
+  } | tee "$OUT/ceiling-interleaved.md"
+  exit 0
+fi
 {
   echo "processors: $(nproc); commit: $COMMIT; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "SERVER_ARGS: '${SERVER_ARGS}'; LOADGEN_ARGS: '${LOADGEN_ARGS}'; warm-ups: client ${CLIENT_WARMUP_MS} ms, per point ${WARMUP_MS} ms"
