@@ -210,62 +210,49 @@ server_cpu_ms() { # the server process's user + system CPU so far, in millisecon
   awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"
 }
 
+# One row per server run, against the better of the in-process sweeps right before and after it
+# (normal mode: the "before" and "after" sweeps; PAIRS=N: sweeps p<i> and p<i+1>), then, with
+# PAIRS=N, the median and range of the ratio and the added p50 over the N runs.
 ratios() { # name
-  /usr/bin/python3 - "$OUT" "$1" <<'PY'
-import json, os, sys
-out, name = sys.argv[1], sys.argv[2]
-load = lambda f: json.load(open(os.path.join(out, f)))
-before, after = load(f"{name}.inprocess-before.json"), load(f"{name}.inprocess-after.json")
-srv = load(f"{name}.server.json")
-runs = {(r["transport"], r["concurrency"]): r for r in srv["runs"] if r["target"] == "server"}
-sat, low = runs[("unary", 16)], runs[("unary", 1)]
-# against the better in-process measurement: the higher img/s, the lower single-image p50
-best = max((before["best"], after["best"]), key=lambda p: p["imagesPerSecond"])
-fast = min((before["fastestSingleImage"], after["fastestSingleImage"]),
-           key=lambda p: p["batchP50Millis"])
-ratio = sat["imagesPerSecond"] / best["imagesPerSecond"]
-added = low["latency"]["p50Millis"] - fast["batchP50Millis"]
-stable = sat["stable"] and low["stable"]
-srv_low = low.get("server") or {}
-fmt = lambda v: "n/a" if v is None or v != v else f"{v:.3f}"
-print(f"| {name} | {before['best']['imagesPerSecond']:.1f} / {after['best']['imagesPerSecond']:.1f} "
-      f"(best {best.get('sessions', 1)}x t{best['threads']} b{best['batchSize']} spin {best['spinning']}) | "
-      f"{sat['imagesPerSecond']:.1f} | **{ratio:.2f}** | "
-      f"{before['fastestSingleImage']['batchP50Millis']:.3f} / "
-      f"{after['fastestSingleImage']['batchP50Millis']:.3f} | {low['latency']['p50Millis']:.3f} | "
-      f"**{added:.3f}** | {fmt(srv_low.get('meanRequestMillis'))} / "
-      f"{fmt(srv_low.get('meanComputeMillisPerBatch'))} | {'yes' if stable else 'NO'} |")
-PY
-}
-
-# Interleaved mode: each server run against the better of the sweeps right before and after it,
-# then the median and range over the runs.
-paired_ratios() { # name
   /usr/bin/python3 - "$OUT" "$1" "$PAIRS" <<'PY'
 import json, os, statistics, sys
 out, name, pairs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-load = lambda f: json.load(open(os.path.join(out, f)))
+load = lambda f: json.load(open(os.path.join(out, f"{name}.{f}.json")))
+runs_of = ([("", "inprocess-before", "inprocess-after", "server")] if pairs == 0 else
+           [(f" ({i})", f"inprocess-p{i}", f"inprocess-p{i + 1}", f"server-p{i}")
+            for i in range(1, pairs + 1)])
+fmt = lambda v: "n/a" if v is None or v != v else f"{v:.3f}"
 ratios, added = [], []
-for i in range(1, pairs + 1):
-    before, after = load(f"{name}.inprocess-p{i}.json"), load(f"{name}.inprocess-p{i + 1}.json")
-    srv = load(f"{name}.server-p{i}.json")
+for label, b, a, s in runs_of:
+    before, after, srv = load(b), load(a), load(s)
     runs = {(r["transport"], r["concurrency"]): r for r in srv["runs"] if r["target"] == "server"}
     sat, low = runs[("unary", 16)], runs[("unary", 1)]
+    # against the better in-process measurement: the higher img/s, the lower single-image p50
     best = max((before["best"], after["best"]), key=lambda p: p["imagesPerSecond"])
     fast = min((before["fastestSingleImage"], after["fastestSingleImage"]),
                key=lambda p: p["batchP50Millis"])
     ratios.append(sat["imagesPerSecond"] / best["imagesPerSecond"])
     added.append(low["latency"]["p50Millis"] - fast["batchP50Millis"])
-    print(f"| {name} | {i} | {before['best']['imagesPerSecond']:.1f} / "
-          f"{after['best']['imagesPerSecond']:.1f} | {sat['imagesPerSecond']:.1f} | "
-          f"**{ratios[-1]:.2f}** | {before['fastestSingleImage']['batchP50Millis']:.3f} / "
-          f"{after['fastestSingleImage']['batchP50Millis']:.3f} | "
-          f"{low['latency']['p50Millis']:.3f} | **{added[-1]:.3f}** | "
+    srv_low = low.get("server") or {}
+    print(f"| {name}{label} | {before['best']['imagesPerSecond']:.1f} / "
+          f"{after['best']['imagesPerSecond']:.1f} (best {best.get('sessions', 1)}x "
+          f"t{best['threads']} b{best['batchSize']} spin {best['spinning']}) | "
+          f"{sat['imagesPerSecond']:.1f} | **{ratios[-1]:.2f}** | "
+          f"{before['fastestSingleImage']['batchP50Millis']:.3f} / "
+          f"{after['fastestSingleImage']['batchP50Millis']:.3f} | {low['latency']['p50Millis']:.3f} | "
+          f"**{added[-1]:.3f}** | {fmt(srv_low.get('meanRequestMillis'))} / "
+          f"{fmt(srv_low.get('meanComputeMillisPerBatch'))} | "
           f"{'yes' if sat['stable'] and low['stable'] else 'NO'} |")
-print(f"| {name} | median (range) of {pairs} | | | **{statistics.median(ratios):.2f}** "
-      f"({min(ratios):.2f}-{max(ratios):.2f}) | | | **{statistics.median(added):.3f}** "
-      f"({min(added):.3f}-{max(added):.3f}) | |")
+if pairs > 0:
+    print(f"| {name}: median (range) of {pairs} | | | **{statistics.median(ratios):.2f}** "
+          f"({min(ratios):.2f}-{max(ratios):.2f}) | | | **{statistics.median(added):.3f}** "
+          f"({min(added):.3f}-{max(added):.3f}) | | |")
 PY
+}
+
+table_header() {
+  echo "| model (run) | in-process img/s before / after (best of both) | server c=16 img/s | ratio (>= 0.90) | in-process 1-image p50 ms before / after | server c=1 p50 ms | added p50 ms (<= 0.5) | server at c=1: mean ms per request / per batch run | stable |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 }
 
 cpu_shares() { # name
@@ -310,9 +297,8 @@ if [ "$PAIRS" -gt 0 ]; then
     echo "processors: $(nproc); commit: $COMMIT; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "interleaved: $PAIRS server runs, each between two in-process sweeps; SERVER_ARGS: '${SERVER_ARGS}'; LOADGEN_ARGS: '${LOADGEN_ARGS}'; warm-ups: client ${CLIENT_WARMUP_MS} ms, per point ${WARMUP_MS} ms"
     echo
-    echo "| model | run | in-process best img/s, before / after | server c=16 img/s | ratio (>= 0.90) | in-process 1-image p50 ms, before / after | server c=1 p50 ms | added p50 ms (<= 0.5) | stable |"
-    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-    for m in "${MODELS[@]}"; do paired_ratios "$m"; done
+    table_header
+    for m in "${MODELS[@]}"; do ratios "$m"; done
   } | tee "$OUT/ceiling-interleaved.md"
   exit 0
 fi
@@ -320,8 +306,7 @@ fi
   echo "processors: $(nproc); commit: $COMMIT; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "SERVER_ARGS: '${SERVER_ARGS}'; LOADGEN_ARGS: '${LOADGEN_ARGS}'; warm-ups: client ${CLIENT_WARMUP_MS} ms, per point ${WARMUP_MS} ms"
   echo
-  echo "| model | in-process img/s before / after (best of both) | server c=16 img/s | ratio (>= 0.90) | in-process 1-image p50 ms before / after | server c=1 p50 ms | added p50 ms (<= 0.5) | server at c=1: mean ms per request / per batch run | stable |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  table_header
   for m in "${MODELS[@]}"; do ratios "$m"; done
   echo
   echo "Where the machine's CPU went at c=16 (per cent of all $(nproc) processors, 3 s mid-window):"
