@@ -14,9 +14,8 @@
 # With PAIRS=N (interleaved) one server stays up per model and the in-process sweep and the load
 # generator alternate, N server runs each between two sweeps; every run's ratio is against the
 # sweeps right before and after it, and the median and range over the N runs are reported
-# (ceiling-interleaved.md). The machine's speed drifts by more than the targets within minutes;
-# this keeps each ratio's two sides about a minute apart. The idle server's CPU during each sweep
-# is recorded (<model>.idle-server-cpu.txt).
+# (ceiling-interleaved.md): one warm server serves all N runs and N + 1 sweeps serve N ratios.
+# The idle server's CPU during each sweep is recorded (<model>.idle-server-cpu.txt).
 # Run from the repository root after packaging and exporting the bench models:
 #   ./mvnw -o -Dbd=target-lt -pl server,loadtest -am package -DskipTests
 #   /usr/bin/python3 tools/export_torchvision.py          # models/bench/{mobilenet_v2,resnet50}
