@@ -20,7 +20,7 @@ reading and ranking the scores); the first segment includes the client's own ser
 Usage:
   perf sched record -a -o sched.data -- sleep 4      # while the c=1 load runs
   perf sched timehist -i sched.data -w > timehist.txt
-  python3 loadtest/bench/c1_anatomy.py timehist.txt MODEL
+  python3 loadtest/bench/c1_anatomy.py timehist.txt MODEL     # or timehist.txt.gz
 
 Thread names as Linux keeps them (15 characters): the batch worker is "<model>-worker-N", ONNX
 Runtime's intra-op thread inherits "java", the server's and the client's Netty event loops are
@@ -28,6 +28,7 @@ Runtime's intra-op thread inherits "java", the server's and the client's Netty e
 A request that does not follow this path (a narrow run, which has no pool thread; a wake-up missed
 by the recording) is skipped and counted.
 """
+import gzip
 import re
 import statistics
 import sys
@@ -43,8 +44,15 @@ SEGMENTS = [
 ]
 
 
+def lines(path):
+    """The timehist's lines; a .gz file (as the results folders keep them) is read as is."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", errors="replace") as f:
+        yield from f
+
+
 def events(path):
-    for line in open(path, errors="replace"):
+    for line in lines(path):
         m = LINE.match(line)
         if m:
             yield float(m.group(1)) * 1e3, m.group(3).strip(), m.group(5).strip()
@@ -83,8 +91,8 @@ def main():
     if not done:
         sys.exit("no complete request found: wrong model name, or not a c=1 unary closed loop")
     print(f"{len(done)} requests; milliseconds")
-    print(f"| segment | p10 | p50 | p90 | mean |")
-    print(f"| --- | ---: | ---: | ---: | ---: |")
+    print("| segment | p10 | p50 | p90 | mean |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for label, a, b in SEGMENTS:
         v = sorted(c[b] - c[a] for c in done)
         p = lambda q: v[min(len(v) - 1, int(q * len(v)))]
