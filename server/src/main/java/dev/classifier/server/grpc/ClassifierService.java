@@ -182,13 +182,41 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase
   }
 
   /** Streaming counters, shared by all streams of this service. */
-  public static final class StreamStats {
+  public static final class StreamStats implements StreamWindow.Events {
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsOpen = new LongAdder();
     final LongAdder itemsReceived = new LongAdder();
     final LongAdder itemsAnswered = new LongAdder();
     final LongAdder itemsCancelled = new LongAdder();
     final AtomicLong peakOutstanding = new AtomicLong();
+
+    @Override
+    public void opened() {
+      streamsOpened.increment();
+      streamsOpen.increment();
+    }
+
+    @Override
+    public void admitted(int held) {
+      if (held > peakOutstanding.get()) { // a CAS only when a new peak is likely
+        peakOutstanding.accumulateAndGet(held, Math::max);
+      }
+    }
+
+    @Override
+    public void answered(int n) {
+      itemsAnswered.add(n);
+    }
+
+    @Override
+    public void cancelled(int n) {
+      itemsCancelled.add(n);
+    }
+
+    @Override
+    public void closed() {
+      streamsOpen.decrement();
+    }
 
     public long streamsOpened() {
       return streamsOpened.sum();

@@ -7,10 +7,12 @@ import dev.classifier.proto.inference.ModelInferResponse;
 import dev.classifier.proto.inference.ModelStreamInferResponse;
 import dev.classifier.server.core.Answer;
 import dev.classifier.server.core.InvalidRequestException;
-import io.grpc.stub.ServerCallStreamObserver;
+import dev.classifier.server.grpc.RecordingStreamObserver;
+import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,72 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class StreamInferCallTest {
   private static final int WINDOW = 3;
-
-  /** A transport that records requests and writes, with a switchable isReady. */
-  private static final class Transport extends ServerCallStreamObserver<ModelStreamInferResponse> {
-    final List<Integer> requested = new ArrayList<>();
-    final List<ModelStreamInferResponse> written = new ArrayList<>();
-    boolean ready = true;
-    boolean completed;
-    Runnable onReady;
-    Runnable onCancel;
-
-    int totalRequested() {
-      return requested.stream().mapToInt(Integer::intValue).sum();
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void setOnCancelHandler(Runnable r) {
-      onCancel = r;
-    }
-
-    @Override
-    public void setCompression(String c) {}
-
-    @Override
-    public boolean isReady() {
-      return ready;
-    }
-
-    @Override
-    public void setOnReadyHandler(Runnable r) {
-      onReady = r;
-    }
-
-    @Override
-    public void disableAutoInboundFlowControl() {}
-
-    @Override
-    public void disableAutoRequest() {}
-
-    @Override
-    public void request(int n) {
-      requested.add(n);
-    }
-
-    @Override
-    public void setMessageCompression(boolean enable) {}
-
-    @Override
-    public void onNext(ModelStreamInferResponse value) {
-      written.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      throw new AssertionError("a stream is never failed as a whole", t);
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
-  }
 
   /** An admission path whose requests stay pending until the test completes them. */
   private static final class Pending {
@@ -110,16 +46,22 @@ class StreamInferCallTest {
     }
   }
 
+  private final RecordingStreamObserver<ModelStreamInferResponse> t =
+      new RecordingStreamObserver<>();
+  private final Pending p = new Pending();
+  private final StreamInferCall call = new StreamInferCall(t, p::infer, WINDOW);
+
+  @BeforeEach
+  void start() {
+    call.start();
+  }
+
   private static ModelInferRequest item(String id) {
     return ModelInferRequest.newBuilder().setModelName("m").setId(id).build();
   }
 
   @Test
   void requestsTheWindowThenOneMorePerWrittenResponse() {
-    Transport t = new Transport();
-    Pending p = new Pending();
-    StreamInferCall call = new StreamInferCall(t, p::infer, WINDOW);
-    call.start();
     assertThat(t.requested).containsExactly(WINDOW);
     for (int i = 0; i < WINDOW; i++) {
       call.onNext(item("i" + i));
@@ -142,28 +84,44 @@ class StreamInferCallTest {
     assertThat(t.totalRequested()).isEqualTo(WINDOW + 2);
 
     call.onCompleted();
-    assertThat(t.completed).as("two items still in flight").isFalse();
+    assertThat(t.completed).as("two items still in flight").isZero();
     p.answer(2, "i2");
     p.answer(1, "i1");
-    assertThat(t.completed).isTrue();
+    assertThat(t.completed).isOne();
     assertThat(t.written)
         .extracting(r -> r.getInferResponse().getId())
         .containsExactly("i0", "bad-1", "i2", "i1");
     assertThat(t.totalRequested()).as("no credit after half-close").isEqualTo(WINDOW + 2);
+    assertThat(t.errors).as("a stream is never failed as a whole").isEmpty();
   }
 
   @Test
   void cancellationCancelsQueuedItemsAndWritesNothingMore() {
-    Transport t = new Transport();
-    Pending p = new Pending();
-    StreamInferCall call = new StreamInferCall(t, p::infer, WINDOW);
-    call.start();
     call.onNext(item("a"));
     call.onNext(item("b"));
     t.onCancel.run();
     assertThat(p.futures).allMatch(CompletableFuture::isCancelled);
     p.deliveries.get(0).result(ModelInferResponse.newBuilder().setId("a").build());
     assertThat(t.written).isEmpty();
-    assertThat(t.completed).isFalse();
+    assertThat(t.completed).isZero();
+    assertThat(t.errors).isEmpty();
+  }
+
+  @Test
+  void aWriteTheTransportRefusesEndsTheStreamInternalAndCancelsWhatIsQueued() {
+    call.onNext(item("a"));
+    call.onNext(item("b"));
+    t.refuseWrites = new IllegalStateException("response too large");
+
+    p.answer(0, "a"); // the delivering thread sees no exception
+
+    assertThat(t.errors).hasSize(1);
+    assertThat(Status.fromThrowable(t.errors.get(0)).getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(Status.fromThrowable(t.errors.get(0)).getDescription())
+        .contains("writing a stream answer failed")
+        .contains("response too large");
+    assertThat(p.futures.get(1)).isCancelled();
+    call.onCompleted();
+    assertThat(t.completed).isZero();
   }
 }
