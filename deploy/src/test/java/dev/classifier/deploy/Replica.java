@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,18 +79,15 @@ final class Replica implements AutoCloseable {
       await("replica " + address() + " ready (log " + log + ")")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
+          .failFast("replica " + address() + " exited (log " + log + ")", () -> !process.isAlive())
           .ignoreExceptions()
           .until(
-              () -> {
-                if (!process.isAlive()) {
-                  throw new IllegalStateException("replica exited: " + process.exitValue());
-                }
-                return health
-                        .withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.newBuilder().setService("ready").build())
-                        .getStatus()
-                    == ServingStatus.SERVING;
-              });
+              () ->
+                  health
+                          .withDeadlineAfter(2, TimeUnit.SECONDS)
+                          .check(HealthCheckRequest.newBuilder().setService("ready").build())
+                          .getStatus()
+                      == ServingStatus.SERVING);
     } finally {
       ch.shutdownNow();
     }
@@ -104,6 +102,20 @@ final class Replica implements AutoCloseable {
       throw new AssertionError("replica " + address() + " did not exit within 30 s of SIGTERM");
     }
     return process.exitValue();
+  }
+
+  /**
+   * Whether the process ended because one of its ports was taken (the server says so and exits).
+   */
+  boolean couldNotBind() {
+    try {
+      String text = Files.readString(log);
+      return !alive()
+          && (text.contains("cannot start: cannot listen on")
+              || text.contains("cannot start: cannot serve metrics on"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   boolean alive() {

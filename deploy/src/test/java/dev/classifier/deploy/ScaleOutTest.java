@@ -65,8 +65,6 @@ class ScaleOutTest {
   @BeforeAll
   void startReplicas() throws Exception {
     assumeTrue(Files.exists(Repo.jar("server", "classifier-server")), "server jar not built");
-    port = portFreeOnAll();
-    int metricsPort = portFreeOnAll();
     config = tmp.resolve("replica.yaml");
     Files.writeString(
         config,
@@ -82,13 +80,28 @@ class ScaleOutTest {
             engine: {intraOpThreads: 1}
             batching: {maxBatchSize: 8, maxQueueDelayMicros: 500, maxQueueSize: 4096}
         """);
-    for (int i = 0; i < HOSTS.size(); i++) {
-      replicas.add(
-          new Replica(HOSTS.get(i), port, metricsPort, config, tmp.resolve("replica-" + i + ".log"))
-              .start());
-    }
-    for (Replica r : replicas) {
-      r.awaitReady();
+    // The ports are free when chosen, but another process may take one before all three replicas
+    // have bound it: start over on new ports when a replica could not bind (three attempts).
+    for (int attempt = 1; ; attempt++) {
+      port = portFreeOnAll();
+      int metricsPort = portFreeOnAll(port);
+      for (int i = 0; i < HOSTS.size(); i++) {
+        Path log = tmp.resolve("replica-" + i + "-attempt-" + attempt + ".log");
+        replicas.add(new Replica(HOSTS.get(i), port, metricsPort, config, log).start());
+      }
+      try {
+        for (Replica r : replicas) {
+          r.awaitReady();
+        }
+        return;
+      } catch (RuntimeException e) {
+        boolean portTaken = replicas.stream().anyMatch(Replica::couldNotBind);
+        stopReplicas();
+        replicas.clear();
+        if (!portTaken || attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -525,12 +538,17 @@ class ScaleOutTest {
 
   /** A port that is free on all three loopback addresses. */
   private static int portFreeOnAll() throws IOException {
+    return portFreeOnAll(-1);
+  }
+
+  /** A port other than {@code except} that is free on all three loopback addresses. */
+  private static int portFreeOnAll(int except) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int candidate;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOSTS.get(0)))) {
         candidate = s.getLocalPort();
       }
-      boolean free = true;
+      boolean free = candidate != except;
       for (String h : HOSTS) {
         try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getByName(h))) {
           // bindable
