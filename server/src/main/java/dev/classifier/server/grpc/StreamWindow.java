@@ -29,7 +29,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>cancellation ({@link #cancelled}: client cancel, deadline, transport error): queued items
  *       are cancelled, so they cost no compute, and nothing more is written;
  *   <li>{@link #fail}: the call ends with that error at once and its items are released;
- *   <li>a write the transport refuses: the call ends INTERNAL and its items are released.
+ *   <li>a write that throws: its items are released and the call ends INTERNAL, unless it is
+ *       already closed (grpc-java throws from a write to a closed call, and rethrows an {@code
+ *       Error} from serializing after closing the call CANCELLED; the exception never reaches the
+ *       thread that delivered the answer).
  * </ul>
  *
  * <p>The caller owns the protocol: it calls {@link #admit} for each arriving item, submits it,
