@@ -201,31 +201,33 @@ public final class StreamWindow<R> {
         return;
       }
       int written = 0;
+      Throwable refused = null;
       try {
         while (!ready.isEmpty() && out.isReady()) {
           out.onNext(ready.poll());
           written++;
         }
-      } catch (Throwable t) { // the transport refused a write: end the stream, release its items
-        outstanding -= written;
-        events.answered(written);
-        toCancel = releaseLocked();
-        closeWith(Statuses.toException(new InternalFailure("writing a stream answer failed", t)));
-        cancelAll(toCancel); // reentrant: their callbacks find the stream finished
-        return;
+      } catch (Throwable t) {
+        refused = t;
       }
       outstanding -= written;
       events.answered(written);
-      if (halfClosed && outstanding == 0) {
-        finished = true;
-        events.closed();
-        out.onCompleted();
+      if (refused == null) {
+        if (halfClosed && outstanding == 0) {
+          finished = true;
+          events.closed();
+          out.onCompleted();
+        } else if (written > 0 && !halfClosed) {
+          out.request(written);
+        }
         return;
       }
-      if (written > 0 && !halfClosed) {
-        out.request(written);
-      }
+      // the write threw: the stream cannot go on; release its items and end it
+      toCancel = releaseLocked();
+      closeWith(
+          Statuses.toException(new InternalFailure("writing a stream answer failed", refused)));
     }
+    cancelAll(toCancel); // outside the lock, as everywhere: their callbacks find the stream ended
   }
 
   /** Under the lock: the call's last word; a call that is already closed has none. */
@@ -240,7 +242,7 @@ public final class StreamWindow<R> {
   /**
    * Under the lock: ends the stream's bookkeeping once. Every item held (queued, decoding, or
    * answered but not yet written) counts as cancelled, so the in-flight gauge returns to zero
-   * however the stream ended; returns the futures to cancel.
+   * however the stream ended; returns the futures to cancel once the lock is released.
    */
   private List<CompletableFuture<?>> releaseLocked() {
     finished = true;
